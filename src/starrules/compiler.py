@@ -1,0 +1,508 @@
+"""Ruleset document → compiled rules, reporting every problem found with its place.
+
+Steps: structural validation (schema.py) → declarations (indicators, sources) → stars,
+groups and criteria (ids, expressions, references) → `requires` cycles → levels →
+fingerprint. Problems are collected rather than raised one at a time, so an author sees
+every mistake of a file in one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Problem, RulesetError, did_you_mean
+from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
+from .expr import compile_expression as compile_expr
+from .i18n import Text
+from .indicators import IndicatorSpec
+from .rules import Criterion, Group, GroupRule, Layer, Level, Node, RuleTree, Source, Star
+from .schema import (
+    KNOWN_KEYS,
+    AllDoc,
+    AnyDoc,
+    AtLeastDoc,
+    CriterionDoc,
+    ItemDoc,
+    MinPointsDoc,
+    RulesetDoc,
+    TestCaseDoc,
+)
+from .village import STANDARD_INDICATORS, Village
+from .yaml_source import PathKey, SourceDocument
+
+GroupDocs = AllDoc | AnyDoc | AtLeastDoc | MinPointsDoc
+_EXTRA_KEY = re.compile(r"^extra\.[a-z_][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFile:
+    """The result of compiling one file: its rules and its inline test cases."""
+
+    tree: RuleTree
+    tests: tuple[TestCaseDoc, ...]
+    document: SourceDocument
+
+
+def validate_document(source: SourceDocument) -> RulesetDoc:
+    """Check the structure of a parsed file; every schema problem becomes a located Problem."""
+    try:
+        return RulesetDoc.model_validate(source.data)
+    except ValidationError as exc:
+        raise RulesetError(_schema_problems(exc, source)) from None
+
+
+def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        path: PathKey = tuple(
+            p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
+        )
+        kind = error["type"]
+        shown = ".".join(str(p) for p in path) or "(top level)"
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            problems.append(
+                Problem(
+                    source.location(path, key=True),
+                    f"unknown key '{key}'",
+                    did_you_mean(key, KNOWN_KEYS),
+                )
+            )
+        elif kind == "missing":
+            problems.append(
+                Problem(source.location(path[:-1]), f"'{path[-1]}' is required (at {shown})")
+            )
+        else:
+            message = str(error["msg"])
+            hint = None
+            if path and path[-1] == "version" and isinstance(error.get("input"), float):
+                hint = 'quote it: version: "2022.1"'
+            problems.append(Problem(source.location(path), f"{shown}: {message}", hint))
+    problems.sort(key=_problem_order)
+    return problems
+
+
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    return (problem.location.line or 0, problem.location.column or 0)
+
+
+def compile_document(
+    source: SourceDocument,
+    functions: Mapping[str, FunctionSpec] = BUILTIN_FUNCTIONS,
+) -> CompiledFile:
+    """Compile one parsed ruleset file (no overlays); raise RulesetError listing every problem."""
+    doc = validate_document(source)
+    return _Compiler(source, doc, functions).run()
+
+
+class _Compiler:
+    def __init__(
+        self, source: SourceDocument, doc: RulesetDoc, functions: Mapping[str, FunctionSpec]
+    ) -> None:
+        self.source = source
+        self.doc = doc
+        self.functions = functions
+        self.problems: list[Problem] = []
+        self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file)
+        self.ids: dict[str, PathKey] = {}
+        self.index = 0
+        self.indicators: Mapping[str, IndicatorSpec] = STANDARD_INDICATORS
+        self.sources: dict[str, Source] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def problem(
+        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
+    ) -> None:
+        self.problems.append(Problem(self.source.location(path, key=key), message, hint))
+
+    def expression(self, text: str, path: PathKey, scope: Scope) -> CompiledExpression | None:
+        try:
+            return compile_expr(text, scope)
+        except ExpressionError as exc:
+            location = self.source.expression_location(path, exc.offset)
+            self.problems.append(Problem(location, f"in '{text.strip()}': {exc.message}", exc.hint))
+            return None
+
+    def claim_id(self, rule_id: str, path: PathKey) -> None:
+        if rule_id in self.ids:
+            first = self.source.location(self.ids[rule_id])
+            self.problem(path, f"duplicate id '{rule_id}' (first used at {first})")
+        else:
+            self.ids[rule_id] = path
+
+    # -- steps ---------------------------------------------------------------------------
+    def run(self) -> CompiledFile:
+        self.declare_indicators()
+        self.declare_sources()
+        stars = self.compile_stars()
+        self.check_requires(stars)
+        levels = self.compile_levels(stars)
+        tests = self.check_tests(stars)
+        if self.problems:
+            self.problems.sort(key=_problem_order)
+            raise RulesetError(self.problems)
+        tree = RuleTree(
+            id=self.doc.id,
+            jurisdiction=self.doc.jurisdiction,
+            kind=self.doc.kind,
+            version=self.doc.version,
+            effective_from=self.doc.effective.from_,
+            effective_until=self.doc.effective.until,
+            title=self.doc.title,
+            layers=(self.layer,),
+            sources=MappingProxyType(self.sources),
+            indicators=self.indicators,
+            stars=tuple(stars),
+            levels=levels,
+            node_count=self.index,
+            fingerprint=fingerprint(self.doc, stars, levels, self.indicators),
+        )
+        return CompiledFile(tree=tree, tests=tests, document=self.source)
+
+    def declare_indicators(self) -> None:
+        declared = dict(STANDARD_INDICATORS)
+        for key, decl in self.doc.indicators.items():
+            path: PathKey = ("indicators", key)
+            if key in STANDARD_INDICATORS:
+                self.problem(
+                    path,
+                    f"'{key}' is a standard indicator; only 'extra.*' indicators are declared",
+                    key=True,
+                )
+            elif not _EXTRA_KEY.match(key):
+                self.problem(
+                    path,
+                    f"indicator '{key}' must be named 'extra.<name>' "
+                    "(lowercase letters, digits, _)",
+                    key=True,
+                )
+            else:
+                declared[key] = IndicatorSpec(
+                    key, decl.type, decl.better, Text(zh=decl.zh, en=decl.en)
+                )
+        self.indicators = MappingProxyType(declared)
+
+    def declare_sources(self) -> None:
+        for i, src in enumerate(self.doc.sources):
+            if src.id in self.sources:
+                self.problem(("sources", i, "id"), f"duplicate source id '{src.id}'")
+            self.sources[src.id] = Source(src.id, src.title, src.date, src.url, src.note)
+
+    def compile_stars(self) -> list[Star]:
+        scope = Scope(self.indicators, functions=self.functions)
+        stars: list[Star] = []
+        seen: dict[str, int] = {}
+        for i, star_doc in enumerate(self.doc.stars):
+            path: PathKey = ("stars", i)
+            if star_doc.id in seen:
+                self.problem((*path, "id"), f"duplicate star id '{star_doc.id}'")
+                continue
+            seen[star_doc.id] = i
+            first_index = self.index
+            grant = self.group(
+                star_doc.grant,
+                (*path, "grant"),
+                scope,
+                default_id=f"{star_doc.id}.grant",
+                parent=None,
+            )
+            vetoes: list[Criterion] = []
+            for j, veto_doc in enumerate(star_doc.veto):
+                veto = self.criterion(veto_doc, (*path, "veto", j), scope, parent=None, kind="veto")
+                if veto is not None:
+                    if veto.points is not None:
+                        self.problem((*path, "veto", j, "points"), "a veto has no points")
+                    vetoes.append(veto)
+            if grant is None:
+                continue
+            nodes = tuple(_preorder(grant)) + tuple(vetoes)
+            assert nodes[0].index == first_index
+            stars.append(
+                Star(
+                    id=star_doc.id,
+                    index=len(stars),
+                    name=star_doc.name,
+                    description=star_doc.description,
+                    grant=grant,
+                    vetoes=tuple(vetoes),
+                    requires=tuple(star_doc.requires),
+                    layer=self.layer,
+                    location=self.source.location(path),
+                    nodes=nodes,
+                )
+            )
+        return stars
+
+    def group(
+        self, doc: GroupDocs, path: PathKey, scope: Scope, default_id: str, parent: str | None
+    ) -> Group | None:
+        group_id = doc.id or default_id
+        self.claim_id(group_id, (*path, "id") if doc.id else path)
+        index = self.index
+        self.index += 1
+        rule: GroupRule
+        needed: float | None
+        item_docs: list[ItemDoc]
+        if isinstance(doc, AllDoc):
+            rule, needed, key, item_docs = "all", None, "all", doc.all
+        elif isinstance(doc, AnyDoc):
+            rule, needed, key, item_docs = "any", None, "any", doc.any
+        elif isinstance(doc, AtLeastDoc):
+            rule, needed, key, item_docs = "at_least", float(doc.at_least), "of", doc.of
+            if doc.at_least > len(doc.of):
+                self.problem(
+                    (*path, "at_least"),
+                    f"at_least {doc.at_least} of only {len(doc.of)} items can never pass",
+                )
+        else:
+            rule, needed, key, item_docs = "min_points", doc.min_points, "of", doc.of
+        items: list[Node] = []
+        for n, item_doc in enumerate(item_docs):
+            item_path: PathKey = (*path, key, n)
+            item: Node | None
+            if isinstance(item_doc, CriterionDoc):
+                item = self.criterion(item_doc, item_path, scope, parent=group_id, kind="criterion")
+            else:
+                item = self.group(
+                    item_doc, item_path, scope, f"{group_id}.{n + 1}", parent=group_id
+                )
+            if item is None:
+                continue
+            if rule == "min_points" and item.points is None:
+                self.problem(item_path, f"'{item.id}' needs 'points' inside a min_points group")
+            if rule != "min_points" and item.points is not None:
+                self.problem((*item_path, "points"), "points only count inside a min_points group")
+            items.append(item)
+        if rule == "min_points" and needed is not None:
+            total = sum(i.points or 0 for i in items)
+            if total < needed and len(items) == len(item_docs):
+                self.problem(
+                    (*path, "min_points"),
+                    f"min_points {needed:g} is more than the {total:g} points available",
+                )
+        return Group(
+            id=group_id,
+            index=index,
+            rule=rule,
+            needed=needed,
+            items=tuple(items),
+            text=doc.text,
+            points=doc.points,
+            layer=self.layer,
+            location=self.source.location(path),
+            parent=parent,
+        )
+
+    def criterion(
+        self, doc: CriterionDoc, path: PathKey, scope: Scope, parent: str | None, kind: str
+    ) -> Criterion | None:
+        self.claim_id(doc.id, (*path, "id"))
+        index = self.index
+        self.index += 1
+        if doc.source is not None and doc.source not in self.sources:
+            self.problem(
+                (*path, "source"),
+                f"unknown source '{doc.source}'",
+                did_you_mean(doc.source, self.sources) or "declare it under 'sources:'",
+            )
+        test = self.expression(doc.test, (*path, "test"), scope)
+        if test is None:
+            return None
+        return Criterion(
+            id=doc.id,
+            index=index,
+            kind="veto" if kind == "veto" else "criterion",
+            test=test,
+            text=doc.text,
+            source=doc.source,
+            provisional=doc.provisional,
+            note=doc.note,
+            points=doc.points,
+            layer=self.layer,
+            location=self.source.location(path),
+            parent=parent,
+        )
+
+    def check_requires(self, stars: list[Star]) -> None:
+        known = {s.id for s in stars}
+        for i, star_doc in enumerate(self.doc.stars):
+            for j, required in enumerate(star_doc.requires):
+                path: PathKey = ("stars", i, "requires", j)
+                if required == star_doc.id:
+                    self.problem(path, f"star '{required}' requires itself")
+                elif required not in known:
+                    self.problem(path, f"unknown star '{required}'", did_you_mean(required, known))
+        cycle = _find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
+        if cycle and len(cycle) > 2:
+            first = next(i for i, s in enumerate(self.doc.stars) if s.id == cycle[0])
+            self.problem(
+                ("stars", first, "requires"),
+                "stars require each other in a cycle: " + " → ".join(cycle),
+            )
+
+    def compile_levels(self, stars: list[Star]) -> tuple[Level, ...] | None:
+        if self.doc.levels is None:
+            return None
+        scope = Scope(
+            self.indicators, stars=frozenset(s.id for s in stars), functions=self.functions
+        )
+        levels: list[Level] = []
+        values: set[int] = set()
+        for i, level_doc in enumerate(self.doc.levels):
+            path: PathKey = ("levels", i)
+            if level_doc.value in values:
+                self.problem((*path, "value"), f"duplicate level value {level_doc.value}")
+            values.add(level_doc.value)
+            when = self.expression(level_doc.when, (*path, "when"), scope)
+            if when is not None:
+                levels.append(
+                    Level(level_doc.value, level_doc.name, when, level_doc.named_by, self.layer)
+                )
+        return tuple(sorted(levels, key=lambda level: -level.value))
+
+    def check_tests(self, stars: list[Star]) -> tuple[TestCaseDoc, ...]:
+        star_ids = {s.id for s in stars}
+        node_ids = {n.id for s in stars for n in s.nodes}
+        for i, case in enumerate(self.doc.tests):
+            path: PathKey = ("tests", i)
+            try:
+                Village.model_validate(case.village)
+            except ValidationError as exc:
+                for error in exc.errors(include_url=False):
+                    loc = tuple(error["loc"])
+                    field = ".".join(str(p) for p in loc)
+                    self.problem((*path, "village", *loc), f"test village: {field}: {error['msg']}")
+            for star_id in case.expect.stars:
+                if star_id not in star_ids:
+                    self.problem(
+                        (*path, "expect", "stars", star_id),
+                        f"unknown star '{star_id}'",
+                        did_you_mean(star_id, star_ids),
+                        key=True,
+                    )
+            for node_id in case.expect.criteria:
+                if node_id not in node_ids:
+                    self.problem(
+                        (*path, "expect", "criteria", node_id),
+                        f"unknown criterion '{node_id}'",
+                        did_you_mean(node_id, node_ids),
+                        key=True,
+                    )
+        return tuple(self.doc.tests)
+
+
+def _preorder(node: Node) -> list[Node]:
+    if isinstance(node, Criterion):
+        return [node]
+    out: list[Node] = [node]
+    for item in node.items:
+        out.extend(_preorder(item))
+    return out
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def fingerprint(
+    doc: RulesetDoc,
+    stars: list[Star],
+    levels: tuple[Level, ...] | None,
+    indicators: Mapping[str, IndicatorSpec],
+) -> str:
+    """sha256 of the canonical form: same rules, same fingerprint, whatever the formatting."""
+
+    def node_form(node: Node) -> dict[str, Any]:
+        if isinstance(node, Criterion):
+            return {
+                "id": node.id,
+                "kind": node.kind,
+                "test": node.test.canonical,
+                "text": node.text.model_dump(),
+                "source": node.source,
+                "provisional": node.provisional,
+                "points": node.points,
+                "layer": node.layer.ref,
+            }
+        return {
+            "id": node.id,
+            "rule": node.rule,
+            "needed": node.needed,
+            "points": node.points,
+            "text": node.text.model_dump() if node.text else None,
+            "items": [node_form(i) for i in node.items],
+            "layer": node.layer.ref,
+        }
+
+    form = {
+        "format": doc.starrules,
+        "id": doc.id,
+        "jurisdiction": doc.jurisdiction,
+        "kind": doc.kind,
+        "version": doc.version,
+        "effective": [
+            doc.effective.from_.isoformat(),
+            doc.effective.until.isoformat() if doc.effective.until else None,
+        ],
+        "indicators": {
+            k: [v.kind.value, v.better.value, v.label.zh, v.label.en]
+            for k, v in sorted(indicators.items())
+            if k.startswith("extra.")
+        },
+        "stars": [
+            {
+                "id": s.id,
+                "name": s.name.model_dump(),
+                "requires": list(s.requires),
+                "grant": node_form(s.grant),
+                "veto": [node_form(v) for v in s.vetoes],
+            }
+            for s in stars
+        ],
+        "levels": None
+        if levels is None
+        else [
+            {
+                "value": lv.value,
+                "name": lv.name.model_dump(),
+                "when": lv.when.canonical,
+                "named_by": lv.named_by,
+            }
+            for lv in levels
+        ],
+        "sources": sorted(
+            [s.id, s.title, s.date.isoformat() if s.date else None] for s in doc.sources
+        ),
+    }
+    canonical = json.dumps(form, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

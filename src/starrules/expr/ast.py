@@ -1,0 +1,126 @@
+"""The expression AST: small immutable nodes, each knowing its offset in the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Constant = int | float | bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Constant
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListLiteral:
+    items: tuple[Literal, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A dotted name: an indicator path (`industry.local_jobs`) or `stars.<id>` / `stars`."""
+
+    path: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    function: str
+    args: tuple[Node, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "not" or "-"
+    operand: Node
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    op: str  # + - * /
+    left: Node
+    right: Node
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str  # == != < <= > >= in
+    left: Node
+    right: Node
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Logical:
+    op: str  # and / or
+    operands: tuple[Node, ...]
+    offset: int
+
+
+Node = Literal | ListLiteral | Name | Call | Unary | Arithmetic | Compare | Logical
+
+_PRECEDENCE = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
+
+
+def _literal(value: Constant) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def to_source(node: Node, parent: int = 0) -> str:
+    """The canonical text of an expression: same meaning, same text (used in fingerprints)."""
+    if isinstance(node, Literal):
+        return _literal(node.value)
+    if isinstance(node, ListLiteral):
+        return "[" + ", ".join(_literal(item.value) for item in node.items) + "]"
+    if isinstance(node, Name):
+        return node.path
+    if isinstance(node, Call):
+        return f"{node.function}(" + ", ".join(to_source(a) for a in node.args) + ")"
+    if isinstance(node, Unary):
+        prec = _PRECEDENCE["not" if node.op == "not" else "neg"]
+        text = ("not " if node.op == "not" else "-") + to_source(node.operand, prec)
+    elif isinstance(node, Arithmetic):
+        prec = _PRECEDENCE[node.op]
+        text = f"{to_source(node.left, prec)} {node.op} {to_source(node.right, prec + 1)}"
+    elif isinstance(node, Compare):
+        prec = _PRECEDENCE["cmp"]
+        text = f"{to_source(node.left, prec + 1)} {node.op} {to_source(node.right, prec + 1)}"
+    else:
+        prec = _PRECEDENCE[node.op]
+        text = f" {node.op} ".join(to_source(o, prec + 1) for o in node.operands)
+    return f"({text})" if prec < parent or (prec == parent and prec == _PRECEDENCE["cmp"]) else text
+
+
+def names(node: Node) -> list[str]:
+    """Every dotted name the expression reads, in order of first appearance."""
+    found: list[str] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Name):
+            if n.path not in found:
+                found.append(n.path)
+        elif isinstance(n, Call):
+            for a in n.args:
+                walk(a)
+        elif isinstance(n, Unary):
+            walk(n.operand)
+        elif isinstance(n, Arithmetic | Compare):
+            walk(n.left)
+            walk(n.right)
+        elif isinstance(n, Logical):
+            for o in n.operands:
+                walk(o)
+
+    walk(node)
+    return found

@@ -1,0 +1,215 @@
+"""Recursive-descent parser: text → AST, with located, actionable syntax errors.
+
+Precedence, lowest first: or, and, not, comparison (one, not chained), + -, * /, unary -.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .ast import Arithmetic, Call, Compare, ListLiteral, Literal, Logical, Name, Node, Unary
+from .errors import ExpressionError
+from .lexer import Tok, Token, tokenize
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_NULLS = {"null", "None", "nil", "none"}
+
+
+def parse(source: str) -> Node:
+    """Parse an expression; raise ExpressionError with the offset of the first problem."""
+    if not source.strip():
+        raise ExpressionError(0, "the expression is empty")
+    return _Parser(tokenize(source)).parse()
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def at(self, kind: Tok, text: str | None = None) -> bool:
+        token = self.current
+        return token.kind is kind and (text is None or token.text == text)
+
+    def expect(self, kind: Tok, text: str) -> Token:
+        if not self.at(kind, text):
+            self.fail(f"expected '{text}'")
+        return self.advance()
+
+    def fail(self, expected: str) -> None:
+        token = self.current
+        found = "the end of the expression" if token.kind is Tok.END else repr(token.text)
+        raise ExpressionError(token.offset, f"{expected}, found {found}")
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        if not self.at(Tok.END):
+            token = self.current
+            hint = None
+            if token.kind is Tok.OP and token.text in _COMPARISONS:
+                hint = "comparisons do not chain: write 'a < b and b < c'"
+            elif token.kind is Tok.NAME or token.kind is Tok.NUMBER:
+                hint = "an operator ('and', 'or', '>=' …) is missing"
+            raise ExpressionError(token.offset, f"unexpected {token.text!r}", hint)
+        return node
+
+    def parse_or(self) -> Node:
+        return self._logical("or", self.parse_and)
+
+    def parse_and(self) -> Node:
+        return self._logical("and", self.parse_not)
+
+    def _logical(self, op: str, operand: Callable[[], Node]) -> Node:
+        first = operand()
+        operands = [first]
+        while self.at(Tok.KEYWORD, op):
+            self.advance()
+            operands.append(operand())
+        if len(operands) == 1:
+            return first
+        return Logical(op, tuple(operands), _offset(first))
+
+    def parse_not(self) -> Node:
+        if self.at(Tok.KEYWORD, "not"):
+            token = self.advance()
+            return Unary("not", self.parse_not(), token.offset)
+        return self.parse_comparison()
+
+    def parse_comparison(self) -> Node:
+        left = self.parse_sum()
+        token = self.current
+        if token.kind is Tok.OP and token.text in _COMPARISONS:
+            self.advance()
+            return Compare(token.text, left, self.parse_sum(), token.offset)
+        if self.at(Tok.KEYWORD, "in"):
+            self.advance()
+            return Compare("in", left, self.parse_list(), token.offset)
+        if self.at(Tok.KEYWORD, "not") and self.tokens[self.pos + 1].text == "in":
+            self.advance()
+            self.advance()
+            inner = Compare("in", left, self.parse_list(), token.offset)
+            return Unary("not", inner, token.offset)
+        return left
+
+    def parse_list(self) -> ListLiteral:
+        start = self.expect(Tok.OP, "[")
+        items: list[Literal] = []
+        while not self.at(Tok.OP, "]"):
+            item = self.parse_unary()
+            if not isinstance(item, Literal):
+                raise ExpressionError(_offset(item), "list items must be constants")
+            items.append(item)
+            if not self.at(Tok.OP, ","):
+                break
+            self.advance()
+        self.expect(Tok.OP, "]")
+        if not items:
+            raise ExpressionError(start.offset, "the list is empty")
+        return ListLiteral(tuple(items), start.offset)
+
+    def parse_sum(self) -> Node:
+        node = self.parse_term()
+        while self.current.kind is Tok.OP and self.current.text in ("+", "-"):
+            token = self.advance()
+            node = Arithmetic(token.text, node, self.parse_term(), token.offset)
+        return node
+
+    def parse_term(self) -> Node:
+        node = self.parse_unary()
+        while self.current.kind is Tok.OP and self.current.text in ("*", "/"):
+            token = self.advance()
+            node = Arithmetic(token.text, node, self.parse_unary(), token.offset)
+        return node
+
+    def parse_unary(self) -> Node:
+        if self.at(Tok.OP, "-"):
+            token = self.advance()
+            operand = self.parse_unary()
+            if isinstance(operand, Literal) and type(operand.value) in (int, float):
+                assert isinstance(operand.value, int | float)
+                return Literal(-operand.value, token.offset)
+            return Unary("-", operand, token.offset)
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node:
+        token = self.current
+        if token.kind is Tok.NUMBER:
+            self.advance()
+            text = token.text.replace("_", "")
+            is_float = any(c in text for c in ".eE")
+            return Literal(float(text) if is_float else int(text), token.offset)
+        if token.kind is Tok.STRING:
+            self.advance()
+            return Literal(_unquote(token.text), token.offset)
+        if token.kind is Tok.KEYWORD and token.text in ("true", "false"):
+            self.advance()
+            return Literal(token.text == "true", token.offset)
+        if self.at(Tok.OP, "("):
+            self.advance()
+            node = self.parse_or()
+            self.expect(Tok.OP, ")")
+            return node
+        if self.at(Tok.OP, "["):
+            return self.parse_list()
+        if token.kind is Tok.NAME:
+            self.advance()
+            if token.text in _NULLS:
+                raise ExpressionError(
+                    token.offset,
+                    f"there is no {token.text!r}",
+                    "absence is unknown; test it with known(x)",
+                )
+            if token.text in ("True", "False"):
+                raise ExpressionError(
+                    token.offset,
+                    f"unknown name {token.text!r}",
+                    f"did you mean '{token.text.lower()}'?",
+                )
+            if self.at(Tok.OP, "("):
+                return self.parse_call(token)
+            return Name(token.text, token.offset)
+        self.fail("expected a value, a name or '('")
+        raise AssertionError("unreachable")
+
+    def parse_call(self, name: Token) -> Call:
+        self.expect(Tok.OP, "(")
+        args: list[Node] = []
+        while not self.at(Tok.OP, ")"):
+            args.append(self.parse_or())
+            if not self.at(Tok.OP, ","):
+                break
+            self.advance()
+        self.expect(Tok.OP, ")")
+        return Call(name.text, tuple(args), name.offset)
+
+
+def _offset(node: Node) -> int:
+    if isinstance(node, Arithmetic | Compare):
+        return _offset(node.left)
+    if isinstance(node, Logical):
+        return _offset(node.operands[0])
+    return node.offset
+
+
+def _unquote(text: str) -> str:
+    body = text[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            i += 1
+            out.append({"n": "\n", "t": "\t"}.get(body[i], body[i]))
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)

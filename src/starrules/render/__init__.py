@@ -1,0 +1,1 @@
+"""Renderers: assessments as text (explanations, tables) and as data (JSON, JSONL)."""

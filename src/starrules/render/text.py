@@ -1,0 +1,202 @@
+"""The readable explanation of one assessment, in Chinese or English.
+
+Written for a township cadre: what was granted, what fell short and by how much, what is
+still unknown, and which rule (with its source and layer) decided it.
+"""
+
+from __future__ import annotations
+
+from ..i18n import Lang
+from ..indicators import IndicatorKind
+from ..results import AssessmentRecord, CriterionResult, CriterionStatus, StarResult, Status
+from ..rules import RuleTree, default_level_name
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "as_of": ("数据截至", "data as of"),
+    "level": ("评定等级", "Level"),
+    "undecided": ("待定，可能为 {low} 至 {high}", "undetermined: between {low} and {high}"),
+    "rules": ("规则", "Rules"),
+    "fingerprint": ("指纹", "fingerprint"),
+    Status.GRANTED: ("获得", "granted"),
+    Status.DENIED: ("未获得", "denied"),
+    Status.UNDETERMINED: ("待定", "undetermined"),
+    "observed": ("实际", "observed"),
+    "short": ("还差", "short by"),
+    "over": ("超出", "over by"),
+    "unknown_data": ("缺少数据", "missing data"),
+    "veto": ("否决项触发", "veto triggered"),
+    "requires": ("前提星未获得", "required star not granted"),
+    "requires_open": ("前提星待定", "required star undetermined"),
+    "source": ("来源", "source"),
+    "provisional": ("暂定标准", "provisional threshold"),
+    "layer": ("规则层", "layer"),
+    "missing": ("缺少的数据（补齐后可确定结果）", "Missing data (needed to decide)"),
+    "next": ("下一步（补齐短板）", "Next steps (what to improve)"),
+    "group": ("需满足", "needs"),
+    "sep": ("：", ": "),
+    "comma": ("，", ", "),
+    "pp": ("个百分点", "percentage points"),
+    "none": ("无", "none"),
+}
+
+
+def _w(key: str | Status, lang: Lang) -> str:
+    zh, en = _WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def render_explanation(record: AssessmentRecord, tree: RuleTree, lang: Lang) -> str:
+    return _Explainer(record, tree, lang).render()
+
+
+class _Explainer:
+    def __init__(self, record: AssessmentRecord, tree: RuleTree, lang: Lang) -> None:
+        self.record = record
+        self.tree = tree
+        self.lang = lang
+        self.lines: list[str] = []
+        self.next_steps: list[str] = []
+
+    def w(self, key: str | Status) -> str:
+        return _w(key, self.lang)
+
+    def render(self) -> str:
+        record, lang = self.record, self.lang
+        village = record.village
+        place = " · ".join(p for p in (village.name, village.township, village.jurisdiction) if p)
+        self.lines.append(f"{place} · {self.w('as_of')} {record.as_of.isoformat()}")
+        self.lines.append(f"{self.w('level')}{self.w('sep')}{self.level_text()}")
+        ruleset = record.ruleset
+        layers = " → ".join(f"{la.id}@{la.version}" for la in ruleset.layers)
+        self.lines.append(
+            f"{self.w('rules')}{self.w('sep')}{layers} · "
+            f"{self.w('fingerprint')} {ruleset.fingerprint[:12]}"
+        )
+        self.lines.append("")
+        for star in record.stars.values():
+            self.star(star)
+        if record.missing:
+            self.lines.append("")
+            self.lines.append(self.w("missing") + self.w("sep"))
+            for path in record.missing:
+                self.lines.append(f"  - {self.label(path)} ({path})")
+        if self.next_steps:
+            self.lines.append("")
+            self.lines.append(self.w("next") + self.w("sep"))
+            self.lines.extend(f"  - {step}" for step in self.next_steps)
+        del lang
+        return "\n".join(self.lines) + "\n"
+
+    def level_text(self) -> str:
+        level = self.record.level
+        if level.value is not None:
+            name = level.name(self.lang) if level.name else str(level.value)
+            return f"{name} ({level.value})"
+        low = default_level_name(level.min)(self.lang)
+        high = default_level_name(level.max)(self.lang)
+        if self.tree.levels is not None:
+            low, high = str(level.min), str(level.max)
+        return self.w("undecided").format(low=low, high=high)
+
+    def label(self, path: str) -> str:
+        spec = self.tree.indicators.get(path)
+        return spec.label(self.lang) if spec else path
+
+    def star(self, star: StarResult) -> None:
+        mark = {Status.GRANTED: "✔", Status.DENIED: "✘", Status.UNDETERMINED: "?"}[star.status]
+        self.lines.append(f"{mark} {star.name(self.lang)} [{self.w(star.status)}]")
+        if star.status is Status.GRANTED:
+            return
+        by_id = {c.id: c for c in star.criteria}
+        for required in star.requires_unmet:
+            required_status = self.record.stars[required].status
+            key = "requires" if required_status is Status.DENIED else "requires_open"
+            name = self.record.stars[required].name(self.lang)
+            self.lines.append(f"    {self.w(key)}{self.w('sep')}{name}")
+        for criterion in star.criteria:
+            if criterion.kind == "veto" and criterion.status is not CriterionStatus.PASS:
+                self.criterion(star, criterion, veto=True)
+        for criterion in star.criteria:
+            if criterion.kind == "veto" or criterion.status is CriterionStatus.PASS:
+                continue
+            parent = by_id.get(criterion.parent) if criterion.parent else None
+            if parent is not None and parent.status is CriterionStatus.PASS:
+                continue  # a settled group: its open items cannot change the star
+            if criterion.kind == "group":
+                if criterion.parent is not None:
+                    self.group(criterion)
+                continue
+            self.criterion(star, criterion, veto=False)
+
+    def group(self, group: CriterionResult) -> None:
+        node = next(n for s in self.tree.stars for n in s.nodes if n.id == group.id)
+        described = node.describe(self.lang) if hasattr(node, "describe") else ""
+        text = group.text(self.lang) if group.text else group.id
+        mark = "✘" if group.status is CriterionStatus.FAIL else "?"
+        self.lines.append(f"  {mark} {text} ({self.w('group')} {described})")
+
+    def criterion(self, star: StarResult, result: CriterionResult, veto: bool) -> None:
+        lang = self.lang
+        text = result.text(lang) if result.text else result.id
+        mark = "✘" if result.status is CriterionStatus.FAIL else "?"
+        details: list[str] = []
+        if result.status is CriterionStatus.UNKNOWN:
+            if result.missing:
+                names = "、" if lang == "zh" else ", "
+                details.append(
+                    self.w("unknown_data")
+                    + self.w("sep")
+                    + names.join(self.label(p) for p in result.missing)
+                )
+            elif result.reason:
+                details.append(result.reason)
+        else:
+            observed = [f"{self.label(p)} {self.format(p, v)}" for p, v in result.observed.items()]
+            if observed:
+                details.append(self.w("observed") + " " + self.w("comma").join(observed))
+            if result.gap is not None:
+                key = "over" if veto else "short"
+                details.append(f"{self.w(key)} {self.format_gap(result)}")
+        prefix = (
+            f"{self.w('veto')}{self.w('sep')}"
+            if veto and result.status is CriterionStatus.FAIL
+            else ""
+        )
+        line = f"  {mark} {prefix}{text}"
+        if details:
+            line += f" — {self.w('comma').join(details)}"
+        self.lines.append(line)
+        meta = [result.id]
+        if result.source:
+            meta.append(f"{self.w('source')} {result.source}")
+        if result.provisional:
+            meta.append(self.w("provisional"))
+        meta.append(f"{self.w('layer')} {result.layer}")
+        self.lines.append(f"      [{' · '.join(meta)}]")
+        if result.status is CriterionStatus.FAIL and not veto:
+            step = f"{star.name(lang)}{self.w('sep')}{text}"
+            if result.gap is not None:
+                step += f" ({self.w('short')} {self.format_gap(result)})"
+            self.next_steps.append(step)
+        elif result.status is CriterionStatus.UNKNOWN and result.missing:
+            step = f"{star.name(lang)}{self.w('sep')}" + ("、" if lang == "zh" else ", ").join(
+                self.label(p) for p in result.missing
+            )
+            self.next_steps.append(step + (" — 补报数据" if lang == "zh" else " — report the data"))
+
+    def format(self, path: str, value: object) -> str:
+        spec = self.tree.indicators.get(path)
+        if spec is None:
+            return str(value)
+        return spec.format_value(value, self.lang)
+
+    def format_gap(self, result: CriterionResult) -> str:
+        gap = result.gap
+        assert gap is not None
+        paths = list(result.observed)
+        spec = self.tree.indicators.get(paths[0]) if len(paths) == 1 else None
+        if spec is not None and spec.kind is IndicatorKind.RATE:
+            return f"{gap * 100:.4g} {self.w('pp')}"
+        if spec is not None:
+            return spec.format_value(gap, self.lang)
+        return f"{gap:.4g}"

@@ -1,0 +1,164 @@
+"""Compiled rules: the immutable tree a ruleset file compiles to.
+
+Every criterion, group and veto of every star has a slot (`index`) in one status vector,
+numbered in ruleset order (pre-order), so that an evaluation records every outcome in a
+flat list and an Assessment can build its explanation later, only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from .errors import Location
+from .expr import CompiledExpression
+from .i18n import Text
+from .indicators import IndicatorSpec
+
+NodeKind = Literal["criterion", "group", "veto"]
+GroupRule = Literal["all", "any", "at_least", "min_points"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One ruleset file that contributed to a resolved ruleset."""
+
+    id: str
+    version: str
+    jurisdiction: str
+    file: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version} ({self.jurisdiction})"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    date: date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """A leaf test. For a veto, `test` is the condition that denies the star."""
+
+    id: str
+    index: int
+    kind: Literal["criterion", "veto"]
+    test: CompiledExpression
+    text: Text
+    source: str | None
+    provisional: bool
+    note: str | None
+    points: float | None
+    layer: Layer
+    location: Location
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    index: int
+    rule: GroupRule
+    needed: float | None  # k for at_least, the bar for min_points
+    items: tuple[Criterion | Group, ...]
+    text: Text | None
+    points: float | None
+    layer: Layer
+    location: Location
+    parent: str | None
+
+    @property
+    def kind(self) -> NodeKind:
+        return "group"
+
+    def describe(self, lang: str) -> str:
+        n = len(self.items)
+        if self.rule == "all":
+            return f"全部 {n} 项" if lang == "zh" else f"all {n}"
+        if self.rule == "any":
+            return f"{n} 项中任一项" if lang == "zh" else f"any of {n}"
+        if self.rule == "at_least":
+            return (
+                f"{n} 项中至少 {self.needed:g} 项"
+                if lang == "zh"
+                else f"at least {self.needed:g} of {n}"
+            )
+        return (
+            f"{n} 项得分不低于 {self.needed:g}"
+            if lang == "zh"
+            else f"at least {self.needed:g} points from {n}"
+        )
+
+
+Node = Criterion | Group
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    id: str
+    index: int
+    name: Text
+    description: Text | None
+    grant: Group
+    vetoes: tuple[Criterion, ...]
+    requires: tuple[str, ...]
+    layer: Layer
+    location: Location
+    nodes: tuple[Node, ...] = field(default=())  # grant tree (pre-order) then vetoes
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    value: int
+    name: Text
+    when: CompiledExpression
+    named_by: str | None
+    layer: Layer
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTree:
+    """Everything a compiled ruleset knows; shared, never mutated."""
+
+    id: str
+    jurisdiction: str
+    kind: str
+    version: str
+    effective_from: date
+    effective_until: date | None
+    title: Text
+    layers: tuple[Layer, ...]
+    sources: Mapping[str, Source]
+    indicators: Mapping[str, IndicatorSpec]
+    stars: tuple[Star, ...]
+    levels: tuple[Level, ...] | None  # None: level = number of granted stars
+    node_count: int
+    fingerprint: str
+
+    def star(self, star_id: str) -> Star:
+        for star in self.stars:
+            if star.id == star_id:
+                return star
+        raise KeyError(star_id)
+
+    def in_force(self, on: date) -> bool:
+        if on < self.effective_from:
+            return False
+        return self.effective_until is None or on <= self.effective_until
+
+
+def default_level_name(value: int) -> Text:
+    """一星支部 … for the default rule (level = number of stars)."""
+    numerals = "零一二三四五六七八九十"
+    if value == 0:
+        return Text(zh="未评星", en="No star")
+    zh = numerals[value] if value <= 10 else str(value)
+    return Text(zh=f"{zh}星", en=f"{value}-star")

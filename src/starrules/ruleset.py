@@ -1,0 +1,94 @@
+"""`Ruleset`: a compiled ruleset as users hold it: evaluate villages, inspect the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from .assessment import Assessment
+from .evaluation import Program, evaluate
+from .i18n import Text
+from .rules import Layer, RuleTree, Star
+from .schema import TestCaseDoc
+from .village import Village
+
+
+class Ruleset:
+    """An immutable, compiled ruleset; safe to share between threads."""
+
+    __slots__ = ("_program", "tests", "tree")
+
+    def __init__(self, tree: RuleTree, tests: Iterable[TestCaseDoc] = ()) -> None:
+        self.tree = tree
+        self.tests: tuple[TestCaseDoc, ...] = tuple(tests)
+        self._program = Program(tree)
+
+    @property
+    def id(self) -> str:
+        return self.tree.id
+
+    @property
+    def version(self) -> str:
+        return self.tree.version
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.tree.jurisdiction
+
+    @property
+    def kind(self) -> str:
+        return self.tree.kind
+
+    @property
+    def title(self) -> Text:
+        return self.tree.title
+
+    @property
+    def effective_from(self) -> date:
+        return self.tree.effective_from
+
+    @property
+    def effective_until(self) -> date | None:
+        return self.tree.effective_until
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical form of the rules: proof of which rules were applied."""
+        return self.tree.fingerprint
+
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        return self.tree.layers
+
+    @property
+    def stars(self) -> tuple[Star, ...]:
+        return self.tree.stars
+
+    @property
+    def file(self) -> str:
+        return self.tree.layers[-1].file
+
+    def in_force(self, on: date) -> bool:
+        return self.tree.in_force(on)
+
+    def evaluate(self, village: Village, on: date | None = None) -> Assessment:
+        """Assess one village. The date used is `village.as_of`, else `on`, else today.
+
+        Raises EvaluationError when the village is of another kind or jurisdiction, uses an
+        undeclared `extra` indicator, or the ruleset is not in force on that date.
+        """
+        return evaluate(self._program, village, on)
+
+    def evaluate_many(
+        self, villages: Iterable[Village], on: date | None = None
+    ) -> Iterator[Assessment]:
+        """Assess villages lazily, in input order, holding one result at a time."""
+        program = self._program
+        for village in villages:
+            yield evaluate(program, village, on)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Ruleset {self.id}@{self.version} {self.jurisdiction} {self.kind} "
+            f"from {self.effective_from}>"
+        )

@@ -1,0 +1,228 @@
+"""The validated shape of a ruleset file (spec §2), before any expression is compiled.
+
+These pydantic models check structure and types only; names, expressions, duplicate ids
+and cycles are checked by `compiler.py`, which knows the indicator catalogue. The JSON
+Schema of a ruleset file (`starrules schema ruleset`) is generated from these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from .i18n import Text
+from .indicators import Better, IndicatorKind
+from .village import JURISDICTION_PATTERN
+
+FORMAT_VERSION = 1
+
+RulesetId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+StarId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+Version = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
+Expression = Annotated[str, StringConstraints(min_length=1)]
+Points = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class SourceDoc(_Doc):
+    """A document a criterion rests on: auditors follow `source:` back to it."""
+
+    id: SourceId
+    title: str
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class EffectiveDoc(_Doc):
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EffectiveDoc:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError("'until' is before 'from'")
+        return self
+
+
+class IndicatorDoc(_Doc):
+    """Declaration of a region-specific `extra.*` indicator."""
+
+    type: IndicatorKind
+    better: Better = Better.NONE
+    zh: str
+    en: str
+
+
+class CriterionDoc(_Doc):
+    id: RuleId
+    test: Expression
+    text: Text
+    source: SourceId | None = None
+    provisional: bool = False
+    note: str | None = None
+    points: Points | None = None
+
+
+class _GroupDoc(_Doc):
+    id: RuleId | None = None
+    text: Text | None = None
+    points: Points | None = None
+
+
+class AllDoc(_GroupDoc):
+    all: list[ItemDoc] = Field(min_length=1)
+
+
+class AnyDoc(_GroupDoc):
+    any: list[ItemDoc] = Field(min_length=1)
+
+
+class AtLeastDoc(_GroupDoc):
+    at_least: Annotated[int, Field(ge=1)]
+    of: list[ItemDoc] = Field(min_length=1)
+
+
+class MinPointsDoc(_GroupDoc):
+    min_points: Points
+    of: list[ItemDoc] = Field(min_length=1)
+
+
+def _item_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {
+            AllDoc: "<all>",
+            AnyDoc: "<any>",
+            AtLeastDoc: "<at_least>",
+            MinPointsDoc: "<min_points>",
+            CriterionDoc: "<criterion>",
+        }.get(type(value))
+    if not isinstance(value, dict):
+        return None
+    for key in ("all", "any", "at_least", "min_points"):
+        if key in value:
+            return f"<{key}>"
+    return "<criterion>"
+
+
+def _group_tag(value: Any) -> str | None:
+    tag = _item_tag(value)
+    return None if tag == "<criterion>" else tag
+
+
+_ITEM_ERROR = "expected a criterion (id, test, text) or a group (all, any, at_least, min_points)"
+
+GroupDoc = Annotated[
+    Annotated[AllDoc, Tag("<all>")]
+    | Annotated[AnyDoc, Tag("<any>")]
+    | Annotated[AtLeastDoc, Tag("<at_least>")]
+    | Annotated[MinPointsDoc, Tag("<min_points>")],
+    Discriminator(
+        _group_tag,
+        custom_error_type="group",
+        custom_error_message="expected a group: all, any, at_least or min_points",
+    ),
+]
+
+ItemDoc = Annotated[
+    Annotated[CriterionDoc, Tag("<criterion>")]
+    | Annotated[AllDoc, Tag("<all>")]
+    | Annotated[AnyDoc, Tag("<any>")]
+    | Annotated[AtLeastDoc, Tag("<at_least>")]
+    | Annotated[MinPointsDoc, Tag("<min_points>")],
+    Discriminator(_item_tag, custom_error_type="item", custom_error_message=_ITEM_ERROR),
+]
+
+
+class StarDoc(_Doc):
+    id: StarId
+    name: Text
+    description: Text | None = None
+    requires: list[StarId] = Field(default_factory=list)
+    grant: GroupDoc
+    veto: list[CriterionDoc] = Field(default_factory=list)
+
+
+class LevelDoc(_Doc):
+    value: Annotated[int, Field(ge=1)]
+    name: Text
+    when: Expression
+    named_by: str | None = None
+
+
+StatusName = Literal["granted", "denied", "undetermined"]
+CriterionStatusName = Literal["pass", "fail", "unknown"]
+
+
+class ExpectDoc(_Doc):
+    level: int | None = None
+    level_min: int | None = None
+    level_max: int | None = None
+    stars: dict[str, StatusName] = Field(default_factory=dict)
+    criteria: dict[str, CriterionStatusName] = Field(default_factory=dict)
+    missing: list[str] | None = None
+
+
+class TestCaseDoc(_Doc):
+    name: str
+    village: dict[str, Any]
+    on: dt.date | None = None
+    expect: ExpectDoc
+
+
+class RulesetDoc(_Doc):
+    """One file: one version of one ruleset for one jurisdiction."""
+
+    starrules: Literal[1] = Field(description="Format version of the file")
+    id: RulesetId
+    jurisdiction: Annotated[str, StringConstraints(pattern=JURISDICTION_PATTERN)]
+    kind: Literal["rural", "urban_community"]
+    version: Version
+    effective: EffectiveDoc
+    title: Text
+    description: Text | None = None
+    sources: list[SourceDoc] = Field(default_factory=list)
+    indicators: dict[str, IndicatorDoc] = Field(default_factory=dict)
+    stars: list[StarDoc] = Field(min_length=1)
+    levels: list[LevelDoc] | None = None
+    tests: list[TestCaseDoc] = Field(default_factory=list)
+
+
+for _model in (AllDoc, AnyDoc, AtLeastDoc, MinPointsDoc, StarDoc):
+    _model.model_rebuild()
+
+KNOWN_KEYS: frozenset[str] = frozenset(
+    (info.alias or name)
+    for model in (
+        RulesetDoc,
+        SourceDoc,
+        EffectiveDoc,
+        IndicatorDoc,
+        CriterionDoc,
+        AllDoc,
+        AnyDoc,
+        AtLeastDoc,
+        MinPointsDoc,
+        StarDoc,
+        LevelDoc,
+        ExpectDoc,
+        TestCaseDoc,
+    )
+    for name, info in model.model_fields.items()
+)
+"""Every key the format knows, for did-you-mean hints on unknown keys."""

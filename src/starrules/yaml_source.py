@@ -1,0 +1,177 @@
+"""Safe YAML reading that remembers where every key and value came from.
+
+PyYAML's safe composer builds a node tree; we turn it into plain data ourselves so that we
+can (a) record the file:line:column of every value and key, (b) refuse any tag outside the
+YAML core schema (no object construction, ever), (c) report duplicate keys, which PyYAML
+would silently overwrite, and (d) bound alias expansion (no "billion laughs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem, RulesetError
+
+PathKey = tuple[str | int, ...]
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_MAX_NODES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+    style: str | None = None  # the scalar's quoting style: None (plain), '"', "'", '|', '>'
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """A parsed YAML document with the position of every value (and key) by path."""
+
+    file: str
+    data: Any
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def location(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of the value at `path` (or of its key), else of its nearest parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while True:
+            if probe in table:
+                pos = table[probe]
+                return Location(self.file, pos.line, pos.column)
+            if probe in self.values:
+                pos = self.values[probe]
+                return Location(self.file, pos.line, pos.column)
+            if not probe:
+                return Location(self.file)
+            probe = probe[:-1]
+
+    def expression_location(self, path: PathKey, offset: int) -> Location:
+        """The location of character `offset` inside the scalar string at `path`."""
+        pos = self.values.get(tuple(path))
+        if pos is None:
+            return self.location(path)
+        if pos.style in (None, '"', "'"):
+            shift = 0 if pos.style is None else 1
+            return Location(self.file, pos.line, pos.column + shift + offset)
+        return Location(self.file, pos.line, pos.column)
+
+
+class _Builder:
+    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+        self.file = file
+        self.loader = loader
+        self.doc = SourceDocument(file=file, data=None)
+        self.problems: list[Problem] = []
+        self.visited = 0
+
+    def where(self, node: Node) -> Location:
+        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Node, path: PathKey) -> Any:
+        self.visited += 1
+        if self.visited > _MAX_NODES:
+            raise RulesetError(
+                [
+                    Problem(
+                        self.where(node),
+                        "the document is too large or expands aliases too often",
+                        None,
+                    )
+                ]
+            )
+        self.doc.values[path] = Position(
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            node.style if isinstance(node, ScalarNode) else None,
+        )
+        if node.tag not in _CORE_TAGS:
+            self.problems.append(
+                Problem(
+                    self.where(node),
+                    f"tag {node.tag!r} is not allowed; a ruleset holds plain data only and "
+                    "nothing in it is ever executed",
+                )
+            )
+            return None
+        if isinstance(node, ScalarNode):
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except yaml.YAMLError as exc:
+                self.problems.append(Problem(self.where(node), f"bad value: {exc}"))
+                return None
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(
+                    Problem(self.where(key_node), "merge keys ('<<') are not supported")
+                )
+                continue
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str):
+                self.problems.append(
+                    Problem(self.where(key_node), f"keys must be text, not {key!r}")
+                )
+                continue
+            if key in result:
+                self.problems.append(Problem(self.where(key_node), f"duplicate key '{key}'"))
+                continue
+            self.doc.keys[(*path, key)] = Position(
+                key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            )
+            result[key] = self.build(value_node, (*path, key))
+        self.doc.values.pop((*path, "<key>"), None)
+        return result
+
+
+def parse_yaml(text: str, file: str) -> SourceDocument:
+    """Parse one YAML document; raise RulesetError (with locations) on any problem."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+            message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+            raise RulesetError([Problem(loc, f"YAML syntax error: {message}")]) from None
+        except yaml.YAMLError as exc:
+            raise RulesetError([Problem(Location(file), f"YAML error: {exc}")]) from None
+        if root is None:
+            raise RulesetError([Problem(Location(file), "the file is empty")])
+        builder = _Builder(file, loader)
+        builder.doc.data = builder.build(root, ())
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise RulesetError(builder.problems)
+    if not isinstance(builder.doc.data, Mapping):
+        raise RulesetError([Problem(Location(file, 1, 1), "a ruleset must be a mapping")])
+    return builder.doc
+
+
+def read_yaml(path: str | Path) -> SourceDocument:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files are a RulesetError."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesetError([Problem(Location(file), "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesetError([Problem(Location(file), f"cannot read the file: {exc}")]) from None
+    return parse_yaml(text, file)
