@@ -77,8 +77,10 @@ def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Probl
                 )
             )
         elif kind == "missing":
+            parent = ".".join(str(p) for p in path[:-1])
+            where = f" in {parent}" if parent else ""
             problems.append(
-                Problem(source.location(path[:-1]), f"'{path[-1]}' is required (at {shown})")
+                Problem(source.location(path[:-1]), f"missing required key '{path[-1]}'{where}")
             )
         else:
             message = str(error["msg"])

@@ -3,7 +3,8 @@
 StarrulesError
 ├── RulesetError        a ruleset file (or set of files) cannot be loaded; lists every Problem
 ├── ResolutionError     no ruleset applies to a jurisdiction, kind and date
-└── EvaluationError     a village cannot be evaluated against a ruleset
+├── EvaluationError     a village cannot be evaluated against a ruleset
+└── InputError          a file of villages cannot be read (names file:line and field path)
 """
 
 from __future__ import annotations
@@ -72,3 +73,8 @@ class ResolutionError(StarrulesError):
 
 class EvaluationError(StarrulesError):
     """A village cannot be evaluated against a ruleset (wrong kind, undeclared indicator, …)."""
+
+
+class InputError(StarrulesError):
+    """A file of villages is unreadable or holds an invalid village; the message names the
+    file, the line (or item) and the field path."""

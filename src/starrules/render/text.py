@@ -85,7 +85,7 @@ class _Explainer:
             self.lines.append(self.w("next") + self.w("sep"))
             self.lines.extend(f"  - {step}" for step in self.next_steps)
         del lang
-        return "\n".join(self.lines) + "\n"
+        return "\n".join(line.rstrip() for line in self.lines) + "\n"
 
     def level_text(self) -> str:
         level = self.record.level

@@ -1,0 +1,308 @@
+"""The `starrules` command line (also `python -m starrules`).
+
+Exit codes: 0 ok; 1 checks failed (lint found problems); 2 bad usage or bad input, with
+one clear message naming the file and place. A user mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .assessment import Assessment
+from .errors import RulesetError, StarrulesError, did_you_mean
+from .i18n import Lang
+from .inputs import VillageRecord, read_villages
+from .loader import find_ruleset_files, load_ruleset
+from .registry import Registry
+from .render.table import Row, render_table, row_of
+from .results import AssessmentRecord
+from .ruleset import Ruleset
+from .schema import RulesetDoc
+from .village import Village
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+_PROGRESS_THRESHOLD = 2_000
+
+LANG = click.Choice(["zh", "en"])
+
+
+def _fail(message: str) -> NoReturn:
+    raise click.exceptions.Exit(_report(message, EXIT_USAGE))
+
+
+def _report(message: str, code: int) -> int:
+    click.echo(f"error: {message}", err=True)
+    return code
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2023-12-31") from None
+
+
+class _Chooser:
+    """Which ruleset judges a village: an explicit file, or the registry by jurisdiction."""
+
+    def __init__(
+        self,
+        ruleset: Path | None,
+        rulesets: Sequence[Path],
+        jurisdiction: str | None,
+        on: date | None,
+    ) -> None:
+        self.fixed: Ruleset | None = load_ruleset(ruleset) if ruleset else None
+        self.registry: Registry | None = None
+        if self.fixed is None:
+            self.registry = Registry.from_paths(rulesets) if rulesets else Registry.default()
+        self.jurisdiction = jurisdiction
+        self.on = on
+
+    def ruleset_for(self, village: Village) -> Ruleset:
+        if self.fixed is not None:
+            return self.fixed
+        assert self.registry is not None
+        when = village.as_of or self.on or date.today()
+        return self.registry.resolve(self.jurisdiction or village.jurisdiction, village.kind, when)
+
+    def assess(self, record: VillageRecord) -> Assessment:
+        try:
+            return self.ruleset_for(record.village).evaluate(record.village, self.on)
+        except StarrulesError as exc:
+            raise StarrulesError(f"{record.where}: {exc}") from None
+
+
+def _ruleset_options(func: Any) -> Any:
+    func = click.option(
+        "--on",
+        callback=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="Date for villages without as_of (default: today).",
+    )(func)
+    func = click.option(
+        "--jurisdiction",
+        metavar="PATH",
+        help="Resolve rulesets for this jurisdiction instead of each village's own.",
+    )(func)
+    func = click.option(
+        "--rulesets",
+        "rulesets",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="Directory of rulesets to use instead of the bundled ones (repeatable).",
+    )(func)
+    func = click.option(
+        "--ruleset",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Judge every village with this one ruleset file.",
+    )(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="starrules")
+def cli() -> None:
+    """starrules: five-star Party branch ratings (五星支部) from versioned YAML rulesets."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_ruleset_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: on for large inputs on a terminal).",
+)
+def evaluate(
+    files: tuple[Path, ...],
+    ruleset: Path | None,
+    rulesets: tuple[Path, ...],
+    jurisdiction: str | None,
+    on: date | None,
+    fmt: str,
+    lang: Lang,
+    progress: bool | None,
+) -> None:
+    """Assess the villages in FILES (JSON object or array, or JSONL)."""
+    chooser = _Chooser(ruleset, rulesets, jurisdiction, on)
+    records = _records(files)
+    total = _count_villages(files) if progress is not False else None
+    show = progress is True or (
+        progress is None and sys.stderr.isatty() and (total or 0) >= _PROGRESS_THRESHOLD
+    )
+    assessments = (chooser.assess(r) for r in records)
+    if show:
+        with click.progressbar(
+            assessments, length=total, file=sys.stderr, label="evaluating"
+        ) as bar:
+            _emit(bar, fmt, lang)
+    else:
+        _emit(assessments, fmt, lang)
+
+
+def _records(files: Sequence[Path]) -> Iterator[VillageRecord]:
+    for file in files:
+        yield from read_villages(file)
+
+
+def _count_villages(files: Sequence[Path]) -> int | None:
+    count = 0
+    for file in files:
+        if file.suffix.lower() != ".jsonl" or not file.is_file():
+            return None
+        with file.open("rb") as handle:
+            count += sum(1 for line in handle if line.strip())
+    return count
+
+
+def _emit(assessments: Iterator[Assessment], fmt: str, lang: Lang) -> None:
+    out = sys.stdout
+    if fmt == "jsonl":
+        for a in assessments:
+            out.write(a.model_dump_json() + "\n")
+        return
+    if fmt == "json":
+        out.write("[")
+        for i, a in enumerate(assessments):
+            out.write(("," if i else "") + "\n" + a.model_dump_json(indent=2))
+        out.write("\n]\n")
+        return
+    rows: list[Row] = []
+    columns: dict[str, str] = {}
+    for a in assessments:
+        rows.append(row_of(a))
+        for star in a.rules.stars:
+            columns.setdefault(star.id, star.name(lang))
+    out.write(render_table(rows, columns.items(), lang))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--village",
+    "which",
+    metavar="NAME|CODE",
+    help="Which village of FILE (needed when it holds more than one).",
+)
+@_ruleset_options
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def explain(
+    file: Path,
+    which: str | None,
+    ruleset: Path | None,
+    rulesets: tuple[Path, ...],
+    jurisdiction: str | None,
+    on: date | None,
+    lang: Lang,
+) -> None:
+    """Explain one village's assessment: what passed, what fell short and by how much."""
+    chooser = _Chooser(ruleset, rulesets, jurisdiction, on)
+    records = list(read_villages(file))
+    if not records:
+        _fail(f"{file}: no villages in the file")
+    if which is None:
+        if len(records) > 1:
+            names = ", ".join(r.village.name for r in records[:5])
+            _fail(
+                f"{file} holds {len(records)} villages; choose one with --village "
+                f"(e.g. {names}{' …' if len(records) > 5 else ''})"
+            )
+        chosen = records[0]
+    else:
+        matches = [r for r in records if which in (r.village.name, r.village.code)]
+        if not matches:
+            hint = did_you_mean(which, [r.village.name for r in records])
+            _fail(f"no village named or coded '{which}' in {file}" + (f"; {hint}" if hint else ""))
+        chosen = matches[0]
+    click.echo(chooser.assess(chosen).explain(lang), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def lint(paths: tuple[Path, ...]) -> None:
+    """Check ruleset files; print every problem as file:line:col, exit 1 if any."""
+    checked = 0
+    problems = 0
+    for path in paths:
+        for file in find_ruleset_files(path):
+            checked += 1
+            try:
+                ruleset = load_ruleset(file)
+            except RulesetError as exc:
+                problems += len(exc.problems)
+                for problem in exc.problems:
+                    click.echo(str(problem))
+                continue
+            click.echo(
+                f"ok: {file} ({ruleset.id}@{ruleset.version}, {ruleset.jurisdiction}, "
+                f"{len(ruleset.stars)} stars, fingerprint {ruleset.fingerprint[:12]})"
+            )
+    if checked == 0:
+        _fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+    if problems:
+        click.echo(
+            f"{problems} problem{'s' if problems != 1 else ''} in {checked} "
+            f"file{'s' if checked != 1 else ''}",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["village", "ruleset", "assessment"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of a village, a ruleset file or an assessment."""
+    if what == "village":
+        document = Village.model_json_schema()
+    elif what == "ruleset":
+        document = RulesetDoc.model_json_schema(by_alias=True)
+    else:
+        document = AssessmentRecord.model_json_schema()
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (errors are reported, never raised)."""
+    try:
+        # Without standalone mode click returns the code of ctx.exit() / Exit instead of
+        # calling sys.exit, so that errors of ours are reported here, in one place.
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="starrules",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except StarrulesError as exc:
+        return _report(str(exc), EXIT_USAGE)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); not an error of ours.
+        sys.stderr.close()
+        return 0
+    return result if isinstance(result, int) else 0
