@@ -1,0 +1,227 @@
+"""End-to-end tests of the `starrules` command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from starrules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "villages.jsonl"
+HENAN = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_evaluate_table_of_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "evaluate", str(EXAMPLES))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["村", "乡镇", "等级"]
+    assert "产业兴旺星" in lines[0] and "支部过硬星" in lines[0]
+    village_lines = [line for line in lines if "韩庄镇" in line or "寨根乡" in line]
+    assert len(village_lines) == 40
+    undetermined = [line for line in village_lines if "?" in line]
+    assert undetermined and all("–" in line for line in undetermined)
+    assert "40 个村" in out and "待定" in out
+
+
+def test_evaluate_english_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[0].startswith("Village")
+    assert "Thriving Industry" in out and "40 villages" in out
+
+
+def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "jsonl")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "json")
+    assert code == 0
+    assert json.loads(out) == records
+    assert len(records) == 40
+    first = records[0]
+    assert set(first) == {"village", "as_of", "ruleset", "stars", "level", "missing"}
+    assert len(first["ruleset"]["fingerprint"]) == 64
+
+
+def test_evaluate_with_explicit_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "evaluate", str(EXAMPLES), "--ruleset", str(HENAN), "--format", "jsonl"
+    )
+    assert code == 0
+    assert all(json.loads(line)["ruleset"]["id"] == "henan-rural" for line in out.splitlines())
+
+
+def test_explain_one_village(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", str(EXAMPLES), "--village", "程庄村")
+    assert code == 0
+    assert "程庄村" in out and "待定" in out and "卫生厕所普及率" in out
+
+
+def test_explain_by_code_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    first = json.loads(EXAMPLES.read_text(encoding="utf-8").splitlines()[0])
+    code, out, _ = run(capsys, "explain", str(EXAMPLES), "--village", first["code"], "--lang", "en")
+    assert code == 0
+    assert first["name"] in out and "Level" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", str(EXAMPLES)], "choose one with --village"),
+        (["explain", str(EXAMPLES), "--village", "成庄村"], "did you mean"),
+        (["evaluate", "no-such-file.jsonl"], "no such file"),
+        (["evaluate", str(EXAMPLES), "--on", "2023-13-01"], "is not a date"),
+        (["evaluate", str(EXAMPLES), "--format", "xml"], "'xml' is not one of"),
+        (["schema", "town"], "'town' is not one of"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+
+
+def test_bad_village_names_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = EXAMPLES.read_text(encoding="utf-8").splitlines()[0]
+    bad = (
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", '
+        '"branch": {"reserv_cadres": 3}, "ecology": {"sanitary_toilet_rate": 1.5}}'
+    )
+    path = write(tmp_path, "v.jsonl", good + "\n" + bad + "\n")
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert f"{path}:2: branch.reserv_cadres: unknown field (did you mean 'reserve_cadres'?)" in err
+    assert f"{path}:2: ecology.sanitary_toilet_rate:" in err
+
+
+def test_invalid_json_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "v.json", '{"name": "x",\n')
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert f"{path}:2:1: invalid JSON" in err
+
+
+def test_no_ruleset_for_jurisdiction_lists_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "v.jsonl",
+        '{"name": "x", "jurisdiction": "cn-hubei", "kind": "rural", "as_of": "2023-12-31"}\n',
+    )
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert "no rural ruleset in force on 2023-12-31 for cn-hubei" in err
+    assert "henan-rural@2022.1" in err
+
+
+def test_evaluate_with_broken_ruleset_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ruleset = write(tmp_path, "r.yaml", "starrules: 1\nid: x\nstras: []\n")
+    code, _, err = run(capsys, "evaluate", str(EXAMPLES), "--ruleset", str(ruleset))
+    assert code == 2
+    assert f"{ruleset}:3:1: unknown key 'stras'" in err
+
+
+def test_lint_bundled_rulesets_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", str(ROOT / "rulesets"))
+    assert code == 0
+    assert out.startswith("ok: ") and "henan-rural@2022.1" in out
+
+
+def test_lint_reports_every_problem_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ruleset = write(tmp_path, "r.yaml", "starrules: 1\nid: x\nstras: []\n")
+    code, out, err = run(capsys, "lint", str(ruleset))
+    assert code == 1
+    assert f"{ruleset}:3:1: unknown key 'stras' (did you mean 'stars'" in out
+    assert "missing required key 'jurisdiction'" in out
+    assert "problems in 1 file" in err
+
+
+def test_lint_empty_directory_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "lint", str(tmp_path))
+    assert code == 2
+    assert "no ruleset files" in err
+
+
+def test_lint_rejects_code_in_a_test_and_runs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marker = tmp_path / "pwned"
+    text = HENAN.read_text(encoding="utf-8").replace(
+        "test: industry.collective_income >= 100000",
+        f"test: \"__import__('os').system('touch {marker}')\"",
+        1,
+    )
+    assert text != HENAN.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "lint", str(write(tmp_path, "r.yaml", text)))
+    assert code == 1
+    assert "r.yaml:" in out
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("what", ["village", "ruleset", "assessment"])
+def test_schema(capsys: pytest.CaptureFixture[str], what: str) -> None:
+    code, out, _ = run(capsys, "schema", what)
+    assert code == 0
+    document = json.loads(out)
+    assert document["type"] == "object" and document["properties"]
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and "starrules" in out
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "evaluate" in out and "lint" in out
+
+
+@pytest.mark.slow
+def test_python_dash_m_in_a_subprocess() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "starrules", "evaluate", str(EXAMPLES), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 40
+    bad = subprocess.run(
+        [sys.executable, "-m", "starrules", "evaluate", "missing.jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: missing.jsonl: no such file")
+    assert "Traceback" not in bad.stderr
