@@ -225,3 +225,24 @@ def test_python_dash_m_in_a_subprocess() -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: missing.jsonl: no such file")
     assert "Traceback" not in bad.stderr
+
+
+def test_test_command_passes_on_bundled_rulesets(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "test", str(ROOT / "rulesets"))
+    assert code == 0
+    assert out.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_test_command_shows_a_readable_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = HENAN.read_text(encoding="utf-8")
+    marker = "    expect:\n      level: 5\n"
+    assert marker in text
+    path = write(tmp_path, "r.yaml", text.replace(marker, "    expect:\n      level: 4\n", 1))
+    code, out, _ = run(capsys, "test", str(path), "--lang", "en")
+    assert code == 1
+    assert f"FAIL {path}:" in out
+    assert "level: expected 4, got 5" in out
+    assert "Thriving Industry [granted]" in out
+    assert out.splitlines()[-1].endswith(" passed, 1 failed")

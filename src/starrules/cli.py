@@ -26,6 +26,7 @@ from .render.table import Row, render_table, row_of
 from .results import AssessmentRecord
 from .ruleset import Ruleset
 from .schema import RulesetDoc
+from .testcases import run_cases
 from .village import Village
 
 EXIT_FAILED = 1
@@ -266,6 +267,34 @@ def lint(paths: tuple[Path, ...]) -> None:
             err=True,
         )
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
+    """Run the test cases of ruleset files; on failure show expected vs actual, exit 1."""
+    passed = failed = 0
+    for path in paths:
+        for file in find_ruleset_files(path):
+            ruleset = load_ruleset(file)
+            for result in run_cases(ruleset, lang):
+                case = result.case
+                if result.passed:
+                    passed += 1
+                    click.echo(f"PASS {case.location} {case.name}")
+                    continue
+                failed += 1
+                click.echo(f"FAIL {case.location} {case.name}")
+                for difference in result.differences:
+                    click.echo(f"    {difference}")
+                if result.explanation:
+                    click.echo("    " + result.explanation.rstrip().replace("\n", "\n    "))
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(EXIT_FAILED)
+    if passed == 0:
+        _fail("no test cases found in " + ", ".join(str(p) for p in paths))
 
 
 @cli.command()

@@ -23,7 +23,18 @@ from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, Functi
 from .expr import compile_expression as compile_expr
 from .i18n import Text
 from .indicators import IndicatorSpec
-from .rules import Criterion, Group, GroupRule, Layer, Level, Node, RuleTree, Source, Star
+from .rules import (
+    Criterion,
+    Group,
+    GroupRule,
+    Layer,
+    Level,
+    Node,
+    RuleTree,
+    Source,
+    Star,
+    TestCase,
+)
 from .schema import (
     KNOWN_KEYS,
     AllDoc,
@@ -33,7 +44,6 @@ from .schema import (
     ItemDoc,
     MinPointsDoc,
     RulesetDoc,
-    TestCaseDoc,
 )
 from .village import STANDARD_INDICATORS, Village
 from .yaml_source import PathKey, SourceDocument
@@ -47,7 +57,7 @@ class CompiledFile:
     """The result of compiling one file: its rules and its inline test cases."""
 
     tree: RuleTree
-    tests: tuple[TestCaseDoc, ...]
+    tests: tuple[TestCase, ...]
     document: SourceDocument
 
 
@@ -370,18 +380,20 @@ class _Compiler:
                 )
         return tuple(sorted(levels, key=lambda level: -level.value))
 
-    def check_tests(self, stars: list[Star]) -> tuple[TestCaseDoc, ...]:
+    def check_tests(self, stars: list[Star]) -> tuple[TestCase, ...]:
         star_ids = {s.id for s in stars}
         node_ids = {n.id for s in stars for n in s.nodes}
+        cases: list[TestCase] = []
         for i, case in enumerate(self.doc.tests):
             path: PathKey = ("tests", i)
             try:
-                Village.model_validate(case.village)
+                village = Village.model_validate(case.village)
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
                     loc = tuple(error["loc"])
                     field = ".".join(str(p) for p in loc)
                     self.problem((*path, "village", *loc), f"test village: {field}: {error['msg']}")
+                village = None
             for star_id in case.expect.stars:
                 if star_id not in star_ids:
                     self.problem(
@@ -398,7 +410,11 @@ class _Compiler:
                         did_you_mean(node_id, node_ids),
                         key=True,
                     )
-        return tuple(self.doc.tests)
+            if village is not None:
+                cases.append(
+                    TestCase(case.name, village, case.on, case.expect, self.source.location(path))
+                )
+        return tuple(cases)
 
 
 def _preorder(node: Node) -> list[Node]:

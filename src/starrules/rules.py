@@ -16,6 +16,8 @@ from .errors import Location
 from .expr import CompiledExpression
 from .i18n import Text
 from .indicators import IndicatorSpec
+from .schema import ExpectDoc
+from .village import Village
 
 NodeKind = Literal["criterion", "group", "veto"]
 GroupRule = Literal["all", "any", "at_least", "min_points"]
@@ -153,6 +155,19 @@ class RuleTree:
         if on < self.effective_from:
             return False
         return self.effective_until is None or on <= self.effective_until
+
+
+@dataclass(frozen=True, slots=True)
+class TestCase:
+    """An inline test case of a ruleset: a village and what the rules must conclude."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    village: Village
+    on: date | None
+    expect: ExpectDoc
+    location: Location
 
 
 def default_level_name(value: int) -> Text:

@@ -8,8 +8,7 @@ from datetime import date
 from .assessment import Assessment
 from .evaluation import Program, evaluate
 from .i18n import Text
-from .rules import Layer, RuleTree, Star
-from .schema import TestCaseDoc
+from .rules import Layer, RuleTree, Star, TestCase
 from .village import Village
 
 
@@ -18,9 +17,9 @@ class Ruleset:
 
     __slots__ = ("_program", "tests", "tree")
 
-    def __init__(self, tree: RuleTree, tests: Iterable[TestCaseDoc] = ()) -> None:
+    def __init__(self, tree: RuleTree, tests: Iterable[TestCase] = ()) -> None:
         self.tree = tree
-        self.tests: tuple[TestCaseDoc, ...] = tuple(tests)
+        self.tests: tuple[TestCase, ...] = tuple(tests)
         self._program = Program(tree)
 
     @property
