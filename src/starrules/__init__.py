@@ -13,6 +13,7 @@ from datetime import date
 from .assessment import Assessment
 from .errors import (
     EvaluationError,
+    InputError,
     Location,
     Problem,
     ResolutionError,
@@ -57,6 +58,7 @@ __all__ = [
     "FunctionSpec",
     "IndicatorKind",
     "IndicatorSpec",
+    "InputError",
     "LevelResult",
     "Location",
     "Problem",

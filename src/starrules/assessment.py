@@ -9,6 +9,7 @@ function of the (frozen) village, the (immutable) rules and the outcome.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -28,7 +29,7 @@ from .results import (
     Status,
     VillageRef,
 )
-from .rules import Criterion, Node, RuleTree, Star, default_level_name
+from .rules import Criterion, Node, RuleTree, Star, requirements_first
 from .village import Village
 
 _STATUS = {True: Status.GRANTED, False: Status.DENIED, None: Status.UNDETERMINED}
@@ -43,11 +44,9 @@ _CRITERION = {
 class Outcome:
     """The raw result of one evaluation (True / False / None per node and per star)."""
 
-    statuses: list[bool | None]
     stars: list[bool | None]
-    level_min: int
-    level_max: int
-    level_index: int | None  # the explicit level that holds, when decided
+    level: LevelResult  # shared between assessments: immutable, one per (min, max)
+    record: Callable[[Village], list[bool | None]]  # every node's outcome, on demand
 
 
 class Assessment:
@@ -57,22 +56,31 @@ class Assessment:
     model, and `model_dump()` / `model_dump_json()` serialise it.
     """
 
-    __slots__ = ("_level", "_missing", "_outcome", "_record", "_stars", "_tree", "as_of", "input")
+    __slots__ = (
+        "_missing",
+        "_outcome",
+        "_record",
+        "_stars",
+        "_statuses",
+        "_tree",
+        "as_of",
+        "input",
+    )
 
     def __init__(self, tree: RuleTree, village: Village, as_of: date, outcome: Outcome) -> None:
         self._tree = tree
         self.input = village
         self.as_of = as_of
         self._outcome = outcome
+        self._statuses: list[bool | None] | None = None
         self._stars: dict[str, StarResult] | None = None
-        self._level: LevelResult | None = None
         self._missing: list[str] | None = None
         self._record: AssessmentRecord | None = None
 
     # -- cheap views, straight from the outcome -----------------------------------------
     def status(self, star_id: str) -> Status:
         """The status of one star, without building its explanation."""
-        return _STATUS[self._outcome.stars[self._tree.star(star_id).index]]
+        return _STATUS[self._outcome.stars[self._tree.star_index[star_id]]]
 
     @property
     def granted(self) -> list[str]:
@@ -81,9 +89,7 @@ class Assessment:
 
     @property
     def level(self) -> LevelResult:
-        if self._level is None:
-            self._level = self._build_level()
-        return self._level
+        return self._outcome.level
 
     @property
     def village(self) -> VillageRef:
@@ -116,7 +122,11 @@ class Assessment:
     @property
     def stars(self) -> dict[str, StarResult]:
         if self._stars is None:
-            self._stars = {s.id: self._build_star(s) for s in self._tree.stars}
+            built: dict[str, StarResult] = {}
+            # Required stars first, so that a star can name what its prerequisites lack.
+            for star in requirements_first(self._tree.stars):
+                built[star.id] = self._build_star(star, built)
+            self._stars = {s.id: built[s.id] for s in self._tree.stars}
         return self._stars
 
     @property
@@ -171,27 +181,13 @@ class Assessment:
         value: IndicatorValue = indicator_getter(path)(self.input)
         return value
 
-    def _build_level(self) -> LevelResult:
-        outcome = self._outcome
-        value = outcome.level_min if outcome.level_min == outcome.level_max else None
-        levels = self._tree.levels
-        if levels is None:
-            name = default_level_name(value) if value is not None else None
-            return LevelResult(value=value, min=outcome.level_min, max=outcome.level_max, name=name)
-        if outcome.level_index is not None:
-            level = levels[outcome.level_index]
-            return LevelResult(
-                value=value,
-                min=outcome.level_min,
-                max=outcome.level_max,
-                name=level.name,
-                named_by=level.named_by,
-            )
-        name = default_level_name(0) if value == 0 else None
-        return LevelResult(value=value, min=outcome.level_min, max=outcome.level_max, name=name)
+    def _node_statuses(self) -> list[bool | None]:
+        if self._statuses is None:
+            self._statuses = self._outcome.record(self.input)
+        return self._statuses
 
-    def _build_star(self, star: Star) -> StarResult:
-        statuses = self._outcome.statuses
+    def _build_star(self, star: Star, built: dict[str, StarResult]) -> StarResult:
+        statuses = self._node_statuses()
         criteria = [self._build_node(node, statuses[node.index]) for node in star.nodes]
         status = _STATUS[self._outcome.stars[star.index]]
         vetoes = [v.id for v in star.vetoes if statuses[v.index] is False]
@@ -202,6 +198,8 @@ class Assessment:
             self._collect_missing(star.grant, by_id, missing)
             for veto in star.vetoes:
                 missing.update(dict.fromkeys(by_id[veto.id].missing))
+            for required in unmet:
+                missing.update(dict.fromkeys(built[required].missing))
         return StarResult(
             id=star.id,
             name=star.name,
@@ -241,17 +239,20 @@ class Assessment:
                 layer=node.layer.ref,
             )
         test = node.test
-        observed = {path: self._value(path) for path in test.names}
+        observed = {path: getter(self.input) for path, getter in test.getters}
         # A veto's status is pass when its test (the denying condition) does not hold.
         gap = limit = None
-        reason = None
+        target = reason = None
         missing = [p for p, v in observed.items() if v is None] if truth is None else []
-        if test.threshold is not None and truth is False:
-            subject = test.threshold.subject(self.input, None)
+        threshold = test.threshold
+        if threshold is not None and truth is False:
+            subject = threshold.subject(self.input, None)
             if isinstance(subject, int | float) and not isinstance(subject, bool):
                 want = node.kind != "veto"
-                gap = test.threshold.gap(subject, want)
-                limit = test.threshold.limit
+                gap = threshold.gap(subject, want)
+                if gap is not None:
+                    limit = threshold.limit
+                    target = f"{threshold.needed(want)} {_number(limit)}"
         if truth is None and not missing:
             zeros = test.zero_divisors(self.input)
             if zeros:
@@ -271,6 +272,11 @@ class Assessment:
             layer=node.layer.ref,
             gap=gap,
             limit=limit,
+            target=target,
             missing=missing,
             reason=reason,
         )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -9,14 +9,15 @@ the Assessment (see assessment.py). Nothing here keeps state between calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from .assessment import Assessment, Outcome
 from .errors import EvaluationError
+from .i18n import Text
 from .indicators import IndicatorKind
-from .rules import Criterion, Node, RuleTree, Star
+from .results import LevelResult
+from .rules import Criterion, Group, RuleTree, default_level_name, requirements_first
 from .village import Village
 
 Truth = bool | None
@@ -55,7 +56,8 @@ def min_points(bar: float, points: list[float], values: list[Truth]) -> Truth:
 
 
 def star_status(grant: Truth, vetoes: list[Truth], required: list[Truth]) -> Truth:
-    """Granted (True) / denied (False) / undetermined (None), per spec §3."""
+    """Granted (True) / denied (False) / undetermined (None), per spec §3. The reference
+    definition: `Program.run` decides the same inline, and the tests hold it to this."""
     if grant is False or True in vetoes or False in required:
         return False
     if grant is True and None not in vetoes and None not in required:
@@ -63,98 +65,129 @@ def star_status(grant: Truth, vetoes: list[Truth], required: list[Truth]) -> Tru
     return None
 
 
-def _compile_node(node: Node) -> NodeFn:
-    index = node.index
-    if isinstance(node, Criterion):
-        test = node.test.evaluate
+def _decide_group(group: Group) -> Callable[[Village], Truth]:
+    """The fast path: a group's outcome only, stopping as soon as it is decided (Kleene).
+    Items are tried in ruleset order, so authors who list decisive criteria first help."""
+    tests = tuple(
+        item.test.on_village if isinstance(item, Criterion) else _decide_group(item)
+        for item in group.items
+    )
+    if group.rule == "all":
 
-        def leaf(v: Village, out: list[Truth]) -> Truth:
-            result = test(v, None)
-            out[index] = result
-            return result  # type: ignore[no-any-return]
+        def decide_all(v: Village) -> Truth:
+            unknown = False
+            for test in tests:
+                result = test(v)
+                if result is False:
+                    return False
+                if result is None:
+                    unknown = True
+            return None if unknown else True
 
-        return leaf
-    children = tuple(_compile_node(item) for item in node.items)
-    if node.rule == "all":
+        return decide_all
+    if group.rule == "any":
 
-        def group_all(v: Village, out: list[Truth]) -> Truth:
-            result = all_of([child(v, out) for child in children])
-            out[index] = result
-            return result
+        def decide_any(v: Village) -> Truth:
+            unknown = False
+            for test in tests:
+                result = test(v)
+                if result is True:
+                    return True
+                if result is None:
+                    unknown = True
+            return None if unknown else False
 
-        return group_all
-    if node.rule == "any":
-
-        def group_any(v: Village, out: list[Truth]) -> Truth:
-            result = any_of([child(v, out) for child in children])
-            out[index] = result
-            return result
-
-        return group_any
-    needed = node.needed
+        return decide_any
+    needed = group.needed
     assert needed is not None
-    if node.rule == "at_least":
+    by_points = group.rule == "min_points"
+    weighted = tuple(
+        zip(
+            tests, ((item.points or 0.0) if by_points else 1.0 for item in group.items), strict=True
+        )
+    )
+    total = sum(weight for _, weight in weighted)
 
-        def group_at_least(v: Village, out: list[Truth]) -> Truth:
-            result = at_least(needed, [child(v, out) for child in children])
-            out[index] = result
-            return result
+    def decide_reach(v: Village) -> Truth:
+        passed = failed = 0.0
+        for test, weight in weighted:
+            result = test(v)
+            if result is True:
+                passed += weight
+                if passed >= needed:
+                    return True
+            elif result is False:
+                failed += weight
+                if total - failed < needed:
+                    return False
+        return None
 
-        return group_at_least
-    points = [item.points or 0.0 for item in node.items]
-
-    def group_points(v: Village, out: list[Truth]) -> Truth:
-        result = min_points(needed, points, [child(v, out) for child in children])
-        out[index] = result
-        return result
-
-    return group_points
-
-
-@dataclass(frozen=True, slots=True)
-class _StarStep:
-    id: str
-    index: int
-    grant: NodeFn
-    vetoes: tuple[tuple[int, Callable[[Any, Any], Any]], ...]
-    requires: tuple[int, ...]
+    return decide_reach
 
 
-def _dependency_order(stars: tuple[Star, ...]) -> list[Star]:
-    """Stars ordered so that every required star comes first (ruleset order otherwise)."""
-    by_id = {s.id: s for s in stars}
-    done: dict[str, Star] = {}
+def _record_group(group: Group) -> NodeFn:
+    """The explaining path: runs every item (no short cut), records each outcome in the
+    status vector, and applies the reference group functions above. Its conclusions equal
+    `_decide_group`'s; the tests check that they always do."""
+    index = group.index
+    items = tuple(
+        (item.index, item.test.on_village, None)
+        if isinstance(item, Criterion)
+        else (None, None, _record_group(item))
+        for item in group.items
+    )
+    points = [item.points or 0.0 for item in group.items]
+    needed = group.needed or 0.0
+    rule = group.rule
 
-    def visit(star: Star) -> None:
-        if star.id in done:
-            return
-        for required in star.requires:
-            visit(by_id[required])
-        done[star.id] = star
+    def record_group(v: Village, out: list[Truth]) -> Truth:
+        results: list[Truth] = []
+        for slot, test, subgroup in items:
+            if subgroup is not None:
+                results.append(subgroup(v, out))
+            else:
+                assert slot is not None and test is not None
+                result = test(v)
+                out[slot] = result
+                results.append(result)
+        if rule == "all":
+            outcome = all_of(results)
+        elif rule == "any":
+            outcome = any_of(results)
+        elif rule == "at_least":
+            outcome = at_least(needed, results)
+        else:
+            outcome = min_points(needed, points, results)
+        out[index] = outcome
+        return outcome
 
-    for star in stars:
-        visit(star)
-    return list(done.values())
+    return record_group
 
 
 class Program:
     """A compiled ruleset ready to run: immutable, re-entrant, safe to share across threads."""
 
-    __slots__ = ("_steps", "tree")
+    __slots__ = ("_deciders", "_level_results", "_recorders", "tree")
 
     def __init__(self, tree: RuleTree) -> None:
         self.tree = tree
         index_of = {s.id: s.index for s in tree.stars}
-        self._steps = tuple(
-            _StarStep(
-                id=star.id,
-                index=star.index,
-                grant=_compile_node(star.grant),
-                vetoes=tuple((v.index, v.test.evaluate) for v in star.vetoes),
-                requires=tuple(index_of[r] for r in star.requires),
+        ordered = requirements_first(tree.stars)
+        # Plain tuples: the hot loop unpacks them instead of reading attributes.
+        self._deciders = tuple(
+            (
+                star.index,
+                _decide_group(star.grant),
+                tuple(v.test.on_village for v in star.vetoes),
+                tuple(index_of[r] for r in star.requires),
             )
-            for star in _dependency_order(tree.stars)
+            for star in ordered
         )
+        self._recorders = tuple(
+            (_record_group(star.grant), tuple((v.index, v.test.on_village) for v in star.vetoes))
+            for star in ordered
+        )
+        self._level_results = _level_results(tree)
 
     def check(self, village: Village, on: date) -> None:
         """Reject a village this ruleset cannot judge, with the reason."""
@@ -182,6 +215,8 @@ class Program:
             )
         for key, value in village.extra.items():
             spec = tree.indicators.get(f"extra.{key}")
+            if value is None and spec is not None:
+                continue  # unknown
             if spec is None:
                 declared = [p for p in tree.indicators if p.startswith("extra.")]
                 raise EvaluationError(
@@ -196,39 +231,85 @@ class Program:
                 )
 
     def run(self, village: Village) -> Outcome:
-        statuses: list[Truth] = [None] * self.tree.node_count
+        """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
         stars: list[Truth] = [None] * len(self.tree.stars)
-        for step in self._steps:
-            grant = step.grant(village, statuses)
-            vetoes: list[Truth] = []
-            for index, test in step.vetoes:
-                hit = test(village, None)
-                statuses[index] = None if hit is None else not hit
-                vetoes.append(hit)
-            stars[step.index] = star_status(grant, vetoes, [stars[i] for i in step.requires])
-        low, high, level = self._level(village, stars)
-        return Outcome(statuses, stars, low, high, level)
+        for index, grant, vetoes, requires in self._deciders:
+            status = grant(village)
+            if status is not False:
+                open_ = status is None
+                for veto in vetoes:
+                    hit = veto(village)
+                    if hit is True:
+                        status = False
+                        break
+                    if hit is None:
+                        open_ = True
+                else:
+                    for required in requires:
+                        other = stars[required]
+                        if other is False:
+                            status = False
+                            break
+                        if other is None:
+                            open_ = True
+                    else:
+                        status = None if open_ else True
+            stars[index] = status
+        return Outcome(stars, self._level_results[self._level(village, stars)], self.record)
 
-    def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int, int | None]:
+    def record(self, village: Village) -> list[Truth]:
+        """The outcome of every criterion, group and veto (a veto passes when it does not
+        hold): what an explanation is built from."""
+        statuses: list[Truth] = [None] * self.tree.node_count
+        for grant, vetoes in self._recorders:
+            grant(village, statuses)
+            for index, veto in vetoes:
+                hit = veto(village)
+                statuses[index] = None if hit is None else not hit
+        return statuses
+
+    def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:
         levels = self.tree.levels
         if levels is None:
             low = stars.count(True)
-            return low, low + stars.count(None), None
+            return low, low + stars.count(None)
         by_id = {s.id: stars[s.index] for s in self.tree.stars}
         possible: list[int] = []
-        decided: int | None = None
-        for position, level in enumerate(levels):
+        for level in levels:
             holds = level.when.evaluate(village, by_id)
             if holds is None:
                 possible.append(level.value)
             elif holds:
                 possible.append(level.value)
-                decided = position
                 break
         else:
             possible.append(0)
-        low, high = min(possible), max(possible)
-        return low, high, decided if low == high else None
+        return min(possible), max(possible)
+
+
+def _level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
+    """Every possible level range, built once: a level depends only on its (min, max)."""
+    names: dict[int, tuple[Text, str | None]] = {0: (default_level_name(0), None)}
+    if tree.levels is None:
+        values = list(range(len(tree.stars) + 1))
+        names.update((v, (default_level_name(v), None)) for v in values)
+    else:
+        values = sorted({0, *(level.value for level in tree.levels)})
+        names.update((level.value, (level.name, level.named_by)) for level in tree.levels)
+    results: dict[tuple[int, int], LevelResult] = {}
+    for low in values:
+        for high in values:
+            if low > high:
+                continue
+            name, named_by = names[low] if low == high else (None, None)
+            results[(low, high)] = LevelResult(
+                value=low if low == high else None,
+                min=low,
+                max=high,
+                name=name,
+                named_by=named_by,
+            )
+    return results
 
 
 def _fits(kind: IndicatorKind, value: Any) -> bool:

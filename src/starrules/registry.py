@@ -56,8 +56,10 @@ class Registry:
         self._rulesets = items
 
     @classmethod
-    def from_paths(cls, paths: Sequence[str | Path]) -> Registry:
+    def from_paths(cls, paths: str | Path | Sequence[str | Path]) -> Registry:
         """Load every ruleset file under the given files and directories (all problems at once)."""
+        if isinstance(paths, str | Path):
+            paths = [paths]  # one path, not a sequence of characters
         rulesets: list[Ruleset] = []
         problems: list[Problem] = []
         for path in paths:
@@ -92,6 +94,13 @@ class Registry:
                 if rs.jurisdiction == prefix and rs.kind == kind and rs.in_force(when)
             ]
             if candidates:
+                families = sorted({rs.id for rs in candidates})
+                if len(families) > 1:
+                    raise ResolutionError(
+                        f"{len(families)} {kind} rulesets are in force on {when.isoformat()} "
+                        f"for {prefix}: {', '.join(families)}; keep one family per "
+                        "jurisdiction and kind (a new version replaces an old one)"
+                    )
                 return max(candidates, key=lambda rs: version_key(rs.version))
         known = sorted(
             f"{rs.jurisdiction} {rs.kind} {rs.id}@{rs.version} (from "

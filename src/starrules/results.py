@@ -52,7 +52,10 @@ class CriterionResult(_Result):
     points: float | None = None
     layer: str
     gap: float | None = None
+    """How far the observed value is from passing (for a veto: from clearing), >= 0."""
     limit: float | None = None
+    target: str | None = None
+    """The comparison the value must satisfy to pass (a veto: to clear), e.g. '>= 100000'."""
     missing: list[str] = []
     reason: str | None = None
 

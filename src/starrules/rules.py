@@ -144,17 +144,36 @@ class RuleTree:
     levels: tuple[Level, ...] | None  # None: level = number of granted stars
     node_count: int
     fingerprint: str
+    star_index: Mapping[str, int] = field(default_factory=dict)  # star id → position
+
+    def __post_init__(self) -> None:
+        if not self.star_index:
+            object.__setattr__(self, "star_index", {s.id: s.index for s in self.stars})
 
     def star(self, star_id: str) -> Star:
-        for star in self.stars:
-            if star.id == star_id:
-                return star
-        raise KeyError(star_id)
+        return self.stars[self.star_index[star_id]]
 
     def in_force(self, on: date) -> bool:
         if on < self.effective_from:
             return False
         return self.effective_until is None or on <= self.effective_until
+
+
+def requirements_first(stars: tuple[Star, ...]) -> list[Star]:
+    """Stars ordered so that every required star comes before the stars requiring it
+    (ruleset order otherwise). The compiler has already rejected cycles."""
+    by_id = {s.id: s for s in stars}
+    ordered: dict[str, Star] = {}
+
+    def visit(star: Star) -> None:
+        if star.id not in ordered:
+            for required in star.requires:
+                visit(by_id[required])
+            ordered[star.id] = star
+
+    for star in stars:
+        visit(star)
+    return list(ordered.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
 Expression = Annotated[str, StringConstraints(min_length=1)]
+LaxDate = Annotated[dt.date, Field(strict=False)]  # a YAML date, or the same date in quotes
 Points = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
@@ -44,14 +45,14 @@ class SourceDoc(_Doc):
 
     id: SourceId
     title: str
-    date: dt.date | None = None
+    date: LaxDate | None = None
     url: str | None = None
     note: str | None = None
 
 
 class EffectiveDoc(_Doc):
-    from_: dt.date = Field(alias="from")
-    until: dt.date | None = None
+    from_: LaxDate = Field(alias="from")
+    until: LaxDate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> EffectiveDoc:
@@ -63,8 +64,8 @@ class EffectiveDoc(_Doc):
 class IndicatorDoc(_Doc):
     """Declaration of a region-specific `extra.*` indicator."""
 
-    type: IndicatorKind
-    better: Better = Better.NONE
+    type: Annotated[IndicatorKind, Field(strict=False)]
+    better: Annotated[Better, Field(strict=False)] = Better.NONE
     zh: str
     en: str
 
@@ -181,7 +182,7 @@ class ExpectDoc(_Doc):
 class TestCaseDoc(_Doc):
     name: str
     village: dict[str, Any]
-    on: dt.date | None = None
+    on: LaxDate | None = None
     expect: ExpectDoc
 
 

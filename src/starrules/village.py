@@ -12,7 +12,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from .i18n import Text
 from .indicators import Better, IndicatorKind, IndicatorSpec, indicator
@@ -23,12 +30,23 @@ HIGHER, LOWER = Better.HIGHER, Better.LOWER
 JURISDICTION_PATTERN = r"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)*$"
 Jurisdiction = Annotated[str, StringConstraints(pattern=JURISDICTION_PATTERN)]
 Kind = Literal["rural", "urban_community"]
-ExtraValue = (
-    Annotated[int, Field(strict=True)]
-    | Annotated[float, Field(strict=True, allow_inf_nan=False)]
-    | Annotated[bool, Field(strict=True)]
-    | str
-)
+
+
+def _extra_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+    raise ValueError(f"must be a number, yes/no, text or null, not {type(value).__name__}")
+
+
+ExtraValue = Annotated[
+    int | float | bool | str | None,
+    PlainValidator(_extra_value),
+    WithJsonSchema({"type": ["number", "boolean", "string", "null"]}),
+]
 
 
 class _Section(BaseModel):
@@ -43,7 +61,10 @@ class Branch(_Section):
     )
     reserve_cadres: int | None = indicator(C, "后备干部人数", "Reserve cadres", HIGHER)
     three_meetings_one_lesson: bool | None = indicator(
-        B, "“三会一课”按要求开展", "三会一课 held as required", HIGHER
+        B,
+        "“三会一课”按要求开展",
+        "Three meetings and one lesson (三会一课) held as required",
+        HIGHER,
     )
     themed_party_days: int | None = indicator(
         C, "年度主题党日次数", "Themed Party days a year", HIGHER
@@ -139,7 +160,9 @@ class Civility(_Section):
     village_rules: bool | None = indicator(
         B, "村规民约健全并执行", "Village rules (村规民约) in force", HIGHER
     )
-    councils: int | None = indicator(C, "“一约四会”组织数", "Councils of 一约四会", HIGHER)
+    councils: int | None = indicator(
+        C, "“一约四会”组织数", "Village councils (一约四会: 红白理事会 …)", HIGHER
+    )
     star_households: int | None = indicator(C, "星级文明户数", "Star civilised households", HIGHER)
     activities: int | None = indicator(
         C, "年度文化和文明实践活动次数", "Cultural and civility activities a year", HIGHER
@@ -179,14 +202,6 @@ class Village(BaseModel):
         default_factory=dict, description="Region-specific indicators a ruleset declares"
     )
 
-    @field_validator("extra")
-    @classmethod
-    def _finite_extra(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for key, item in value.items():
-            if isinstance(item, float) and not math.isfinite(item):
-                raise ValueError(f"extra.{key} must be a finite number")
-        return value
-
     def indicator_values(self) -> Iterator[tuple[str, Any]]:
         """Every known indicator as (dotted path, value)."""
         for section_name, _ in SECTIONS:
@@ -196,7 +211,8 @@ class Village(BaseModel):
                 if value is not None:
                     yield f"{section_name}.{field_name}", value
         for key, value in self.extra.items():
-            yield f"extra.{key}", value
+            if value is not None:
+                yield f"extra.{key}", value
 
 
 def _standard_catalogue() -> Mapping[str, IndicatorSpec]:

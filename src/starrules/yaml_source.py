@@ -24,7 +24,7 @@ _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-_MAX_NODES = 200_000
+_MAX_NODES = 50_000  # a large real ruleset has a few thousand
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,10 @@ class _Builder:
                     Problem(self.where(key_node), "merge keys ('<<') are not supported")
                 )
                 continue
-            key = self.build(key_node, (*path, "<key>"))
+            # Keys are always text in a ruleset: a plain `on:` or `no:` is a name here, not
+            # the YAML 1.1 boolean it would otherwise be read as.
+            plain = isinstance(key_node, ScalarNode) and key_node.tag in _CORE_TAGS
+            key = key_node.value if plain else self.build(key_node, (*path, "<key>"))
             if not isinstance(key, str):
                 self.problems.append(
                     Problem(self.where(key_node), f"keys must be text, not {key!r}")

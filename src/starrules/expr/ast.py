@@ -74,6 +74,8 @@ def _literal(value: Constant) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
     return repr(value)
 
 

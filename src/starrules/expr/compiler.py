@@ -52,21 +52,24 @@ class Threshold:
     subject: Evaluator
     op: str
     limit: float
-    integral: bool
+    integral: bool  # the subject is a count: a strict bound moves by whole steps
+    rate: bool  # the subject is a rate or a ratio (explained in percentage points)
+
+    def needed(self, want: bool) -> str:
+        """The comparison the subject must satisfy for the test to come out `want`."""
+        return self.op if want else _NEGATE[self.op]
 
     def gap(self, value: float, want: bool) -> float | None:
-        """How far `value` must move for the comparison to come out `want`; None if n/a."""
-        op = self.op if want else _NEGATE.get(self.op)
-        if op is None or _COMPARE[op](value, self.limit):
+        """How far `value` must move for the comparison to come out `want` (>= 0), or None
+        when it already does. A strict bound on a real number can give 0: 'more than 30%'
+        with 30% observed is short by an arbitrarily small amount."""
+        op = self.needed(want)
+        if _COMPARE[op](value, self.limit):
             return None
-        step = 1 if self.integral else 0
-        if op == ">=":
-            return self.limit - value
-        if op == ">":
-            return self.limit - value + step
-        if op == "<=":
-            return value - self.limit
-        return value - self.limit + step
+        strict_step = 1 if self.integral and op in (">", "<") else 0
+        return round(
+            abs(self.limit - value) + strict_step, 9
+        )  # no float noise such as 0.04999999999999993
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +82,16 @@ class Divisor:
 
 @dataclass(frozen=True, slots=True)
 class CompiledExpression:
+    """A compiled expression. `evaluate(village, stars)` works everywhere; `on_village(village)`
+    is the fast path for expressions that read indicators only (every criterion test)."""
+
     source: str
     canonical: str
     type: ExprType
     evaluate: Evaluator
+    on_village: Callable[[Any], Any]
     names: tuple[str, ...]
+    getters: tuple[tuple[str, Callable[[Any], Any]], ...]  # (indicator path, accessor)
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
 
@@ -103,12 +111,15 @@ def compile_expression(
         raise ExpressionError(0, f"the expression must be {expect.value}, got {kind.value}", hint)
     builder = _Builder(scope)
     evaluate = builder.compile(node)
+    read = tuple(n for n in names(node) if n != "stars")
     return CompiledExpression(
         source=source.strip(),
         canonical=to_source(node),
         type=kind,
         evaluate=evaluate,
-        names=tuple(n for n in names(node) if n != "stars"),
+        on_village=builder.on_village(node, evaluate),
+        names=read,
+        getters=tuple((n, indicator_getter(n)) for n in read if scope.star_of(n) is None),
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
     )
@@ -118,6 +129,31 @@ class _Builder:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.divisors: list[Divisor] = []
+
+    def on_village(self, node: Node, evaluate: Evaluator) -> Callable[[Any], Any]:
+        """A one-argument function of the village, as direct as the expression allows:
+        a yes/no indicator is its accessor itself; `indicator <op> constant` one closure."""
+        if isinstance(node, Name) and self.scope.star_of(node.path) is None:
+            return indicator_getter(node.path)
+        if isinstance(node, Compare) and node.op in _COMPARE:
+            left, right, op_name = node.left, node.right, node.op
+            if isinstance(left, Literal):
+                left, right, op_name = right, left, _FLIP[op_name]
+            if (
+                isinstance(left, Name)
+                and isinstance(right, Literal)
+                and self.scope.star_of(left.path) is None
+            ):
+                getter = indicator_getter(left.path)
+                op = _COMPARE[op_name]
+                limit = right.value
+
+                def compare(v: Any) -> Any:
+                    x = getter(v)
+                    return None if x is None else op(x, limit)
+
+                return compare
+        return lambda v: evaluate(v, None)
 
     def add_divisor(self, node: Node, evaluate: Evaluator) -> None:
         text = to_source(node)
@@ -363,11 +399,14 @@ class _Builder:
             return None
         if not isinstance(right.value, int | float) or isinstance(right.value, bool):
             return None
-        integral = False
+        integral = rate = False
         if isinstance(left, Name):
             spec = self.scope.indicators.get(left.path)
             integral = spec is not None and spec.kind is IndicatorKind.COUNT
-        return Threshold(self.compile(left), op, float(right.value), integral)
+            rate = spec is not None and spec.kind is IndicatorKind.RATE
+        elif isinstance(left, Call) and left.function == "ratio":
+            rate = True
+        return Threshold(self.compile(left), op, float(right.value), integral, rate)
 
 
 def indicator_getter(path: str) -> Callable[[Any], Any]:

@@ -72,7 +72,8 @@ def _summary(rows: Sequence[Row], lang: Lang) -> str:
         parts.append(f"{default_level_name(value)(lang)} {levels[value]}")
     if levels.get(None):
         parts.append(("待定" if lang == "zh" else "undetermined") + f" {levels[None]}")
-    total = f"{len(rows)} 个村" if lang == "zh" else f"{len(rows)} villages"
+    count = len(rows)
+    total = f"{count} 个村" if lang == "zh" else f"{count} village{'s' if count != 1 else ''}"
     legend = (
         "✔ 获得  ✘ 未获得  ? 待定（缺少数据）"
         if lang == "zh"

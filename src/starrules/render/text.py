@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..i18n import Lang
 from ..indicators import IndicatorKind
 from ..results import AssessmentRecord, CriterionResult, CriterionStatus, StarResult, Status
-from ..rules import RuleTree, default_level_name
+from ..rules import Criterion, RuleTree, default_level_name
 
 _WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "data as of"),
@@ -24,7 +24,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "short": ("还差", "short by"),
     "over": ("超出", "over by"),
     "unknown_data": ("缺少数据", "missing data"),
-    "veto": ("否决项触发", "veto triggered"),
+    "veto": ("否决", "veto"),
     "requires": ("前提星未获得", "required star not granted"),
     "requires_open": ("前提星待定", "required star undetermined"),
     "source": ("来源", "source"),
@@ -36,6 +36,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sep": ("：", ": "),
     "comma": ("，", ", "),
     "pp": ("个百分点", "percentage points"),
+    "needs": ("须", "needs"),
     "none": ("无", "none"),
 }
 
@@ -56,6 +57,7 @@ class _Explainer:
         self.lang = lang
         self.lines: list[str] = []
         self.next_steps: list[str] = []
+        self.nodes = {node.id: node for star in tree.stars for node in star.nodes}
 
     def w(self, key: str | Status) -> str:
         return _w(key, self.lang)
@@ -154,14 +156,10 @@ class _Explainer:
             observed = [f"{self.label(p)} {self.format(p, v)}" for p, v in result.observed.items()]
             if observed:
                 details.append(self.w("observed") + " " + self.w("comma").join(observed))
-            if result.gap is not None:
-                key = "over" if veto else "short"
-                details.append(f"{self.w(key)} {self.format_gap(result)}")
-        prefix = (
-            f"{self.w('veto')}{self.w('sep')}"
-            if veto and result.status is CriterionStatus.FAIL
-            else ""
-        )
+            shortfall = self.shortfall(result)
+            if shortfall:
+                details.append(shortfall)
+        prefix = f"[{self.w('veto')}] " if veto else ""
         line = f"  {mark} {prefix}{text}"
         if details:
             line += f" — {self.w('comma').join(details)}"
@@ -175,10 +173,13 @@ class _Explainer:
         self.lines.append(f"      [{' · '.join(meta)}]")
         if result.status is CriterionStatus.FAIL and not veto:
             step = f"{star.name(lang)}{self.w('sep')}{text}"
-            if result.gap is not None:
-                step += f" ({self.w('short')} {self.format_gap(result)})"
+            shortfall = self.shortfall(result)
+            if shortfall:
+                step += f" ({shortfall})"
             self.next_steps.append(step)
-        elif result.status is CriterionStatus.UNKNOWN and result.missing:
+        elif result.status is CriterionStatus.UNKNOWN and set(result.missing) & set(
+            self.record.missing
+        ):
             step = f"{star.name(lang)}{self.w('sep')}" + ("、" if lang == "zh" else ", ").join(
                 self.label(p) for p in result.missing
             )
@@ -190,13 +191,26 @@ class _Explainer:
             return str(value)
         return spec.format_value(value, self.lang)
 
-    def format_gap(self, result: CriterionResult) -> str:
-        gap = result.gap
-        assert gap is not None
+    def shortfall(self, result: CriterionResult) -> str | None:
+        """'short by 50,000 元' / 'over by 2' / 'needs > 30%', from the gap and its target."""
+        if result.gap is None or result.target is None or result.limit is None:
+            return None
+        op = result.target.split()[0]
+        if result.gap == 0:  # a strict bound on a real number, observed exactly at it
+            return f"{self.w('needs')} {op} {self.amount(result, result.limit, absolute=True)}"
+        key = "short" if op in (">", ">=") else "over"
+        return f"{self.w(key)} {self.amount(result, result.gap, absolute=False)}"
+
+    def amount(self, result: CriterionResult, value: float, absolute: bool) -> str:
+        """A value in the unit of the criterion's subject (a rate gap in percentage points)."""
+        node = self.nodes.get(result.id)
+        threshold = node.test.threshold if isinstance(node, Criterion) else None
+        if threshold is not None and threshold.rate:
+            if absolute:
+                return f"{value * 100:.4g}%"
+            return f"{value * 100:.4g} {self.w('pp')}"
         paths = list(result.observed)
         spec = self.tree.indicators.get(paths[0]) if len(paths) == 1 else None
-        if spec is not None and spec.kind is IndicatorKind.RATE:
-            return f"{gap * 100:.4g} {self.w('pp')}"
-        if spec is not None:
-            return spec.format_value(gap, self.lang)
-        return f"{gap:.4g}"
+        if spec is not None and spec.kind is not IndicatorKind.RATE:
+            return spec.format_value(value, self.lang)
+        return f"{value:.4g}"
