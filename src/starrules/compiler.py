@@ -69,6 +69,18 @@ def validate_document(source: SourceDocument) -> RulesetDoc:
         raise RulesetError(_schema_problems(exc, source)) from None
 
 
+_PATTERN_HELP = {
+    "jurisdiction": "lowercase ids joined by '/', province first, e.g. cn-henan/nanyang/xixia",
+    "version": 'digits and dots, in quotes, e.g. version: "2023.1"',
+    "requires": "a star id: lowercase letters, digits and '_'",
+    "source": "a source id: lowercase letters, digits, '.', '-' and '_'",
+}
+_ID_HELP = {
+    1: "a ruleset id: lowercase letters, digits and '-', e.g. henan-rural",
+    2: "lowercase letters, digits, '.', '-' and '_', e.g. industry.collective-income",
+}
+
+
 def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
@@ -76,28 +88,46 @@ def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Probl
             p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
         )
         kind = error["type"]
+        value = error.get("input")
         shown = ".".join(str(p) for p in path) or "(top level)"
         if kind == "extra_forbidden":
             key = str(path[-1])
-            problems.append(
-                Problem(
-                    source.location(path, key=True),
-                    f"unknown key '{key}'",
-                    did_you_mean(key, KNOWN_KEYS),
-                )
-            )
-        elif kind == "missing":
+            hint = did_you_mean(key, KNOWN_KEYS - {key})
+            if hint is None and key in KNOWN_KEYS:  # a real key in the wrong place
+                hint = "it belongs to another kind of entry: check the keys next to it"
+            problems.append(Problem(source.location(path, key=True), f"unknown key '{key}'", hint))
+            continue
+        if kind == "missing":
             parent = ".".join(str(p) for p in path[:-1])
             where = f" in {parent}" if parent else ""
             problems.append(
                 Problem(source.location(path[:-1]), f"missing required key '{path[-1]}'{where}")
             )
-        else:
-            message = str(error["msg"])
-            hint = None
-            if path and path[-1] == "version" and isinstance(error.get("input"), float):
-                hint = 'quote it: version: "2022.1"'
-            problems.append(Problem(source.location(path), f"{shown}: {message}", hint))
+            continue
+        message = str(error["msg"]).removeprefix("Value error, ")
+        hint = None
+        last = str(path[-1]) if path else ""
+        if path == ("starrules",):
+            message = f"this file is format {value!r}; this starrules reads format 1"
+        elif kind == "string_pattern_mismatch":
+            parent = str(path[-2]) if len(path) > 1 else ""
+            help_text = _PATTERN_HELP.get(str(last)) or _PATTERN_HELP.get(str(parent))
+            if last == "id":
+                help_text = (
+                    _ID_HELP[1]
+                    if len(path) == 1
+                    else (
+                        "a star id: lowercase letters, digits and '_'"
+                        if len(path) == 3
+                        else _ID_HELP[2]
+                    )
+                )
+            message = f"{value!r} is not valid: use {help_text}" if help_text else message
+        elif last == "version" and isinstance(value, int | float) and not isinstance(value, bool):
+            hint = f'quote it: version: "{value}"'
+        elif isinstance(value, bool) and "string" in message:
+            hint = "quote it: unquoted yes/no/on/off/true/false are read as true or false"
+        problems.append(Problem(source.location(path), f"{shown}: {message}", hint))
     problems.sort(key=_problem_order)
     return problems
 
@@ -215,7 +245,10 @@ class _Compiler:
         for i, star_doc in enumerate(self.doc.stars):
             path: PathKey = ("stars", i)
             if star_doc.id in seen:
-                self.problem((*path, "id"), f"duplicate star id '{star_doc.id}'")
+                first = self.source.location(("stars", seen[star_doc.id], "id"))
+                self.problem(
+                    (*path, "id"), f"duplicate star id '{star_doc.id}' (first used at {first})"
+                )
                 continue
             seen[star_doc.id] = i
             first_index = self.index

@@ -32,6 +32,7 @@ class Position:
     line: int  # 1-based
     column: int  # 1-based
     style: str | None = None  # the scalar's quoting style: None (plain), '"', "'", '|', '>'
+    span: tuple[int, int] | None = field(default=None, compare=False)  # scalar's text range
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class SourceDocument:
 
     file: str
     data: Any
+    text: str = ""
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
 
@@ -59,14 +61,83 @@ class SourceDocument:
             probe = probe[:-1]
 
     def expression_location(self, path: PathKey, offset: int) -> Location:
-        """The location of character `offset` inside the scalar string at `path`."""
+        """The location of character `offset` of the scalar string at `path`, through
+        quotes, escapes, folded lines and block scalars."""
         pos = self.values.get(tuple(path))
-        if pos is None:
+        value = self._value_at(path)
+        if pos is None or pos.span is None or not isinstance(value, str):
             return self.location(path)
-        if pos.style in (None, '"', "'"):
-            shift = 0 if pos.style is None else 1
-            return Location(self.file, pos.line, pos.column + shift + offset)
-        return Location(self.file, pos.line, pos.column)
+        start, end = pos.span
+        places = scalar_positions(self.text[start:end], pos.style, pos.line, pos.column, value)
+        if places is None:  # a layout we do not map: the scalar's start is still right
+            return Location(self.file, pos.line, pos.column)
+        line, column = places[min(offset, len(places) - 1)] if places else (pos.line, pos.column)
+        return Location(self.file, line, column)
+
+    def _value_at(self, path: PathKey) -> Any:
+        value = self.data
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
+
+def scalar_positions(
+    raw: str, style: str | None, line: int, column: int, value: str
+) -> list[tuple[int, int]] | None:
+    """(line, column) of each character of `value` in `raw`, the scalar's source text that
+    starts at (line, column); None when the reconstruction does not give back `value`."""
+    chars: list[str] = []
+    places: list[tuple[int, int]] = []
+    lines = raw.split("\n")
+    if style in ("|", ">"):
+        body = lines[1:]
+        indent = min((len(t) - len(t.lstrip(" ")) for t in body if t.strip()), default=0)
+        for n, text in enumerate(body):
+            if n and chars:
+                folded = style == ">" and text.strip() and body[n - 1].strip()
+                chars.append(" " if folded else "\n")
+                places.append((line + n, len(body[n - 1]) + 1))
+            for k, char in enumerate(text[indent:]):
+                chars.append(char)
+                places.append((line + 1 + n, indent + k + 1))
+        built = "".join(chars)
+        return places if built.rstrip("\n") == value.rstrip("\n") else None
+    quote = style if style in ('"', "'") else None
+    for n, text in enumerate(lines):
+        first_column = column if n == 0 else 1
+        k = 0
+        if n == 0 and quote:
+            k = 1  # the opening quote
+        elif n:
+            k = len(text) - len(text.lstrip(" \t"))
+            if chars and chars[-1] != "\n":
+                chars.append(" ")  # a line break inside a flow scalar folds to a space
+                places.append((line + n - 1, len(lines[n - 1]) + 1))
+        while k < len(text):
+            char = text[k]
+            at = (line + n, first_column + k)
+            if quote and char == quote:
+                if quote == "'" and text[k + 1 : k + 2] == "'":
+                    chars.append("'")
+                    places.append(at)
+                    k += 2
+                    continue
+                break  # the closing quote
+            if quote == '"' and char == "\\":
+                code = text[k + 1 : k + 2]
+                width = {"x": 4, "u": 6, "U": 10}.get(code, 2)
+                chars.append(text[k : k + width].encode().decode("unicode_escape"))
+                places.append(at)
+                k += width
+                continue
+            chars.append(char)
+            places.append(at)
+            k += 1
+    built = "".join(chars).rstrip()
+    return places if built == value.rstrip() else None
 
 
 class _Builder:
@@ -92,10 +163,12 @@ class _Builder:
                     )
                 ]
             )
+        scalar = node if isinstance(node, ScalarNode) else None
         self.doc.values[path] = Position(
             node.start_mark.line + 1,
             node.start_mark.column + 1,
-            node.style if isinstance(node, ScalarNode) else None,
+            scalar.style if scalar else None,
+            (node.start_mark.index, node.end_mark.index) if scalar else None,
         )
         if node.tag not in _CORE_TAGS:
             self.problems.append(
@@ -109,8 +182,12 @@ class _Builder:
         if isinstance(node, ScalarNode):
             try:
                 return self.loader.construct_object(node, deep=True)
-            except yaml.YAMLError as exc:
-                self.problems.append(Problem(self.where(node), f"bad value: {exc}"))
+            except (yaml.YAMLError, ValueError) as exc:
+                if node.tag == "tag:yaml.org,2002:timestamp":
+                    message = f"'{node.value}' is not a valid date ({exc})"
+                else:
+                    message = f"bad value '{node.value}': {exc}"
+                self.problems.append(Problem(self.where(node), message))
                 return None
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -158,7 +235,11 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         if root is None:
             raise RulesetError([Problem(Location(file), "the file is empty")])
         builder = _Builder(file, loader)
+        builder.doc.text = text
         builder.doc.data = builder.build(root, ())
+    except RecursionError:
+        too_deep = Problem(Location(file), "the document is nested too deeply")
+        raise RulesetError([too_deep]) from None
     finally:
         loader.dispose()
     if builder.problems:
@@ -175,6 +256,9 @@ def read_yaml(path: str | Path) -> SourceDocument:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RulesetError([Problem(Location(file), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        not_utf8 = "the file is not UTF-8 text (it may be GBK); save it as UTF-8"
+        raise RulesetError([Problem(Location(file), not_utf8)]) from None
+    except OSError as exc:
         raise RulesetError([Problem(Location(file), f"cannot read the file: {exc}")]) from None
     return parse_yaml(text, file)

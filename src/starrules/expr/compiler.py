@@ -7,6 +7,7 @@ is immutable and safe to share between threads.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -66,10 +67,15 @@ class Threshold:
         op = self.needed(want)
         if _COMPARE[op](value, self.limit):
             return None
-        strict_step = 1 if self.integral and op in (">", "<") else 0
-        return round(
-            abs(self.limit - value) + strict_step, 9
-        )  # no float noise such as 0.04999999999999993
+        if self.integral:  # the nearest whole number that satisfies the bound
+            bound = {
+                ">=": math.ceil(self.limit),
+                ">": math.floor(self.limit) + 1,
+                "<=": math.floor(self.limit),
+                "<": math.ceil(self.limit) - 1,
+            }[op]
+            return float(abs(bound - value))
+        return round(abs(self.limit - value), 9)  # no float noise such as 0.04999999999999993
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,10 @@ def compile_expression(
 ) -> CompiledExpression:
     """Parse, type-check and compile; raise ExpressionError with the offset of a problem."""
     node = parse(source)
-    kind = check(node, scope)
+    try:
+        kind = check(node, scope)
+    except RecursionError:
+        raise ExpressionError(0, "the expression is nested too deeply") from None
     if expect is not None and kind is not expect:
         hint = "compare it, e.g. '>= 1'" if kind is ExprType.NUMBER else None
         raise ExpressionError(0, f"the expression must be {expect.value}, got {kind.value}", hint)

@@ -62,13 +62,26 @@ def tokenize(source: str) -> list[Token]:
             char = source[pos]
             if char in "\"'":
                 raise ExpressionError(pos, "unterminated string")
+            if char in "万亿千百":
+                raise ExpressionError(
+                    pos,
+                    f"unexpected character {char!r}",
+                    "write numbers in digits: 10万 is 100000 or 100_000",
+                )
             raise ExpressionError(pos, f"unexpected character {char!r}")
         kind = match.lastgroup
         text = match.group()
         if kind == "op" and text in _MISTAKES:
+            follow = source[pos + 1 : pos + 2]
+            if text == "=" and follow in "<>" and follow:
+                raise ExpressionError(pos, f"unexpected '={follow}'", f"did you mean '{follow}='?")
             raise ExpressionError(pos, f"unexpected {text!r}", _MISTAKES[text])
         if kind == "number" and (text.endswith("_") or "__" in text or "_." in text):
-            raise ExpressionError(pos, f"malformed number {text!r}")
+            raise ExpressionError(
+                pos,
+                f"malformed number {text!r}",
+                "group digits with single underscores, e.g. 100_000",
+            )
         if kind == "name" and text in KEYWORDS:
             tokens.append(Token(Tok.KEYWORD, text, pos))
         elif kind != "ws":

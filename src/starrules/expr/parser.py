@@ -12,6 +12,8 @@ from .errors import ExpressionError
 from .lexer import Tok, Token, tokenize
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+MAX_TOKENS = 256  # a real test has a few dozen; longer ones belong in several criteria
+MAX_DEPTH = 48
 _NULLS = {"null", "None", "nil", "none"}
 
 
@@ -19,13 +21,30 @@ def parse(source: str) -> Node:
     """Parse an expression; raise ExpressionError with the offset of the first problem."""
     if not source.strip():
         raise ExpressionError(0, "the expression is empty")
-    return _Parser(tokenize(source)).parse()
+    tokens = tokenize(source)
+    if len(tokens) > MAX_TOKENS:
+        raise ExpressionError(
+            tokens[MAX_TOKENS].offset,
+            f"the expression is too long (more than {MAX_TOKENS} names, numbers and operators)",
+            "split it into several criteria in a group",
+        )
+    return _Parser(tokens).parse()
 
 
 class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(
+                self.current.offset,
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                "split it into several criteria",
+            )
 
     @property
     def current(self) -> Token:
@@ -57,6 +76,8 @@ class _Parser:
             hint = None
             if token.kind is Tok.OP and token.text in _COMPARISONS:
                 hint = "comparisons do not chain: write 'a < b and b < c'"
+            elif token.kind is Tok.NAME and token.text.lower() in ("and", "or", "not", "in"):
+                hint = f"did you mean '{token.text.lower()}'?"
             elif token.kind is Tok.NAME or token.kind is Tok.NUMBER:
                 hint = "an operator ('and', 'or', '>=' …) is missing"
             raise ExpressionError(token.offset, f"unexpected {token.text!r}", hint)
@@ -81,7 +102,10 @@ class _Parser:
     def parse_not(self) -> Node:
         if self.at(Tok.KEYWORD, "not"):
             token = self.advance()
-            return Unary("not", self.parse_not(), token.offset)
+            self.enter()
+            operand = self.parse_not()
+            self.depth -= 1
+            return Unary("not", operand, token.offset)
         return self.parse_comparison()
 
     def parse_comparison(self) -> Node:
@@ -133,7 +157,9 @@ class _Parser:
     def parse_unary(self) -> Node:
         if self.at(Tok.OP, "-"):
             token = self.advance()
+            self.enter()
             operand = self.parse_unary()
+            self.depth -= 1
             if isinstance(operand, Literal) and type(operand.value) in (int, float):
                 assert isinstance(operand.value, int | float)
                 return Literal(-operand.value, token.offset)
@@ -144,9 +170,7 @@ class _Parser:
         token = self.current
         if token.kind is Tok.NUMBER:
             self.advance()
-            text = token.text.replace("_", "")
-            is_float = any(c in text for c in ".eE")
-            return Literal(float(text) if is_float else int(text), token.offset)
+            return Literal(_number(token), token.offset)
         if token.kind is Tok.STRING:
             self.advance()
             return Literal(_unquote(token.text), token.offset)
@@ -155,7 +179,9 @@ class _Parser:
             return Literal(token.text == "true", token.offset)
         if self.at(Tok.OP, "("):
             self.advance()
+            self.enter()
             node = self.parse_or()
+            self.depth -= 1
             self.expect(Tok.OP, ")")
             return node
         if self.at(Tok.OP, "["):
@@ -182,6 +208,7 @@ class _Parser:
 
     def parse_call(self, name: Token) -> Call:
         self.expect(Tok.OP, "(")
+        self.enter()
         args: list[Node] = []
         while not self.at(Tok.OP, ")"):
             args.append(self.parse_or())
@@ -189,7 +216,19 @@ class _Parser:
                 break
             self.advance()
         self.expect(Tok.OP, ")")
+        self.depth -= 1
         return Call(name.text, tuple(args), name.offset)
+
+
+def _number(token: Token) -> int | float:
+    text = token.text.replace("_", "")
+    try:
+        value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:  # Python refuses integers of thousands of digits
+        raise ExpressionError(token.offset, "the number is too long") from None
+    if value in (float("inf"), float("-inf")):
+        raise ExpressionError(token.offset, f"the number {token.text} is too large")
+    return value
 
 
 def _offset(node: Node) -> int:

@@ -104,6 +104,12 @@ class _Checker:
                 )
             return ExprType.BOOL
         spec = self.scope.indicators.get(node.path)
+        if spec is None and node.path.startswith("stars.") and self.scope.stars is None:
+            raise ExpressionError(
+                node.offset,
+                f"'{node.path}' is not available here",
+                "stars.<id> and count(stars) can only be used in levels",
+            )
         if spec is None:
             choices = list(self.scope.indicators)
             if self.scope.stars is not None:

@@ -1,0 +1,241 @@
+"""The tokenizer of the expression language (starrules.expr.lexer), spec §2 "Expressions".
+
+Tokens carry their kind, their exact text and their character offset; every lexical error is
+an ExpressionError at the offset of the offending character, with a hint for spellings from
+other languages (`&&`, `||`, `!`, `=`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from starrules.expr import ExpressionError
+from starrules.expr.lexer import KEYWORDS, Tok, Token, tokenize
+
+
+def kinds(source: str) -> list[tuple[str, str, int]]:
+    return [(t.kind.name, t.text, t.offset) for t in tokenize(source)]
+
+
+def lex_error(source: str) -> ExpressionError:
+    with pytest.raises(ExpressionError) as info:
+        tokenize(source)
+    return info.value
+
+
+# -- token kinds, texts and offsets ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a>=1", [("NAME", "a", 0), ("OP", ">=", 1), ("NUMBER", "1", 3), ("END", "", 4)]),
+        (
+            "industry.collective_income >= 100_000",
+            [
+                ("NAME", "industry.collective_income", 0),
+                ("OP", ">=", 27),
+                ("NUMBER", "100_000", 30),
+                ("END", "", 37),
+            ],
+        ),
+        (
+            "x.y_z == 'a b'",
+            [("NAME", "x.y_z", 0), ("OP", "==", 6), ("STRING", "'a b'", 9), ("END", "", 14)],
+        ),
+        (
+            "not(a)",
+            [
+                ("KEYWORD", "not", 0),
+                ("OP", "(", 3),
+                ("NAME", "a", 4),
+                ("OP", ")", 5),
+                ("END", "", 6),
+            ],
+        ),
+        ("a != b", [("NAME", "a", 0), ("OP", "!=", 2), ("NAME", "b", 5), ("END", "", 6)]),
+        (
+            "[1, 2]",
+            [
+                ("OP", "[", 0),
+                ("NUMBER", "1", 1),
+                ("OP", ",", 2),
+                ("NUMBER", "2", 4),
+                ("OP", "]", 5),
+                ("END", "", 6),
+            ],
+        ),
+        ("  x  ", [("NAME", "x", 2), ("END", "", 5)]),
+        ("", [("END", "", 0)]),
+        ('"a\\"b"', [("STRING", '"a\\"b"', 0), ("END", "", 6)]),
+        ("'it''s'", [("STRING", "'it'", 0), ("STRING", "'s'", 4), ("END", "", 7)]),
+        ("extra.mushroom_bags", [("NAME", "extra.mushroom_bags", 0), ("END", "", 19)]),
+        ("stars.industry", [("NAME", "stars.industry", 0), ("END", "", 14)]),
+        (
+            "count(stars)",
+            [
+                ("NAME", "count", 0),
+                ("OP", "(", 5),
+                ("NAME", "stars", 6),
+                ("OP", ")", 11),
+                ("END", "", 12),
+            ],
+        ),
+        ("a\tand\nb", [("NAME", "a", 0), ("KEYWORD", "and", 2), ("NAME", "b", 6), ("END", "", 7)]),
+        # The full-width space a Chinese input method types is whitespace too.
+        ("a\u3000or b", [("NAME", "a", 0), ("KEYWORD", "or", 2), ("NAME", "b", 5), ("END", "", 6)]),
+    ],
+)
+def test_tokens(source: str, expected: list[tuple[str, str, int]]) -> None:
+    assert kinds(source) == expected
+
+
+@pytest.mark.parametrize(
+    "op", ["==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ","]
+)
+def test_each_operator_is_one_token(op: str) -> None:
+    assert kinds(f"a {op} b")[1] == ("OP", op, 2)
+
+
+@pytest.mark.parametrize("word", sorted(KEYWORDS))
+def test_keywords(word: str) -> None:
+    assert tokenize(word)[0] == Token(Tok.KEYWORD, word, 0)
+
+
+def test_keyword_set_is_the_documented_one() -> None:
+    assert frozenset({"and", "or", "not", "in", "true", "false"}) == KEYWORDS
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["And", "OR", "Not", "TRUE", "True", "False", "null", "None", "android", "notice", "in_use"],
+)
+def test_words_that_are_not_keywords_are_names(source: str) -> None:
+    (token, end) = tokenize(source)
+    assert token == Token(Tok.NAME, source, 0)
+    assert end.kind is Tok.END
+
+
+@pytest.mark.parametrize("path", ["industry.and", "stars.in", "extra.not_a_keyword", "a.true"])
+def test_keywords_inside_a_dotted_path_are_part_of_the_name(path: str) -> None:
+    assert kinds(path)[0] == ("NAME", path, 0)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["0", "7", "100000", "100_000", "1_000_000", "0.85", ".5", "1e5", "1E5", "2.5e-3", "1_000.5"],
+)
+def test_numbers(number: str) -> None:
+    assert kinds(number) == [("NUMBER", number, 0), ("END", "", len(number))]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize("body", ["", "abc", "产业兴旺", "a b c", "x >= 1", "tab\\tnew\\nline"])
+def test_strings(quote: str, body: str) -> None:
+    text = f"{quote}{body}{quote}"
+    assert kinds(text) == [("STRING", text, 0), ("END", "", len(text))]
+
+
+def test_end_token_sits_after_the_last_character() -> None:
+    tokens = tokenize("a and b   ")
+    assert tokens[-1] == Token(Tok.END, "", 10)
+
+
+def test_tok_end_reads_well_in_messages() -> None:
+    assert Tok.END.value == "end of expression"
+
+
+# -- lexical errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "text", "hint"),
+    [
+        ("a = 1", 2, "'='", "use '=='"),
+        ("a && b", 2, "'&&'", "use 'and'"),
+        ("a || b", 2, "'||'", "use 'or'"),
+        ("!a", 0, "'!'", "use 'not'"),
+        ("a & b", 2, "'&'", "use 'and'"),
+        ("a | b", 2, "'|'", "use 'or'"),
+        ("x >= 85%", 7, "'%'", "0.85"),
+        ("industry.collective_income = 100000", 27, "'='", "'=='"),
+    ],
+)
+def test_spellings_from_other_languages_are_refused_with_a_hint(
+    source: str, offset: int, text: str, hint: str
+) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert text in error.message
+    assert error.hint is not None and hint in error.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "offset"),
+    [("'abc", 0), ('"abc', 0), ("x == 'abc", 5), ('x == "a\\"', 5), ("'", 0)],
+)
+def test_unterminated_string(source: str, offset: int) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert "unterminated string" in error.message
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "number"),
+    [
+        ("1__0", 0, "1__0"),
+        ("1_", 0, "1_"),
+        ("x >= 100__000", 5, "100__000"),
+        ("1_.5", 0, "1_.5"),
+        ("x > 10_", 4, "10_"),
+    ],
+)
+def test_malformed_numbers(source: str, offset: int, number: str) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert "malformed number" in error.message
+    assert repr(number) in error.message
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "char"),
+    [("@", 0, "@"), ("a$", 1, "$"), ("x.", 1, "."), ("a ^ b", 2, "^"), ("x ; y", 2, ";")],
+)
+def test_unexpected_characters(source: str, offset: int, char: str) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert repr(char) in error.message
+
+
+# -- properties ----------------------------------------------------------------------------
+
+_SAFE_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcxyz_.0123456789 ()[],<>=!+-*/\"'\\&|%@\t")), max_size=40
+)
+
+
+@given(_SAFE_TEXT)
+def test_tokenize_either_succeeds_or_raises_a_located_expression_error(source: str) -> None:
+    try:
+        tokens = tokenize(source)
+    except ExpressionError as error:
+        assert 0 <= error.offset < len(source)
+        return
+    assert tokens[-1].kind is Tok.END
+    offsets = [t.offset for t in tokens]
+    assert offsets == sorted(offsets)
+    for token in tokens[:-1]:
+        assert source[token.offset : token.offset + len(token.text)] == token.text
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "b.c", "1", "2.5", "'s'", "and", "or", "(", ")", ">=", "==", "+"]),
+        max_size=12,
+    )
+)
+def test_tokens_separated_by_spaces_come_back_in_order(words: list[str]) -> None:
+    source = " ".join(words)
+    assert [t.text for t in tokenize(source)[:-1]] == words

@@ -1,0 +1,384 @@
+"""The structure of a ruleset file (starrules.schema, checked by compiler.validate_document).
+
+1. The catalogue of broken files, part one: tests/fixtures/broken/yaml-*.yaml and
+   schema-*.yaml (YAML problems, unknown and missing keys, wrong types and values). Each
+   file starts with one `# expect: LINE:COL text` line per problem; parts of `text`
+   separated by " ... " must all appear in the problem's message or hint. (compile-*.yaml:
+   see test_compiler.py.)
+2. Unit checks of the schema: did-you-mean on unknown keys, optional parts, strictness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+import starrules
+from starrules import RulesetError
+from starrules.compiler import validate_document
+from starrules.errors import Problem
+from starrules.schema import KNOWN_KEYS, AllDoc, AtLeastDoc, MinPointsDoc, RulesetDoc
+from starrules.yaml_source import parse_yaml
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BROKEN = FIXTURES / "broken"
+MINIMAL = FIXTURES / "minimal.yaml"
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) (.+)$")
+
+
+def _text(problem: Problem) -> str:
+    return problem.message + (f" ({problem.hint})" if problem.hint else "")
+
+
+def expectations(path: Path) -> list[tuple[int, int, list[str]]]:
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = EXPECT.match(line)
+        if match:
+            found.append((int(match[1]), int(match[2]), match[3].split(" ... ")))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, id=p.stem)
+        for p in sorted(BROKEN.glob("*.yaml"))
+        if p.name.startswith(("yaml-", "schema-"))
+    ],
+)
+def test_broken_ruleset_reports_every_problem_with_its_place(path: Path) -> None:
+    expected = expectations(path)
+    assert expected, f"{path.name} has no '# expect: LINE:COL text' line"
+    with pytest.raises(RulesetError) as info:
+        starrules.load_ruleset(path)
+    problems = list(info.value.problems)
+    listing = "\n".join(f"  {p}" for p in problems)
+    assert all(p.location.file == str(path) for p in problems)
+    unmatched = list(problems)
+    for line, column, parts in expected:
+        match = next(
+            (
+                p
+                for p in unmatched
+                if (p.location.line, p.location.column) == (line, column)
+                and all(part in _text(p) for part in parts)
+            ),
+            None,
+        )
+        assert match is not None, f"expected {line}:{column} {parts!r}; got:\n{listing}"
+        unmatched.remove(match)
+    assert not unmatched, f"unexpected problems:\n{listing}"
+
+
+def test_the_unsafe_tag_file_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """yaml-unsafe-tag.yaml asks for os.system('touch pwned'): run it from an empty dir."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RulesetError):
+        starrules.load_ruleset(BROKEN / "yaml-unsafe-tag.yaml")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- helpers for variants of the valid minimal ruleset -------------------------------------------
+
+
+def variant(*replacements: tuple[str, str]) -> str:
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def load_problems(text: str) -> tuple[Problem, ...]:
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(text, "v.yaml")
+    return info.value.problems
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+# -- did-you-mean on unknown keys ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "suggestion"),
+    [
+        ("requires:", "requries:", "'requires'"),
+        ("veto:", "vetos:", "'veto'"),
+        ("sources:", "source:", "'sources'"),
+        ("title:", "titel:", "'title'"),
+        ("effective:", "efective:", "'effective'"),
+        ("levels:", "level:", "'levels'"),
+        ("named_by: county", "namedby: county", "'named_by'"),
+        ("source: test-source", "sorce: test-source", "'source'"),
+        ("expect: {level: 3,", "expect: {levl: 3,", "'level'"),
+    ],
+)
+def test_unknown_keys_suggest_the_known_one(old: str, new: str, suggestion: str) -> None:
+    text = variant((old, new))
+    key = new.split(":")[-2].split("{")[-1].strip()
+    problems = [p for p in load_problems(text) if f"unknown key '{key}'" in p.message]
+    assert len(problems) == 1, load_problems(text)
+    (problem,) = problems
+    assert problem.hint is not None and suggestion in problem.hint
+    assert problem.location.line == line_of(text, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("at_least: 1", "at_leats: 1"),
+        (
+            "      any:\n        - {id: branch.secretary",
+            "      all:\n        - {id: branch.other, test: branch.weak_and_lax,"
+            " text: {zh: 软弱, en: Weak}}\n      any:\n        - {id: branch.secretary",
+        ),
+    ],
+    ids=["misspelt-at_least", "two-group-keys"],
+)
+def test_a_hint_never_suggests_the_word_itself(old: str, new: str) -> None:
+    for problem in load_problems(variant((old, new))):
+        match = re.match(r"unknown key '([^']+)'", problem.message)
+        if match and problem.hint:
+            assert f"'{match[1]}'" not in problem.hint, str(problem)
+
+
+def test_known_keys_cover_the_format() -> None:
+    assert {
+        "starrules",
+        "id",
+        "jurisdiction",
+        "kind",
+        "version",
+        "effective",
+        "from",
+        "until",
+        "title",
+        "sources",
+        "indicators",
+        "stars",
+        "levels",
+        "tests",
+        "requires",
+        "grant",
+        "veto",
+        "test",
+        "text",
+        "source",
+        "provisional",
+        "points",
+        "all",
+        "any",
+        "at_least",
+        "min_points",
+        "of",
+        "value",
+        "when",
+        "named_by",
+        "expect",
+        "village",
+    } <= KNOWN_KEYS
+    assert "from_" not in KNOWN_KEYS
+
+
+# -- structure and types -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        ('version: "2022.1"', "version: 2022.1", "2022.1", "quote it"),
+        ('version: "2022.1"', 'version: "v2022"', '"v2022"', "version"),
+        ("id: test-rural", "id: Test_Rural", "Test_Rural", "id"),
+        ("kind: rural", "kind: urban", "urban", "'rural' or 'urban_community'"),
+        ("{from: 2022-05-01}", "{from: 2022-05-01 10:00:00}", "2022-05-01 10", "date"),
+        ("stars:\n  - id: industry", "stars:\n  x:\n  - id: industry", "x:", "list"),
+        ("at_least: 1", "at_least: 0", "0\n", "greater than or equal to 1"),
+        ("at_least: 1", "at_least: one", "one", "integer"),
+        ("min_points: 2", "min_points: .nan", ".nan", "finite"),
+        ("points: 1, text: {zh: 厕所", "points: -1, text: {zh: 厕所", "-1", "greater than 0"),
+        ("- {value: 3,", "- {value: 0,", "0,", "greater than or equal to 1"),
+        ("- {value: 3,", "- {value: '3',", "'3'", "integer"),
+        ("branch: granted}}", "branch: gratned}}", "gratned", "'granted', 'denied'"),
+        ("test: industry.collective_income >= 100000", "test: 5", "5\n", "string"),
+        ("test: industry.collective_income >= 100000", "test: ''", "''", "at least 1"),
+        ("id: branch.secretary", "id: Branch.Secretary", "Branch.Secretary", "id"),
+        ("en: Secretary}", "en: yes}", "yes}", "string"),
+    ],
+)
+def test_wrong_values_are_located(old: str, new: str, at: str, message: str) -> None:
+    text = variant((old, new))
+    (problem,) = load_problems(text)
+    index = text.index(at, text.index(new))
+    before = text[:index]
+    assert problem.location.line == before.count("\n") + 1
+    assert problem.location.column == index - before.rfind("\n")
+    assert message in _text(problem), str(problem)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("title: {zh: 测试标准, en: Test standard}\n", "", "missing required key 'title'"),
+        ("name: {zh: 支部过硬星, en: Strong Branch}", "name: {zh: 支部过硬星}", "'en'"),
+        (
+            "    grant:\n      any:\n        - {id: branch.secretary, test: "
+            "branch.secretary_strong, text: {zh: 书记, en: Secretary}}\n",
+            "",
+            "missing required key 'grant'",
+        ),
+        ("          of:\n            - {id: industry.coop", "          - {id: industry.coop", ""),
+    ],
+    ids=["title", "english-name", "grant", "group-without-of"],
+)
+def test_missing_keys_are_reported(old: str, new: str, message: str) -> None:
+    problems = load_problems(variant((old, new)))
+    assert problems
+    assert any(message in p.message for p in problems), problems
+    assert all(p.location.line is not None for p in problems)
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        "    grant: {id: branch.secretary, test: branch.secretary_strong,"
+        " text: {zh: 书记, en: Secretary}}",
+        "    grant:\n        - {id: branch.secretary, test: branch.secretary_strong,"
+        " text: {zh: 书记, en: Secretary}}",
+    ],
+    ids=["criterion", "list"],
+)
+def test_grant_must_be_a_group(grant: str) -> None:
+    text = variant(
+        (
+            "    grant:\n      any:\n        - {id: branch.secretary, test: "
+            "branch.secretary_strong, text: {zh: 书记, en: Secretary}}",
+            grant,
+        )
+    )
+    (problem,) = load_problems(text)
+    assert "expected a group: all, any, at_least or min_points" in problem.message
+
+
+# -- valid shapes --------------------------------------------------------------------------------
+
+
+def test_the_minimal_fixture_validates() -> None:
+    doc = validate_document(parse_yaml(MINIMAL.read_text(encoding="utf-8"), "m.yaml"))
+    assert isinstance(doc, RulesetDoc)
+    assert doc.starrules == 1
+    assert doc.effective.from_ == dt.date(2022, 5, 1)
+    assert doc.effective.until is None
+    assert [s.id for s in doc.stars] == ["industry", "ecology", "branch"]
+    assert isinstance(doc.stars[0].grant, AllDoc)
+    assert isinstance(doc.stars[0].grant.all[1], AtLeastDoc)
+    assert isinstance(doc.stars[1].grant, MinPointsDoc)
+    assert doc.levels is not None and [lv.value for lv in doc.levels] == [3, 1]
+
+
+def test_optional_parts_may_be_left_out() -> None:
+    text = """\
+starrules: 1
+id: bare
+jurisdiction: cn-henan/nanyang/xixia
+kind: urban_community
+version: "1"
+effective: {from: 2022-05-01, until: 2022-05-01}
+title: {zh: 标准, en: Standard}
+stars:
+  - id: only
+    name: {zh: 星, en: Star}
+    grant:
+      any:
+        - {id: only.a, test: industry.dual_binding, text: {zh: 甲, en: A}}
+"""
+    ruleset = starrules.loads_ruleset(text, "bare.yaml")
+    assert ruleset.kind == "urban_community"
+    assert ruleset.effective_until == dt.date(2022, 5, 1)
+    assert ruleset.tests == ()
+
+
+def test_groups_nest_and_carry_ids_text_and_points() -> None:
+    text = variant(
+        (
+            "        - {id: ecology.roads, test: ecology.hardened_road_rate >= 0.9, points: 1,"
+            " text: {zh: 道路, en: Roads}}\n",
+            "        - id: ecology.extras\n"
+            "          text: {zh: 其他, en: Extras}\n"
+            "          points: 1\n"
+            "          any:\n"
+            "            - {id: ecology.roads, test: ecology.hardened_road_rate >= 0.9,"
+            " text: {zh: 道路, en: Roads}}\n"
+            "            - at_least: 1\n"
+            "              of:\n"
+            "                - {id: ecology.green, test: ecology.greening_rate >= 0.3,"
+            " text: {zh: 绿化, en: Green}}\n",
+        )
+    )
+    ruleset = starrules.loads_ruleset(text, "nested.yaml")
+    ids = [node.id for node in ruleset.stars[1].nodes]
+    assert ids == [
+        "ecology.grant",
+        "ecology.toilets",
+        "ecology.garbage",
+        "ecology.extras",
+        "ecology.roads",
+        "ecology.extras.2",
+        "ecology.green",
+    ]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quoted_date_is_the_same_date(quote: str) -> None:
+    text = variant(("{from: 2022-05-01}", f"{{from: {quote}2022-05-01{quote}}}"))
+    assert starrules.loads_ruleset(text, "q.yaml").effective_from == dt.date(2022, 5, 1)
+
+
+def test_a_quoted_on_key_gives_a_test_case_date() -> None:
+    text = variant(("    expect: {level: 3", "    'on': 2023-06-01\n    expect: {level: 3"))
+    (case,) = starrules.loads_ruleset(text, "on.yaml").tests
+    assert case.on == dt.date(2023, 6, 1)
+
+
+def test_an_on_key_gives_a_test_case_date() -> None:
+    text = variant(("    expect: {level: 3", "    on: 2023-06-01\n    expect: {level: 3"))
+    (case,) = starrules.loads_ruleset(text, "on.yaml").tests
+    assert case.on == dt.date(2023, 6, 1)
+
+
+@pytest.mark.parametrize("date", ["2022-13-01", "2023-02-30", "2022-00-10"])
+def test_an_impossible_date_is_a_located_problem(date: str) -> None:
+    text = variant(("{from: 2022-05-01}", f"{{from: {date}}}"))
+    (problem,) = load_problems(text)
+    assert (problem.location.line, problem.location.column) == (7, 19)
+    assert date in str(problem) or "date" in problem.message
+
+
+def test_deep_nesting_is_a_ruleset_error() -> None:
+    depth = 150
+    criterion = "{id: branch.secretary, test: branch.secretary_strong, text: {zh: 书记, en: S}}"
+    text = variant(
+        (
+            "      any:\n        - {id: branch.secretary, test: branch.secretary_strong,"
+            " text: {zh: 书记, en: Secretary}}",
+            "      " + "any: [{any: [" * depth + criterion + "]}]" * depth,
+        )
+    )
+    try:
+        starrules.loads_ruleset(text, "deep.yaml")
+    except RulesetError as error:
+        assert error.problems
+
+
+def test_the_json_schema_describes_the_format() -> None:
+    schema = RulesetDoc.model_json_schema()
+    assert set(schema["required"]) >= {"starrules", "id", "jurisdiction", "kind", "stars"}
+    assert "stars" in schema["properties"]
+    effective = schema["$defs"]["EffectiveDoc"]["properties"]
+    assert "from" in effective and "from_" not in effective
