@@ -8,6 +8,7 @@ every mistake of a file in one run.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -67,6 +68,21 @@ def validate_document(source: SourceDocument) -> RulesetDoc:
         return RulesetDoc.model_validate(source.data)
     except ValidationError as exc:
         raise RulesetError(_schema_problems(exc, source)) from None
+
+
+def _without_unknown_keys(data: Any, exc: ValidationError) -> Any:
+    """A copy of the data without the keys the schema rejected as unknown, or None when
+    the file has other structural problems (then nothing further can be checked)."""
+    cleaned = copy.deepcopy(data)
+    for error in exc.errors(include_url=False):
+        if error["type"] != "extra_forbidden":
+            return None
+        parent: Any = cleaned
+        loc = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))]
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent.pop(loc[-1], None)
+    return cleaned
 
 
 _PATTERN_HELP = {
@@ -140,8 +156,23 @@ def compile_document(
     source: SourceDocument,
     functions: Mapping[str, FunctionSpec] = BUILTIN_FUNCTIONS,
 ) -> CompiledFile:
-    """Compile one parsed ruleset file (no overlays); raise RulesetError listing every problem."""
-    doc = validate_document(source)
+    """Compile one parsed ruleset file (no overlays); raise RulesetError listing every problem.
+
+    When the only structural problems are unknown keys, the rest of the file is still
+    checked, so that a misspelt key does not hide an error in an expression."""
+    try:
+        doc = RulesetDoc.model_validate(source.data)
+    except ValidationError as exc:
+        problems = _schema_problems(exc, source)
+        cleaned = _without_unknown_keys(source.data, exc)
+        if cleaned is not None:
+            try:
+                _Compiler(source, RulesetDoc.model_validate(cleaned), functions).run()
+            except RulesetError as more:
+                problems = sorted([*problems, *more.problems], key=_problem_order)
+            except ValidationError:
+                pass
+        raise RulesetError(problems) from None
     return _Compiler(source, doc, functions).run()
 
 
