@@ -112,11 +112,6 @@ def test_the_spec_example_indicator_declaration_loads() -> None:
     assert spec.label.zh == "香菇种植袋数"
 
 
-@pytest.mark.xfail(
-    reason="BUG: spec §5 shows load_ruleset(path, registry=registry); the keyword is not "
-    "accepted (TypeError)",
-    strict=True,
-)
 def test_load_ruleset_accepts_a_registry() -> None:
     registry = starrules.Registry.default()
     ruleset = starrules.load_ruleset(HENAN_FILE, registry=registry)  # type: ignore[call-arg]

@@ -195,19 +195,41 @@ def test_registry_evaluate_resolves_by_village_jurisdiction_kind_and_date(
 # ----------------------------------------------------------------------------- default
 
 
+UNLISTED = "cn-henan/zhengzhou/xinzheng"  # a county with no ruleset of its own
+
+
 def test_the_default_registry_holds_the_bundled_henan_ruleset() -> None:
     default = Registry.default()
     assert default is Registry.default()  # loaded once
-    ruleset = default.resolve(TANGYIN, kind="rural", on=date(2023, 1, 1))
+    ruleset = default.resolve(UNLISTED, kind="rural", on=date(2022, 12, 31))
     assert (ruleset.id, ruleset.version, ruleset.jurisdiction) == (
         "henan-rural",
         "2022.1",
         "cn-henan",
     )
+    later = default.resolve(UNLISTED, kind="rural", on=date(2023, 1, 1))
+    assert [(la.version, la.jurisdiction) for la in later.layers] == [
+        ("2022.1", "cn-henan"),
+        ("2023.1", "cn-henan"),
+    ]
+
+
+def test_the_default_registry_resolves_a_county_overlay_over_the_province_in_force() -> None:
+    default = Registry.default()
+    in_2022 = default.resolve(TANGYIN, kind="rural", on=date(2022, 12, 31))
+    in_2023 = default.resolve(TANGYIN, kind="rural", on=date(2023, 6, 1))
+    assert [la.jurisdiction for la in in_2022.layers] == ["cn-henan", TANGYIN]
+    assert [(la.version, la.jurisdiction) for la in in_2023.layers] == [
+        ("2022.1", "cn-henan"),
+        ("2023.1", "cn-henan"),
+        (in_2023.version, TANGYIN),
+    ]
 
 
 def test_starrules_evaluate_uses_the_bundled_registry() -> None:
-    village = starrules.Village.model_validate(MODEL)
+    village = starrules.Village.model_validate(
+        {**MODEL, "jurisdiction": UNLISTED, "as_of": "2022-12-31"}
+    )
     a = starrules.evaluate(village)
     assert (a.ruleset.id, a.ruleset.version) == ("henan-rural", "2022.1")
     assert a.level.value == 5
@@ -217,9 +239,9 @@ def test_starrules_evaluate_uses_the_bundled_registry() -> None:
 
 
 def test_starrules_evaluate_outside_any_ruleset_is_a_resolution_error() -> None:
-    urban = starrules.Village.model_validate({**MODEL, "kind": "urban_community"})
-    with pytest.raises(ResolutionError):
-        starrules.evaluate(urban)
+    hubei = starrules.Village.model_validate({**MODEL, "jurisdiction": "cn-hubei/wuhan"})
+    with pytest.raises(ResolutionError, match="cn-hubei/wuhan"):
+        starrules.evaluate(hubei)
     early = starrules.Village.model_validate({**MODEL, "as_of": "2021-12-31"})
     with pytest.raises(ResolutionError, match="2021-12-31"):
         starrules.evaluate(early)

@@ -378,7 +378,10 @@ def test_deep_nesting_is_a_ruleset_error() -> None:
 
 def test_the_json_schema_describes_the_format() -> None:
     schema = RulesetDoc.model_json_schema()
-    assert set(schema["required"]) >= {"starrules", "id", "jurisdiction", "kind", "stars"}
-    assert "stars" in schema["properties"]
+    assert set(schema["required"]) >= {"starrules", "id", "jurisdiction", "kind"}
+    # a ruleset defines stars, or is an overlay that extends one
+    assert {"required": ["stars"]} in schema["anyOf"]
+    assert {"required": ["extends"]} in schema["anyOf"]
+    assert "stars" in schema["properties"] and "extends" in schema["properties"]
     effective = schema["$defs"]["EffectiveDoc"]["properties"]
     assert "from" in effective and "from_" not in effective

@@ -22,11 +22,11 @@ from .i18n import Lang
 from .inputs import VillageRecord, read_villages
 from .loader import find_ruleset_files, load_ruleset
 from .registry import Registry
-from .render.table import Row, render_table, row_of
+from .render.table import Row, display_width, pad, render_table, row_of
 from .results import AssessmentRecord
 from .ruleset import Ruleset
 from .schema import RulesetDoc
-from .testcases import run_cases
+from .testcases import run_paths
 from .village import Village
 
 EXIT_FAILED = 1
@@ -64,10 +64,12 @@ class _Chooser:
         jurisdiction: str | None,
         on: date | None,
     ) -> None:
-        self.fixed: Ruleset | None = load_ruleset(ruleset) if ruleset else None
+        default = Registry.default()
+        # An explicit file may be an overlay: its base comes from the bundled rulesets.
+        self.fixed: Ruleset | None = load_ruleset(ruleset, default) if ruleset else None
         self.registry: Registry | None = None
         if self.fixed is None:
-            self.registry = Registry.from_paths(rulesets) if rulesets else Registry.default()
+            self.registry = Registry.from_paths(rulesets, base=default) if rulesets else default
         self.jurisdiction = jurisdiction
         self.on = on
 
@@ -241,60 +243,120 @@ def explain(
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def lint(paths: tuple[Path, ...]) -> None:
-    """Check ruleset files; print every problem as file:line:col, exit 1 if any."""
-    checked = 0
-    problems = 0
-    for path in paths:
-        for file in find_ruleset_files(path):
-            checked += 1
-            try:
-                ruleset = load_ruleset(file)
-            except RulesetError as exc:
-                problems += len(exc.problems)
-                for problem in exc.problems:
-                    click.echo(str(problem))
-                continue
-            click.echo(
-                f"ok: {file} ({ruleset.id}@{ruleset.version}, {ruleset.jurisdiction}, "
-                f"{len(ruleset.stars)} stars, fingerprint {ruleset.fingerprint[:12]})"
-            )
-    if checked == 0:
+    """Check ruleset files (overlays against their bases, which may be bundled); print every
+    problem as file:line:col, exit 1 if any."""
+    files = [file for path in paths for file in find_ruleset_files(path)]
+    if not files:
         _fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
-    if problems:
+    try:
+        registry = Registry.from_paths(paths, base=Registry.default())
+    except RulesetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        count = len(exc.problems)
         click.echo(
-            f"{problems} problem{'s' if problems != 1 else ''} in {checked} "
-            f"file{'s' if checked != 1 else ''}",
+            f"{count} problem{'s' if count != 1 else ''} in {len(files)} "
+            f"file{'s' if len(files) != 1 else ''}",
             err=True,
         )
-        raise click.exceptions.Exit(EXIT_FAILED)
+        raise click.exceptions.Exit(EXIT_FAILED) from None
+    mine = {f.resolve() for f in files}
+    for ruleset in registry.rulesets:
+        if Path(ruleset.file).resolve() in mine:
+            chain = " → ".join(la.short for la in ruleset.layers)
+            click.echo(
+                f"ok: {ruleset.file} ({ruleset.id}@{ruleset.version}, {ruleset.jurisdiction}, "
+                f"layers {chain}, {len(ruleset.stars)} stars, "
+                f"fingerprint {ruleset.fingerprint[:12]})"
+            )
 
 
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
-    """Run the test cases of ruleset files; on failure show expected vs actual, exit 1."""
+    """Run the inline cases of ruleset files and the cases of *.test.yaml files; on failure
+    show expected vs actual and the explanation, exit 1."""
+    try:
+        results = run_paths(list(paths), Registry.default(), lang)
+    except RulesetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        raise click.exceptions.Exit(EXIT_FAILED) from None
     passed = failed = 0
-    for path in paths:
-        for file in find_ruleset_files(path):
-            ruleset = load_ruleset(file)
-            for result in run_cases(ruleset, lang):
-                case = result.case
-                if result.passed:
-                    passed += 1
-                    click.echo(f"PASS {case.location} {case.name}")
-                    continue
-                failed += 1
-                click.echo(f"FAIL {case.location} {case.name}")
-                for difference in result.differences:
-                    click.echo(f"    {difference}")
-                if result.explanation:
-                    click.echo("    " + result.explanation.rstrip().replace("\n", "\n    "))
+    for result in results:
+        case = result.case
+        if result.passed:
+            passed += 1
+            click.echo(f"PASS {case.location} {case.name}")
+            continue
+        failed += 1
+        click.echo(f"FAIL {case.location} {case.name}")
+        for difference in result.differences:
+            click.echo(f"    {difference}")
+        if result.explanation:
+            click.echo("    " + result.explanation.rstrip().replace("\n", "\n    "))
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
     if passed == 0:
         _fail("no test cases found in " + ", ".join(str(p) for p in paths))
+
+
+@cli.command(name="list")
+@click.option(
+    "--rulesets",
+    "rulesets",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Also load these folders of rulesets.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def list_rulesets(rulesets: tuple[Path, ...], fmt: str) -> None:
+    """The known rulesets by jurisdiction, kind, version and dates (with their layers)."""
+    registry = Registry.default()
+    if rulesets:
+        registry = Registry.from_paths(rulesets, base=registry)
+    rows = sorted(
+        registry.rulesets, key=lambda rs: (rs.jurisdiction, rs.kind, rs.effective_from, rs.version)
+    )
+    if fmt == "json":
+        data = [
+            {
+                "jurisdiction": rs.jurisdiction,
+                "kind": rs.kind,
+                "id": rs.id,
+                "version": rs.version,
+                "from": rs.effective_from.isoformat(),
+                "until": rs.effective_until.isoformat() if rs.effective_until else None,
+                "layers": [f"{la.id}@{la.version} ({la.jurisdiction})" for la in rs.layers],
+                "fingerprint": rs.fingerprint,
+                "file": rs.file,
+            }
+            for rs in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = [["jurisdiction", "kind", "version", "in force", "layers", "fingerprint"]]
+    for rs in rows:
+        until = rs.effective_until.isoformat() if rs.effective_until else "…"
+        table.append(
+            [
+                rs.jurisdiction,
+                rs.kind,
+                f"{rs.id}@{rs.version}",
+                f"{rs.effective_from.isoformat()} – {until}",
+                " → ".join(la.short for la in rs.layers),
+                rs.fingerprint[:12],
+            ]
+        )
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(table[0]))]
+    for n, row in enumerate(table):
+        click.echo("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            click.echo("  ".join("-" * w for w in widths))
 
 
 @cli.command()

@@ -9,8 +9,6 @@ every mistake of a file in one run.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,9 +17,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Problem, RulesetError, did_you_mean
+from .errors import Location, Problem, RulesetError, did_you_mean
 from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
 from .expr import compile_expression as compile_expr
+from .fingerprint import with_fingerprint
 from .i18n import Text
 from .indicators import IndicatorSpec
 from .rules import (
@@ -167,16 +166,16 @@ def compile_document(
         cleaned = _without_unknown_keys(source.data, exc)
         if cleaned is not None:
             try:
-                _Compiler(source, RulesetDoc.model_validate(cleaned), functions).run()
+                RulesetCompiler(source, RulesetDoc.model_validate(cleaned), functions).run()
             except RulesetError as more:
                 problems = sorted([*problems, *more.problems], key=_problem_order)
             except ValidationError:
                 pass
         raise RulesetError(problems) from None
-    return _Compiler(source, doc, functions).run()
+    return RulesetCompiler(source, doc, functions).run()
 
 
-class _Compiler:
+class RulesetCompiler:
     def __init__(
         self, source: SourceDocument, doc: RulesetDoc, functions: Mapping[str, FunctionSpec]
     ) -> None:
@@ -185,7 +184,7 @@ class _Compiler:
         self.functions = functions
         self.problems: list[Problem] = []
         self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file)
-        self.ids: dict[str, PathKey] = {}
+        self.ids: dict[str, Location] = {}
         self.index = 0
         self.indicators: Mapping[str, IndicatorSpec] = STANDARD_INDICATORS
         self.sources: dict[str, Source] = {}
@@ -206,13 +205,14 @@ class _Compiler:
 
     def claim_id(self, rule_id: str, path: PathKey) -> None:
         if rule_id in self.ids:
-            first = self.source.location(self.ids[rule_id])
+            first = self.ids[rule_id]
             self.problem(path, f"duplicate id '{rule_id}' (first used at {first})")
         else:
-            self.ids[rule_id] = path
+            self.ids[rule_id] = self.source.location(path)
 
     # -- steps ---------------------------------------------------------------------------
     def run(self) -> CompiledFile:
+        self.check_standalone()
         self.declare_indicators()
         self.declare_sources()
         stars = self.compile_stars()
@@ -236,9 +236,23 @@ class _Compiler:
             stars=tuple(stars),
             levels=levels,
             node_count=self.index,
-            fingerprint=fingerprint(self.doc, stars, levels, self.indicators),
+            fingerprint="",
         )
-        return CompiledFile(tree=tree, tests=tests, document=self.source)
+        return CompiledFile(tree=with_fingerprint(tree), tests=tests, document=self.source)
+
+    def check_standalone(self) -> None:
+        """A file without `extends` defines its stars itself and changes nothing."""
+        doc = self.doc
+        for key in ("policy", "override", "add", "add_veto", "remove"):
+            if getattr(doc, key):
+                self.problem(
+                    (key,), f"'{key}' needs 'extends': it changes another ruleset", key=True
+                )
+        if not doc.stars:
+            if "stars" in self.source.data:
+                self.problem(("stars",), "stars: at least 1 star is needed")
+            else:
+                self.problem((), "missing required key 'stars'")
 
     def declare_indicators(self) -> None:
         declared = dict(STANDARD_INDICATORS)
@@ -417,8 +431,9 @@ class _Compiler:
                 elif required not in known:
                     self.problem(path, f"unknown star '{required}'", did_you_mean(required, known))
         cycle = _find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
-        if cycle and len(cycle) > 2:
-            first = next(i for i, s in enumerate(self.doc.stars) if s.id == cycle[0])
+        own = [s.id for s in self.doc.stars]
+        if cycle and len(cycle) > 2 and cycle[0] in own:
+            first = own.index(cycle[0])
             self.problem(
                 ("stars", first, "requires"),
                 "stars require each other in a cycle: " + " → ".join(cycle),
@@ -514,77 +529,3 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
             if found:
                 return found
     return None
-
-
-def fingerprint(
-    doc: RulesetDoc,
-    stars: list[Star],
-    levels: tuple[Level, ...] | None,
-    indicators: Mapping[str, IndicatorSpec],
-) -> str:
-    """sha256 of the canonical form: same rules, same fingerprint, whatever the formatting."""
-
-    def node_form(node: Node) -> dict[str, Any]:
-        if isinstance(node, Criterion):
-            return {
-                "id": node.id,
-                "kind": node.kind,
-                "test": node.test.canonical,
-                "text": node.text.model_dump(),
-                "source": node.source,
-                "provisional": node.provisional,
-                "points": node.points,
-                "layer": node.layer.ref,
-            }
-        return {
-            "id": node.id,
-            "rule": node.rule,
-            "needed": node.needed,
-            "points": node.points,
-            "text": node.text.model_dump() if node.text else None,
-            "items": [node_form(i) for i in node.items],
-            "layer": node.layer.ref,
-        }
-
-    form = {
-        "format": doc.starrules,
-        "id": doc.id,
-        "jurisdiction": doc.jurisdiction,
-        "kind": doc.kind,
-        "version": doc.version,
-        "effective": [
-            doc.effective.from_.isoformat(),
-            doc.effective.until.isoformat() if doc.effective.until else None,
-        ],
-        "indicators": {
-            k: [v.kind.value, v.better.value, v.label.zh, v.label.en]
-            for k, v in sorted(indicators.items())
-            if k.startswith("extra.")
-        },
-        "stars": [
-            {
-                "id": s.id,
-                "name": s.name.model_dump(),
-                "requires": list(s.requires),
-                "grant": node_form(s.grant),
-                "veto": [node_form(v) for v in s.vetoes],
-            }
-            for s in stars
-        ],
-        "levels": None
-        if levels is None
-        else [
-            {
-                "value": lv.value,
-                "name": lv.name.model_dump(),
-                "when": lv.when.canonical,
-                "named_by": lv.named_by,
-            }
-            for lv in levels
-        ],
-        "sources": sorted(
-            [s.id, s.title, s.date.isoformat() if s.date else None] for s in doc.sources
-        ),
-    }
-    canonical = json.dumps(form, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

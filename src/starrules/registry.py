@@ -1,17 +1,40 @@
-"""The registry: every known ruleset, and which one applies to a village on a date."""
+"""The registry: every known ruleset, resolved through its overlays, and which one applies
+to a village on a date.
+
+Loading a set of files compiles every standalone ruleset, then applies every overlay to
+each base it extends (for a version range, to every matching base version), so that the
+registry holds one resolved ruleset per chain (e.g. 西峡 overlay over the 2022 province,
+and the same overlay over the 2023 province). A resolved chain is in force where all of
+its layers are. `resolve` then picks, for a jurisdiction path, kind and date, the most
+specific jurisdiction with a chain in force, and there the highest versions, top down.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .assessment import Assessment
+from .compiler import RulesetCompiler
 from .errors import Location, Problem, ResolutionError, RulesetError, StarrulesError
-from .loader import find_ruleset_files, load_ruleset
+from .expr import FunctionSpec
+from .loader import (
+    chain_key,
+    could_extend,
+    extends_matcher,
+    find_bases,
+    find_ruleset_files,
+    read_document,
+)
+from .overlay import apply_overlay
+from .plugins import available_functions, plugin_ruleset_dirs
 from .ruleset import Ruleset
+from .schema import RulesetDoc
 from .village import Village
+from .yaml_source import SourceDocument, read_yaml
 
 
 def bundled_rulesets_dir() -> Path:
@@ -31,59 +54,94 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+@dataclass(frozen=True, slots=True)
+class _File:
+    source: SourceDocument
+    doc: RulesetDoc
+
+
 class Registry:
-    """An immutable collection of rulesets, searchable by jurisdiction, kind and date."""
+    """An immutable collection of resolved rulesets, searchable by jurisdiction, kind, date."""
 
     __slots__ = ("_rulesets",)
 
-    def __init__(self, rulesets: Iterable[Ruleset]) -> None:
-        items = tuple(rulesets)
-        seen: dict[tuple[str, str, str], Ruleset] = {}
+    def __init__(self, rulesets: Sequence[Ruleset]) -> None:
+        seen: dict[tuple[str, ...], Ruleset] = {}
         problems: list[Problem] = []
-        for rs in items:
-            key = (rs.id, rs.jurisdiction, rs.version)
-            if key in seen:
+        for rs in rulesets:
+            key = tuple(layer.ref for layer in rs.layers)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = rs
+            else:
                 problems.append(
                     Problem(
                         Location(rs.file),
-                        f"{rs.id}@{rs.version} for {rs.jurisdiction} is "
-                        f"also defined in {seen[key].file}",
+                        f"{rs.id}@{rs.version} for {rs.jurisdiction} is also defined in "
+                        f"{first.file}",
                     )
                 )
-            seen[key] = rs
         if problems:
             raise RulesetError(problems)
-        self._rulesets = items
+        self._rulesets = tuple(seen.values())
 
     @classmethod
-    def from_paths(cls, paths: str | Path | Sequence[str | Path]) -> Registry:
-        """Load every ruleset file under the given files and directories (all problems at once)."""
+    def from_paths(
+        cls,
+        paths: str | Path | Sequence[str | Path],
+        functions: Mapping[str, FunctionSpec] | None = None,
+        base: Registry | None = None,
+    ) -> Registry:
+        """Load every ruleset file under the given files and folders, resolve every overlay,
+        and report every problem of every file at once. With `base` (e.g. the default
+        registry) the files may extend its rulesets, and the result holds them too."""
         if isinstance(paths, str | Path):
             paths = [paths]  # one path, not a sequence of characters
-        rulesets: list[Ruleset] = []
+        functions = functions if functions is not None else available_functions()
+        files: list[_File] = []
         problems: list[Problem] = []
         for path in paths:
             for file in find_ruleset_files(path):
                 try:
-                    rulesets.append(load_ruleset(file))
+                    source = read_yaml(file)
+                    files.append(_File(source, read_document(source, functions)))
                 except RulesetError as exc:
                     problems.extend(exc.problems)
+        # The files replace whatever the base says for the same ruleset versions (an author
+        # testing an edited copy of a bundled file), along with the chains built on them.
+        defined = {(f.doc.id, f.doc.jurisdiction, f.doc.version) for f in files}
+        pool: list[Ruleset] = [
+            rs
+            for rs in (base.rulesets if base is not None else ())
+            if not any((la.id, la.jurisdiction, la.version) in defined for la in rs.layers)
+        ]
+        for item in files:
+            if item.doc.extends is None:
+                try:
+                    compiled = RulesetCompiler(item.source, item.doc, functions).run()
+                    pool.append(Ruleset(compiled.tree, compiled.tests))
+                except RulesetError as exc:
+                    problems.extend(exc.problems)
+        overlays = [f for f in files if f.doc.extends]
+        problems.extend(_apply_overlays(overlays, pool, functions, failed=bool(problems)))
         if problems:
-            raise RulesetError(problems)
-        return cls(rulesets)
+            raise RulesetError(_unique(problems))
+        return cls(pool)
 
     @classmethod
     def default(cls) -> Registry:
-        """The bundled rulesets. Loaded once per process: a Registry is immutable."""
+        """The bundled rulesets and every plug-in's. Loaded once per process: a Registry is
+        immutable, so one instance serves every caller and thread."""
         return _default_registry()
 
     @property
     def rulesets(self) -> tuple[Ruleset, ...]:
+        """Every resolved ruleset (each overlay once per base it applies to)."""
         return self._rulesets
 
     def resolve(self, jurisdiction: str, kind: str = "rural", on: date | None = None) -> Ruleset:
-        """The ruleset for the most specific jurisdiction on the path that has a version in
-        force on the date (today when not given); the highest such version."""
+        """The ruleset for the most specific jurisdiction on the path that has one in force
+        on the date (today when not given); there, the highest versions, top layer first."""
         when = on or date.today()
         parts = jurisdiction.split("/")
         for depth in range(len(parts), 0, -1):
@@ -101,10 +159,10 @@ class Registry:
                         f"for {prefix}: {', '.join(families)}; keep one family per "
                         "jurisdiction and kind (a new version replaces an old one)"
                     )
-                return max(candidates, key=lambda rs: version_key(rs.version))
+                return max(candidates, key=chain_key)
         known = sorted(
-            f"{rs.jurisdiction} {rs.kind} {rs.id}@{rs.version} (from "
-            f"{rs.effective_from}"
+            f"{rs.jurisdiction} {rs.kind} {' → '.join(f'{la.id}@{la.version}' for la in rs.layers)}"
+            f" (from {rs.effective_from}"
             + (f" to {rs.effective_until}" if rs.effective_until else "")
             + ")"
             for rs in self._rulesets
@@ -120,7 +178,61 @@ class Registry:
         return self.resolve(village.jurisdiction, village.kind, used).evaluate(village, on)
 
 
+def _apply_overlays(
+    overlays: list[_File],
+    resolved: list[Ruleset],
+    functions: Mapping[str, FunctionSpec],
+    failed: bool,
+) -> list[Problem]:
+    """Apply overlays in dependency order (bases first); add the results to `resolved`."""
+    problems: list[Problem] = []
+    pending = list(overlays)
+    while pending:
+        ready = [o for o in pending if not any(_may_be_base(p, o) for p in pending if p is not o)]
+        if not ready:
+            for item in pending:
+                problems.append(
+                    Problem(
+                        item.source.location(("extends",)),
+                        f"'{item.doc.extends}' is part of a cycle of overlays extending each other",
+                    )
+                )
+            break
+        for item in ready:
+            try:
+                bases = find_bases(item.source, item.doc, resolved)
+            except RulesetError as exc:
+                if not failed:  # a base that failed to load was reported already
+                    problems.extend(exc.problems)
+                continue
+            for base in bases:
+                try:
+                    compiled = apply_overlay(item.source, item.doc, base.tree, functions)
+                except RulesetError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                tree = compiled.tree
+                if tree.effective_until is None or tree.effective_from <= tree.effective_until:
+                    resolved.append(Ruleset(tree, compiled.tests))
+        pending = [o for o in pending if o not in ready]
+    return problems
+
+
+def _may_be_base(candidate: _File, overlay: _File) -> bool:
+    try:
+        family, wanted = extends_matcher(overlay.source, overlay.doc)
+    except RulesetError:
+        return False
+    doc = candidate.doc
+    return could_extend(family, wanted, overlay.doc, doc.id, doc.jurisdiction, doc.version)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One report per problem: an overlay applied to several bases repeats its own."""
+    return list(dict.fromkeys(problems))
+
+
 @functools.cache
 def _default_registry() -> Registry:
     # Cached: the result is immutable, so sharing it between callers and threads is safe.
-    return Registry.from_paths([bundled_rulesets_dir()])
+    return Registry.from_paths([bundled_rulesets_dir(), *plugin_ruleset_dirs()])

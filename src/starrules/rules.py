@@ -31,10 +31,16 @@ class Layer:
     version: str
     jurisdiction: str
     file: str
+    extends: str | None = None  # set for an overlay: what it extends, as written
 
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version} ({self.jurisdiction})"
+
+    @property
+    def short(self) -> str:
+        """'xixia@2022.1': the last part of the jurisdiction and the version, for chains."""
+        return f"{self.jurisdiction.rsplit('/', 1)[-1]}@{self.version}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,7 @@ class ExpectDoc(_Doc):
     stars: dict[str, StatusName] = Field(default_factory=dict)
     criteria: dict[str, CriterionStatusName] = Field(default_factory=dict)
     missing: list[str] | None = None
+    ruleset: str | None = None  # 'id@version' of the layer expected on top, e.g. a county's
 
 
 class TestCaseDoc(_Doc):
@@ -186,8 +187,37 @@ class TestCaseDoc(_Doc):
     expect: ExpectDoc
 
 
+class OverrideDoc(_Doc):
+    """What an overlay may change on an existing criterion, veto or group (by id)."""
+
+    test: Expression | None = None
+    text: Text | None = None
+    source: SourceId | None = None
+    provisional: bool | None = None
+    note: str | None = None
+    points: Points | None = None
+    at_least: Annotated[int, Field(ge=1)] | None = None
+    min_points: Points | None = None
+
+
+class TestFileDoc(_Doc):
+    """A `*.test.yaml` file: cases resolved through a registry by each village's
+    jurisdiction, kind and `as_of` (or the case's `on`)."""
+
+    starrules: Literal[1]
+    cases: list[TestCaseDoc] = Field(min_length=1)
+
+
+Policy = Literal["tighten-only"]
+
+
 class RulesetDoc(_Doc):
-    """One file: one version of one ruleset for one jurisdiction."""
+    """One file: one version of one ruleset for one jurisdiction. With `extends` it is an
+    overlay: it changes the ruleset it extends instead of defining every star itself."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["stars"]}, {"required": ["extends"]}]}
+    )
 
     starrules: Literal[1] = Field(description="Format version of the file")
     id: RulesetId
@@ -199,18 +229,25 @@ class RulesetDoc(_Doc):
     description: Text | None = None
     sources: list[SourceDoc] = Field(default_factory=list)
     indicators: dict[str, IndicatorDoc] = Field(default_factory=dict)
-    stars: list[StarDoc] = Field(min_length=1)
+    stars: list[StarDoc] = Field(default_factory=list)
     levels: list[LevelDoc] | None = None
     tests: list[TestCaseDoc] = Field(default_factory=list)
+    extends: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*@\S+$")] | None = None
+    policy: Policy | None = None
+    override: dict[str, OverrideDoc] = Field(default_factory=dict)
+    add: dict[str, list[ItemDoc]] = Field(default_factory=dict)
+    add_veto: dict[str, list[CriterionDoc]] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
 
 
-for _model in (AllDoc, AnyDoc, AtLeastDoc, MinPointsDoc, StarDoc):
+for _model in (AllDoc, AnyDoc, AtLeastDoc, MinPointsDoc, StarDoc, RulesetDoc):
     _model.model_rebuild()
 
 KNOWN_KEYS: frozenset[str] = frozenset(
     (info.alias or name)
     for model in (
         RulesetDoc,
+        OverrideDoc,
         SourceDoc,
         EffectiveDoc,
         IndicatorDoc,
@@ -223,6 +260,7 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         LevelDoc,
         ExpectDoc,
         TestCaseDoc,
+        TestFileDoc,
     )
     for name, info in model.model_fields.items()
 )

@@ -69,7 +69,7 @@ class _Explainer:
         self.lines.append(f"{place} · {self.w('as_of')} {record.as_of.isoformat()}")
         self.lines.append(f"{self.w('level')}{self.w('sep')}{self.level_text()}")
         ruleset = record.ruleset
-        layers = " → ".join(f"{la.id}@{la.version}" for la in ruleset.layers)
+        layers = " → ".join(f"{la.id}@{la.version} ({la.jurisdiction})" for la in ruleset.layers)
         self.lines.append(
             f"{self.w('rules')}{self.w('sep')}{layers} · "
             f"{self.w('fingerprint')} {ruleset.fingerprint[:12]}"

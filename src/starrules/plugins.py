@@ -1,0 +1,104 @@
+"""Plug-ins found through entry points: functions for expressions and ruleset folders.
+
+- `starrules.functions`: an entry point loads a `FunctionSpec` or an iterable of them.
+- `starrules.rulesets`: an entry point loads a path to a folder of ruleset files, or a
+  callable returning such a path or a list of them.
+
+A broken plug-in is an error naming its entry point, never a silent omission.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import EvaluationError, StarrulesError
+from .expr import BUILTIN_FUNCTIONS, FunctionSpec
+
+FUNCTIONS_GROUP = "starrules.functions"
+RULESETS_GROUP = "starrules.rulesets"
+RESERVED = frozenset({*BUILTIN_FUNCTIONS, "count", "points"})
+
+
+def _load(entry: EntryPoint) -> Any:
+    try:
+        return entry.load()
+    except Exception as exc:  # a plug-in's import error must not look like ours
+        raise StarrulesError(
+            f"plug-in entry point '{entry.name} = {entry.value}' in group "
+            f"'{entry.group}' cannot be loaded: {exc!r}"
+        ) from exc
+
+
+def _guarded(spec: FunctionSpec, where: str) -> FunctionSpec:
+    """The spec with an implementation whose failures become EvaluationErrors."""
+    impl = spec.impl
+
+    def call(*args: Any) -> Any:
+        try:
+            return impl(*args)
+        except Exception as exc:
+            raise EvaluationError(
+                f"plug-in function {spec.name}() (from {where}) failed on {args!r}: {exc!r}"
+            ) from exc
+
+    return FunctionSpec(
+        spec.name, spec.params, spec.result, call, spec.variadic, spec.takes_unknown, spec.doc
+    )
+
+
+def plugin_functions() -> Mapping[str, FunctionSpec]:
+    """Every plug-in function, by name; clashes and wrong objects are errors."""
+    found: dict[str, tuple[FunctionSpec, str]] = {}
+    for entry in entry_points(group=FUNCTIONS_GROUP):
+        where = f"entry point '{entry.name} = {entry.value}'"
+        loaded = _load(entry)
+        specs = [loaded] if isinstance(loaded, FunctionSpec) else loaded
+        if not isinstance(specs, Iterable) or isinstance(specs, str | bytes):
+            raise StarrulesError(
+                f"{where} must give a starrules.FunctionSpec or a list of "
+                f"them, not {type(loaded).__name__}"
+            )
+        for spec in specs:
+            if not isinstance(spec, FunctionSpec):
+                raise StarrulesError(
+                    f"{where} gives {spec!r}, which is not a starrules.FunctionSpec"
+                )
+            if spec.name in RESERVED:
+                raise StarrulesError(f"{where} defines '{spec.name}', which is a built-in function")
+            if spec.name in found:
+                raise StarrulesError(
+                    f"{where} defines '{spec.name}', already defined by {found[spec.name][1]}"
+                )
+            found[spec.name] = (_guarded(spec, where), where)
+    return MappingProxyType({name: spec for name, (spec, _) in found.items()})
+
+
+def available_functions() -> Mapping[str, FunctionSpec]:
+    """The built-in functions and every plug-in's."""
+    return MappingProxyType({**BUILTIN_FUNCTIONS, **plugin_functions()})
+
+
+def plugin_ruleset_dirs() -> list[Path]:
+    """The ruleset folders every installed plug-in ships."""
+    folders: list[Path] = []
+    for entry in entry_points(group=RULESETS_GROUP):
+        where = f"entry point '{entry.name} = {entry.value}'"
+        loaded = _load(entry)
+        value = loaded() if callable(loaded) else loaded
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if not isinstance(item, str | os.PathLike):
+                raise StarrulesError(f"{where} must give a folder path, not {item!r}")
+            folder = Path(item)
+            if not folder.is_dir():
+                raise StarrulesError(f"{where} gives {folder}, which is not a folder")
+            folders.append(folder)
+    return folders
+
+
+__all__ = ["available_functions", "plugin_functions", "plugin_ruleset_dirs"]
