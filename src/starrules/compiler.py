@@ -442,8 +442,17 @@ class RulesetCompiler:
     def compile_levels(self, stars: list[Star]) -> tuple[Level, ...] | None:
         if self.doc.levels is None:
             return None
+        point_groups = frozenset(
+            node.id
+            for star in stars
+            for node in _preorder(star.grant)
+            if isinstance(node, Group) and node.rule == "min_points"
+        )
         scope = Scope(
-            self.indicators, stars=frozenset(s.id for s in stars), functions=self.functions
+            self.indicators,
+            stars=frozenset(s.id for s in stars),
+            functions=self.functions,
+            point_groups=point_groups,
         )
         levels: list[Level] = []
         values: set[int] = set()

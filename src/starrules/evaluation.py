@@ -164,10 +164,53 @@ def _record_group(group: Group) -> NodeFn:
     return record_group
 
 
+def _points_range(group: Group) -> Callable[[Village], tuple[float, float]]:
+    """The points a min_points group's items earn: (passing items, passing + unknown)."""
+    items = tuple(
+        (
+            item.test.on_village if isinstance(item, Criterion) else _decide_group(item),
+            item.points or 0.0,
+        )
+        for item in group.items
+    )
+
+    def earned(v: Village) -> tuple[float, float]:
+        low = high = 0.0
+        for test, points in items:
+            result = test(v)
+            if result is True:
+                low += points
+                high += points
+            elif result is None:
+                high += points
+        return low, high
+
+    return earned
+
+
+class _LevelEnv(dict[str, Truth]):
+    """What level conditions read: each star's outcome by id, and points("group")."""
+
+    __slots__ = ("_points", "_village")
+
+    def __init__(
+        self,
+        stars: dict[str, Truth],
+        village: Village,
+        points: dict[str, Callable[[Village], tuple[float, float]]],
+    ) -> None:
+        super().__init__(stars)
+        self._village = village
+        self._points = points
+
+    def points(self, group_id: str) -> tuple[float, float]:
+        return self._points[group_id](self._village)
+
+
 class Program:
     """A compiled ruleset ready to run: immutable, re-entrant, safe to share across threads."""
 
-    __slots__ = ("_deciders", "_level_results", "_recorders", "tree")
+    __slots__ = ("_deciders", "_level_results", "_points", "_recorders", "tree")
 
     def __init__(self, tree: RuleTree) -> None:
         self.tree = tree
@@ -188,6 +231,12 @@ class Program:
             for star in ordered
         )
         self._level_results = _level_results(tree)
+        self._points = {
+            node.id: _points_range(node)
+            for star in tree.stars
+            for node in star.nodes
+            if isinstance(node, Group) and node.rule == "min_points"
+        }
 
     def check(self, village: Village, on: date) -> None:
         """Reject a village this ruleset cannot judge, with the reason."""
@@ -273,7 +322,7 @@ class Program:
         if levels is None:
             low = stars.count(True)
             return low, low + stars.count(None)
-        by_id = {s.id: stars[s.index] for s in self.tree.stars}
+        by_id = _LevelEnv({s.id: stars[s.index] for s in self.tree.stars}, village, self._points)
         possible: list[int] = []
         for level in levels:
             holds = level.when.evaluate(village, by_id)

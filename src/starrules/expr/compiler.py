@@ -198,6 +198,10 @@ class _Builder:
     def call(self, node: Call) -> Evaluator:
         if node.function == "count":
             return self.count(node)
+        if node.function == "points":
+            assert isinstance(node.args[0], Literal)
+            group = str(node.args[0].value)
+            return lambda v, s: s.points(group)
         spec = self.scope.functions[node.function]
         impl = spec.impl
         args = tuple(self.compile(a) for a in node.args)
@@ -348,10 +352,14 @@ class _Builder:
         return compare_values
 
     def _is_count(self, node: Node) -> bool:
-        return isinstance(node, Call) and node.function == "count"
+        """A range-valued call: count(...) or points(...)."""
+        return isinstance(node, Call) and node.function in ("count", "points")
 
     def compare_count(self, node: Compare, count_on_left: bool) -> Evaluator:
-        op = _COMPARE[node.op if count_on_left else _FLIP[node.op]]
+        """A range [low, high] (count(stars), points()) against a number: true or false when
+        every value in the range agrees, else unknown."""
+        op_name = node.op if count_on_left else _FLIP[node.op]
+        op = _COMPARE[op_name]
         count = self.compile(node.left if count_on_left else node.right)
         other = self.compile(node.right if count_on_left else node.left)
 
@@ -360,8 +368,14 @@ class _Builder:
             if y is None:
                 return None
             low, high = count(v, s)
-            outcomes = {op(k, y) for k in range(low, high + 1)}
-            return outcomes.pop() if len(outcomes) == 1 else None
+            if low == high:
+                return op(low, y)
+            if op_name == "==":
+                return False if (y < low or y > high) else None
+            if op_name == "!=":
+                return True if (y < low or y > high) else None
+            at_low, at_high = op(low, y), op(high, y)  # the other operators are monotone
+            return at_low if at_low == at_high else None
 
         return compare_range
 

@@ -33,6 +33,7 @@ class Scope:
     indicators: Mapping[str, IndicatorSpec]
     stars: frozenset[str] | None = None  # None: `stars.*` is not available here
     functions: Mapping[str, FunctionSpec] = field(default_factory=lambda: BUILTIN_FUNCTIONS)
+    point_groups: frozenset[str] | None = None  # min_points groups points() may name
 
     def star_of(self, path: str) -> str | None:
         if self.stars is not None and path.startswith("stars."):
@@ -83,11 +84,12 @@ class _Checker:
     def expect(self, node: Node, got: ExprType, want: ExprType, where: str) -> None:
         if got is want:
             return
-        if got is ExprType.STAR_COUNT:
+        if got.is_range:
+            example = "count(stars) >= 3" if got is ExprType.STAR_COUNT else 'points("x") >= 90'
             raise ExpressionError(
                 _start(node),
-                "a count of stars can only be compared with a number",
-                "e.g. count(stars) >= 3",
+                f"a {got.value} can only be compared with a number",
+                f"e.g. {example}",
             )
         hint = None
         if want is ExprType.BOOL and got is ExprType.NUMBER:
@@ -125,6 +127,8 @@ class _Checker:
     def call(self, node: Call) -> ExprType:
         if node.function == "count":
             return self.count(node)
+        if node.function == "points":
+            return self.points(node)
         spec = self.scope.functions.get(node.function)
         if spec is None:
             names = [*self.scope.functions, "count"]
@@ -152,9 +156,30 @@ class _Checker:
             got = self.check(arg)
             if want is not ExprType.ANY:
                 self.expect(arg, got, want, f"argument of {spec.name}()")
-            elif got is ExprType.STAR_COUNT:
+            elif got.is_range:
                 self.expect(arg, got, ExprType.NUMBER, f"argument of {spec.name}()")
         return spec.result
+
+    def points(self, node: Call) -> ExprType:
+        groups = self.scope.point_groups
+        if self.scope.stars is None or groups is None:
+            raise ExpressionError(node.offset, "points() is only available in levels")
+        if (
+            len(node.args) != 1
+            or not isinstance(node.args[0], Literal)
+            or not isinstance(node.args[0].value, str)
+        ):
+            raise ExpressionError(
+                node.offset,
+                "points() takes the id of a min_points group in quotes",
+                'e.g. points("score.total")',
+            )
+        group = node.args[0].value
+        if group not in groups:
+            raise ExpressionError(
+                node.args[0].offset, f"no min_points group '{group}'", did_you_mean(group, groups)
+            )
+        return ExprType.POINTS
 
     def count(self, node: Call) -> ExprType:
         if self.scope.stars is None:
@@ -178,11 +203,11 @@ class _Checker:
                     node.offset, f"cannot look for {left.value} in a list of {item.value}"
                 )
             return ExprType.BOOL
-        if ExprType.STAR_COUNT in (left, right):
-            other = right if left is ExprType.STAR_COUNT else left
+        if left.is_range or right.is_range:
+            ranged, other = (left, right) if left.is_range else (right, left)
             if other is not ExprType.NUMBER:
                 raise ExpressionError(
-                    node.offset, f"cannot compare a count of stars with {other.value}"
+                    node.offset, f"cannot compare a {ranged.value} with {other.value}"
                 )
             return ExprType.BOOL
         if left is not right:

@@ -12,3 +12,8 @@ class ExprType(StrEnum):
     LIST = "list"
     ANY = "any value"  # a function parameter that takes every type (known)
     STAR_COUNT = "count of stars"  # an integer range [decided, possible]: compare it only
+    POINTS = "points total"  # points earned in a min_points group, a range: compare it only
+
+    @property
+    def is_range(self) -> bool:
+        return self in (ExprType.STAR_COUNT, ExprType.POINTS)
