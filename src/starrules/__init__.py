@@ -24,6 +24,7 @@ from .expr import ExprType, FunctionSpec
 from .i18n import Text
 from .indicators import Better, IndicatorKind, IndicatorSpec
 from .loader import load_ruleset, loads_ruleset
+from .plugins import available_functions
 from .registry import Registry
 from .results import (
     AssessmentRecord,
@@ -72,6 +73,7 @@ __all__ = [
     "Text",
     "Village",
     "__version__",
+    "available_functions",
     "evaluate",
     "load_ruleset",
     "loads_ruleset",
