@@ -6,6 +6,7 @@ one clear message naming the file and place. A user mistake never shows a traceb
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -17,11 +18,13 @@ import click
 
 from . import __version__
 from .assessment import Assessment
+from .diff import rule_changes, village_changes
 from .errors import RulesetError, StarrulesError, did_you_mean
 from .i18n import Lang
 from .inputs import VillageRecord, read_villages
 from .loader import find_ruleset_files, load_ruleset
 from .registry import Registry
+from .render.diff import render_diff
 from .render.table import Row, display_width, pad, render_table, row_of
 from .results import AssessmentRecord
 from .ruleset import Ruleset
@@ -301,6 +304,50 @@ def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
         raise click.exceptions.Exit(EXIT_FAILED)
     if passed == 0:
         _fail("no test cases found in " + ", ".join(str(p) for p in paths))
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--villages",
+    "villages_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also compare the outcomes of these villages (JSON / JSONL).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang) -> None:
+    """What changes from ruleset file OLD to NEW: the rules, and (with --villages) which
+    villages gain or lose which star, and why."""
+    default = Registry.default()
+    before, after = load_ruleset(old, default), load_ruleset(new, default)
+    rules = rule_changes(before.tree, after.tree)
+    outcome = None
+    if villages_file is not None:
+        outcome = village_changes(before, after, (r.village for r in read_villages(villages_file)))
+    if fmt == "json":
+        document: dict[str, Any] = {
+            "old": [la.ref for la in before.layers],
+            "new": [la.ref for la in after.layers],
+            "rules": [dataclasses.asdict(c) for c in rules],
+        }
+        if outcome is not None:
+            changes, summary = outcome
+            document["villages"] = [dataclasses.asdict(c) for c in changes]
+            document["summary"] = {
+                "villages": summary.villages,
+                "changed": summary.changed,
+                "gained": dict(summary.gained),
+                "lost": dict(summary.lost),
+                "levels_old": dict(summary.levels_old),
+                "levels_new": dict(summary.levels_new),
+            }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(render_diff(before, after, rules, outcome, lang), nl=False)
 
 
 @cli.command(name="list")

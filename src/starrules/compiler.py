@@ -9,6 +9,7 @@ every mistake of a file in one run.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Location, Problem, RulesetError, did_you_mean
+from .errors import EvaluationError, Location, Problem, RulesetError, did_you_mean
 from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
 from .expr import compile_expression as compile_expr
 from .fingerprint import with_fingerprint
@@ -406,6 +407,8 @@ class RulesetCompiler:
         test = self.expression(doc.test, (*path, "test"), scope)
         if test is None:
             return None
+        if test.calls - BUILTIN_FUNCTIONS.keys():
+            test = _naming_failures(test, doc.id)
         return Criterion(
             id=doc.id,
             index=index,
@@ -503,6 +506,28 @@ class RulesetCompiler:
                     TestCase(case.name, village, case.on, case.expect, self.source.location(path))
                 )
         return tuple(cases)
+
+
+def _naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpression:
+    """A test calling plug-in functions, whose failures name the criterion."""
+    evaluate, on_village = test.evaluate, test.on_village
+
+    def named(error: EvaluationError) -> EvaluationError:
+        return EvaluationError(f"criterion '{criterion}': {error}")
+
+    def evaluate_named(v: Any, s: Any) -> Any:
+        try:
+            return evaluate(v, s)
+        except EvaluationError as error:
+            raise named(error) from error
+
+    def on_village_named(v: Any) -> Any:
+        try:
+            return on_village(v)
+        except EvaluationError as error:
+            raise named(error) from error
+
+    return dataclasses.replace(test, evaluate=evaluate_named, on_village=on_village_named)
 
 
 def _preorder(node: Node) -> list[Node]:

@@ -238,7 +238,7 @@ class Program:
             if isinstance(node, Group) and node.rule == "min_points"
         }
 
-    def check(self, village: Village, on: date) -> None:
+    def check(self, village: Village, on: date, check_dates: bool = True) -> None:
         """Reject a village this ruleset cannot judge, with the reason."""
         tree = self.tree
         if village.kind != tree.kind:
@@ -255,7 +255,7 @@ class Program:
                 f"outside {tree.jurisdiction} where ruleset {tree.id}@"
                 f"{tree.version} applies"
             )
-        if not tree.in_force(on):
+        if check_dates and not tree.in_force(on):
             until = tree.effective_until.isoformat() if tree.effective_until else "open end"
             raise EvaluationError(
                 f"ruleset {tree.id}@{tree.version} is not in force on "
@@ -377,10 +377,12 @@ def _fits(kind: IndicatorKind, value: Any) -> bool:
     return True
 
 
-def evaluate(program: Program, village: Village, on: date | None = None) -> Assessment:
+def evaluate(
+    program: Program, village: Village, on: date | None = None, check_dates: bool = True
+) -> Assessment:
     """Assess one village; the date is the village's `as_of`, else `on`, else today."""
     used = village.as_of or on or date.today()
-    program.check(village, used)
+    program.check(village, used, check_dates)
     return Assessment(program.tree, village, used, program.run(village))
 
 

@@ -89,7 +89,10 @@ def plugin_ruleset_dirs() -> list[Path]:
     for entry in entry_points(group=RULESETS_GROUP):
         where = f"entry point '{entry.name} = {entry.value}'"
         loaded = _load(entry)
-        value = loaded() if callable(loaded) else loaded
+        try:
+            value = loaded() if callable(loaded) else loaded
+        except Exception as exc:
+            raise StarrulesError(f"{where} failed to give its ruleset folders: {exc!r}") from exc
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             if not isinstance(item, str | os.PathLike):

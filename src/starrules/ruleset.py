@@ -70,13 +70,16 @@ class Ruleset:
     def in_force(self, on: date) -> bool:
         return self.tree.in_force(on)
 
-    def evaluate(self, village: Village, on: date | None = None) -> Assessment:
+    def evaluate(
+        self, village: Village, on: date | None = None, *, check_dates: bool = True
+    ) -> Assessment:
         """Assess one village. The date used is `village.as_of`, else `on`, else today.
 
         Raises EvaluationError when the village is of another kind or jurisdiction, uses an
-        undeclared `extra` indicator, or the ruleset is not in force on that date.
+        undeclared `extra` indicator, or the ruleset is not in force on that date (unless
+        `check_dates=False`, for what-if comparisons such as `starrules diff`).
         """
-        return evaluate(self._program, village, on)
+        return evaluate(self._program, village, on, check_dates)
 
     def evaluate_many(
         self, villages: Iterable[Village], on: date | None = None

@@ -97,6 +97,7 @@ class CompiledExpression:
     evaluate: Evaluator
     on_village: Callable[[Any], Any]
     names: tuple[str, ...]
+    calls: frozenset[str]  # the functions it calls
     getters: tuple[tuple[str, Callable[[Any], Any]], ...]  # (indicator path, accessor)
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
@@ -128,6 +129,7 @@ def compile_expression(
         evaluate=evaluate,
         on_village=builder.on_village(node, evaluate),
         names=read,
+        calls=frozenset(_calls(node)),
         getters=tuple((n, indicator_getter(n)) for n in read if scope.star_of(n) is None),
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
@@ -430,6 +432,22 @@ class _Builder:
         elif isinstance(left, Call) and left.function == "ratio":
             rate = True
         return Threshold(self.compile(left), op, float(right.value), integral, rate)
+
+
+def _calls(node: Node) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, Call):
+        found.append(node.function)
+        for arg in node.args:
+            found.extend(_calls(arg))
+    elif isinstance(node, Unary):
+        found.extend(_calls(node.operand))
+    elif isinstance(node, Arithmetic | Compare):
+        found.extend(_calls(node.left) + _calls(node.right))
+    elif isinstance(node, Logical):
+        for operand in node.operands:
+            found.extend(_calls(operand))
+    return found
 
 
 def indicator_getter(path: str) -> Callable[[Any], Any]:
