@@ -350,6 +350,69 @@ def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang)
     click.echo(render_diff(before, after, rules, outcome, lang), nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--examples",
+    "max_examples",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="Examples per property check.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed.")
+@click.option("--skip", multiple=True, help="A check to skip (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check(
+    paths: tuple[Path, ...], max_examples: int, seed: int, skip: tuple[str, ...], fmt: str
+) -> None:
+    """Property-based consistency checks of ruleset files (monotone, refinement,
+    tighten-only for overlays, levels nest, reachable, deterministic); exit 1 with the shrunk
+    counterexamples when one fails."""
+    from . import testing  # imports hypothesis, which `import starrules` does not need
+
+    unknown = set(skip) - set(testing.CHECKS)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {', '.join(sorted(unknown))}; known: {', '.join(testing.CHECKS)}",
+            param_hint="--skip",
+        )
+    registry = Registry.from_paths(paths, base=Registry.default())
+    mine = {f.resolve() for path in paths for f in find_ruleset_files(path)}
+    targets = [rs for rs in registry.rulesets if Path(rs.file).resolve() in mine]
+    elsewhere = (
+        testing.fingerprints_elsewhere(targets) if "deterministic" not in skip and targets else None
+    )
+    results = []
+    for ruleset in targets:
+        parent = next((r for r in registry.rulesets if r.layers == ruleset.layers[:-1]), None)
+        results.extend(
+            testing.run_checks(
+                ruleset,
+                parent=parent,
+                max_examples=max_examples,
+                seed=seed,
+                skip=skip,
+                elsewhere=elsewhere,
+            )
+        )
+    failed = [r for r in results if not r.passed]
+    if fmt == "json":
+        click.echo(
+            json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2)
+        )
+    else:
+        for result in results:
+            click.echo(result.report())
+        click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if not targets:
+        _fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+    if failed:
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
 @cli.command(name="list")
 @click.option(
     "--rulesets",

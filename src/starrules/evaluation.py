@@ -306,6 +306,15 @@ class Program:
             stars[index] = status
         return Outcome(stars, self._level_results[self._level(village, stars)], self.record)
 
+    def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
+        """Each explicit level's value and the outcome of its `when` for this village,
+        highest first (empty under the default rule)."""
+        stars = self.run(village).stars
+        env = _LevelEnv({s.id: stars[s.index] for s in self.tree.stars}, village, self._points)
+        return [
+            (level.value, level.when.evaluate(village, env)) for level in self.tree.levels or ()
+        ]
+
     def record(self, village: Village) -> list[Truth]:
         """The outcome of every criterion, group and veto (a veto passes when it does not
         hold): what an explanation is built from."""

@@ -81,6 +81,17 @@ class Ruleset:
         """
         return evaluate(self._program, village, on, check_dates)
 
+    def level_conditions(self, village: Village) -> list[tuple[int, bool | None]]:
+        """Each explicit level's value and whether its `when` holds (None: unknown) for the
+        village, highest first; empty under the default rule. Used by the levels check."""
+        return self._program.level_conditions(village)
+
+    def node_outcomes(self, village: Village) -> dict[str, bool | None]:
+        """The outcome of every criterion, group and veto by id (a veto: True when it does
+        not hold), without building an explanation. Used by the refinement check."""
+        statuses = self._program.record(village)
+        return {node.id: statuses[node.index] for star in self.stars for node in star.nodes}
+
     def evaluate_many(
         self, villages: Iterable[Village], on: date | None = None
     ) -> Iterator[Assessment]:

@@ -1,0 +1,775 @@
+"""Property-based checks of rulesets, with hypothesis: proof that the rules are consistent.
+
+    from starrules.testing import run_checks, villages
+    for result in run_checks(ruleset, max_examples=200):
+        assert result.passed, result.report()
+
+Strategies: `villages(ruleset)` draws valid villages for a ruleset, with values clustered at
+the thresholds it uses (and their neighbours) and a controllable share of unknowns;
+`small_rulesets()` draws small random rulesets, for testing the engine itself.
+
+Checks (each returns a `CheckResult`; a failure carries the counterexample shrunk by
+hypothesis, the two assessments that disagree and the criteria responsible):
+monotone, refinement, tighten-only (semantic), levels-nest, reachable, deterministic.
+Importing this module imports hypothesis; `import starrules` does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, find, given, settings, target
+from hypothesis import seed as fixed_seed
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
+
+from .assessment import Assessment
+from .expr.ast import Arithmetic, Call, Compare, Literal, Logical, Name, Node, Unary
+from .expr.parser import parse
+from .indicators import Better, IndicatorKind, IndicatorSpec
+from .loader import loads_ruleset
+from .rules import Criterion
+from .ruleset import Ruleset
+from .village import Village
+
+CHECKS = ("monotone", "refinement", "tighten-only", "levels-nest", "reachable", "deterministic")
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one property check on one ruleset."""
+
+    name: str
+    ruleset: str
+    passed: bool
+    examples: int
+    message: str = ""
+    counterexample: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    responsible: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        head = f"{'PASS' if self.passed else 'FAIL'} {self.name} — {self.ruleset}"
+        if self.passed:
+            return f"{head} ({self.examples} examples)"
+        lines = [head, f"  {self.message}"]
+        if self.responsible:
+            lines.append("  responsible: " + ", ".join(self.responsible))
+        if self.counterexample is not None:
+            lines.append("  counterexample (shrunk):")
+            text = json.dumps(self.counterexample, ensure_ascii=False, sort_keys=True)
+            lines.append(f"    {text}")
+        for label, summary in (("before", self.before), ("after", self.after)):
+            if summary is not None:
+                lines.append(f"  {label}: {json.dumps(summary, ensure_ascii=False)}")
+        return "\n".join(lines)
+
+
+# -- strategies ---------------------------------------------------------------------------
+
+
+def _walk(node: Node) -> Iterable[Node]:
+    yield node
+    if isinstance(node, Call):
+        for arg in node.args:
+            yield from _walk(arg)
+    elif isinstance(node, Unary):
+        yield from _walk(node.operand)
+    elif isinstance(node, Logical):
+        for operand in node.operands:
+            yield from _walk(operand)
+    elif isinstance(node, Compare | Arithmetic):
+        yield from _walk(node.left)
+        yield from _walk(node.right)
+
+
+def _expressions(ruleset: Ruleset) -> list[str]:
+    texts = [n.test.source for s in ruleset.stars for n in s.nodes if isinstance(n, Criterion)]
+    texts += [level.when.source for level in ruleset.tree.levels or ()]
+    return texts
+
+
+def read_paths(ruleset: Ruleset) -> list[str]:
+    """Every indicator path the ruleset's tests and levels read, in ruleset order."""
+    paths: dict[str, None] = {}
+    for text in _expressions(ruleset):
+        for node in _walk(parse(text)):
+            if isinstance(node, Name) and node.path in ruleset.tree.indicators:
+                paths[node.path] = None
+    return list(paths)
+
+
+def _limits(ruleset: Ruleset) -> dict[str, set[Any]]:
+    """The constants each indicator is compared with (thresholds, listed values)."""
+    found: dict[str, set[Any]] = {}
+    for text in _expressions(ruleset):
+        for node in _walk(parse(text)):
+            if not isinstance(node, Compare):
+                continue
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, Name) and isinstance(other, Literal):
+                    found.setdefault(side.path, set()).add(other.value)
+    return found
+
+
+def _values(spec: IndicatorSpec, limits: set[Any]) -> st.SearchStrategy[Any]:
+    """Valid values of one indicator, weighted towards the ruleset's thresholds."""
+    numbers: list[float] = [
+        float(x) for x in limits if isinstance(x, int | float) and not isinstance(x, bool)
+    ]
+    kind = spec.kind
+    if kind is IndicatorKind.BOOL:
+        return st.booleans()
+    if kind is IndicatorKind.STRING:
+        texts = sorted(x for x in limits if isinstance(x, str))
+        return st.sampled_from(texts) | st.text(max_size=4) if texts else st.text(max_size=4)
+    if kind is IndicatorKind.COUNT:
+        counts = sorted({max(0, math.floor(x) + d) for x in numbers for d in (-1, 0, 1, 2)} | {0})
+        return st.sampled_from(counts) | st.integers(0, max(counts) * 2 + 10)
+    if kind is IndicatorKind.RATE:
+        near = sorted(
+            {min(1.0, max(0.0, round(x + d, 6))) for x in numbers for d in (-0.01, 0.0, 0.01)}
+            | {0.0, 1.0}
+        )
+        return st.sampled_from(near) | st.floats(0, 1, allow_nan=False)
+    if kind is IndicatorKind.MONEY:
+        near = sorted({max(0.0, float(x) + d) for x in numbers for d in (-1.0, 0.0, 1.0)} | {0.0})
+        top = int(max(near) * 2 + 1000)
+        return st.sampled_from(near) | st.integers(0, top).map(float)
+    near = sorted({float(x) + d for x in numbers for d in (-1.0, 0.0, 1.0)} | {0.0})
+    return st.sampled_from(near) | st.floats(-1e6, 1e6, allow_nan=False)
+
+
+def _village(ruleset: Ruleset, values: dict[str, Any], name: str = "检验村") -> Village:
+    data: dict[str, Any] = {
+        "name": name,
+        "jurisdiction": ruleset.jurisdiction,
+        "kind": ruleset.kind,
+        "as_of": ruleset.effective_from.isoformat(),
+    }
+    for path, value in values.items():
+        if value is None:
+            continue
+        section, key = path.split(".", 1)
+        data.setdefault(section, {})[key] = value
+    return Village.model_validate(data)
+
+
+def _maybe_unknown(value: st.SearchStrategy[Any], share: float) -> st.SearchStrategy[Any]:
+    """`value`, or None with probability `share`; shrinks towards known values, so that a
+    counterexample keeps unknown only what matters."""
+    cut = 1000 * (1 - share)
+
+    def pick(drawn: tuple[int, Any]) -> Any:
+        return None if drawn[0] >= cut else drawn[1]
+
+    return st.tuples(st.integers(0, 999), value).map(pick)
+
+
+def village_values(ruleset: Ruleset, *, unknown: float = 0.1) -> st.SearchStrategy[dict[str, Any]]:
+    """Indicator values (path → value, None for unknown) for the paths the ruleset reads."""
+    specs = ruleset.tree.indicators
+    limits = _limits(ruleset)
+    per_path: dict[str, st.SearchStrategy[Any]] = {}
+    for path in read_paths(ruleset):
+        value = _values(specs[path], limits.get(path, set()))
+        per_path[path] = _maybe_unknown(value, unknown) if unknown > 0 else value
+    return st.fixed_dictionaries(per_path)
+
+
+def villages(ruleset: Ruleset, *, unknown: float = 0.1) -> st.SearchStrategy[Village]:
+    """Valid villages for `ruleset`: its kind, its jurisdiction, a date it is in force, and
+    values for every indicator it reads, near its thresholds; each unknown with
+    probability `unknown`."""
+    return village_values(ruleset, unknown=unknown).map(lambda v: _village(ruleset, v))
+
+
+_SMALL_PATHS = (
+    ("industry.collective_income", (50_000, 100_000, 200_000)),
+    ("industry.local_jobs", (5, 20, 50)),
+    ("ecology.sanitary_toilet_rate", (0.5, 0.8, 0.9)),
+    ("branch.reserve_cadres", (1, 3, 5)),
+)
+_SMALL_FLAGS = ("industry.dual_binding", "ecology.garbage_system", "safety.grid_management")
+
+
+@st.composite
+def small_rulesets(draw: st.DrawFn) -> Ruleset:
+    """Small random rulesets (2–3 stars, nested groups of every kind, vetoes, requires)
+    for testing the engine itself."""
+    counter = iter(range(1000))
+
+    def criterion() -> dict[str, Any]:
+        n = next(counter)
+        if draw(st.booleans()):
+            path, limits = draw(st.sampled_from(_SMALL_PATHS))
+            op = draw(st.sampled_from([">=", ">", "<=", "<"]))
+            test = f"{path} {op} {draw(st.sampled_from(limits))}"
+        else:
+            test = draw(st.sampled_from(_SMALL_FLAGS))
+        return {
+            "id": f"c{n}",
+            "test": test,
+            "text": {"zh": f"条件{n}", "en": f"c{n}"},
+            "points": draw(st.integers(1, 5)),
+        }
+
+    def group(depth: int) -> dict[str, Any]:
+        items = [
+            criterion() if depth > 1 or draw(st.booleans()) else group(depth + 1)
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        rule = draw(st.sampled_from(["all", "any", "at_least", "min_points"]))
+        n = next(counter)
+        if rule in ("all", "any"):
+            return {"id": f"g{n}", rule: items, "points": draw(st.integers(1, 5))}
+        if rule == "at_least":
+            return {
+                "id": f"g{n}",
+                "at_least": draw(st.integers(1, len(items))),
+                "of": items,
+                "points": draw(st.integers(1, 5)),
+            }
+        total = sum(i["points"] for i in items)
+        return {
+            "id": f"g{n}",
+            "min_points": draw(st.integers(1, total)),
+            "of": items,
+            "points": draw(st.integers(1, 5)),
+        }
+
+    def strip_points(node: dict[str, Any], inside_points: bool) -> dict[str, Any]:
+        node = dict(node)
+        if not inside_points:
+            node.pop("points", None)
+        for key in ("all", "any", "of"):
+            if key in node:
+                node[key] = [strip_points(i, "min_points" in node) for i in node[key]]
+        return node
+
+    stars = []
+    for s in range(draw(st.integers(2, 3))):
+        star: dict[str, Any] = {
+            "id": f"s{s}",
+            "name": {"zh": f"星{s}", "en": f"star {s}"},
+            "grant": strip_points(group(0), False),
+        }
+        if draw(st.booleans()):
+            path, limits = draw(st.sampled_from(_SMALL_PATHS))
+            star["veto"] = [
+                {
+                    "id": f"v{s}",
+                    "test": f"{path} < {draw(st.sampled_from(limits))}",
+                    "text": {"zh": "否决", "en": "veto"},
+                }
+            ]
+        if s and draw(st.booleans()):
+            star["requires"] = [f"s{draw(st.integers(0, s - 1))}"]
+        stars.append(star)
+    document = {
+        "starrules": 1,
+        "id": "small",
+        "jurisdiction": "cn-test",
+        "kind": "rural",
+        "version": "1",
+        "effective": {"from": "2020-01-01"},
+        "title": {"zh": "随机", "en": "random"},
+        "stars": stars,
+    }
+    return loads_ruleset(json.dumps(document, ensure_ascii=False), "<small_rulesets>")
+
+
+# -- running a property -------------------------------------------------------------------
+
+
+def _summary(assessment: Assessment) -> dict[str, Any]:
+    level = assessment.level
+    return {
+        "stars": {sid: assessment.status(sid).value for sid in assessment.rules.star_index},
+        "level": {"value": level.value, "min": level.min, "max": level.max},
+    }
+
+
+def _compact(village: Village) -> dict[str, Any]:
+    return village.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+@dataclass
+class _Failure:
+    message: str
+    village: Village
+    before: Assessment | None = None
+    after: Assessment | None = None
+    responsible: list[str] = field(default_factory=list)
+
+
+def _run(
+    name: str,
+    ruleset: Ruleset,
+    strategy: st.SearchStrategy[Any],
+    prop: Callable[[Any], _Failure | None],
+    max_examples: int,
+    seed: int,
+) -> CheckResult:
+    """Run `prop` on examples of `strategy`; on failure keep hypothesis's shrunk example."""
+    failures: list[_Failure] = []
+    runs = 0
+
+    @fixed_seed(seed)
+    @settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(strategy)
+    def check(example: Any) -> None:
+        nonlocal runs
+        runs += 1
+        failure = prop(example)
+        if failure is not None:
+            failures.append(failure)
+            raise AssertionError(failure.message)
+
+    with contextlib.suppress(AssertionError):  # the failure is kept in `failures`
+        check()
+    label = " → ".join(layer.ref for layer in ruleset.layers)
+    if not failures:
+        return CheckResult(name, label, True, runs)
+    last = failures[-1]  # hypothesis replays the shrunk example last
+    return CheckResult(
+        name,
+        label,
+        False,
+        runs,
+        last.message,
+        _compact(last.village),
+        _summary(last.before) if last.before else None,
+        _summary(last.after) if last.after else None,
+        last.responsible,
+    )
+
+
+def _changed_criteria(star_id: str, before: Assessment, after: Assessment) -> list[str]:
+    old = {c.id: c.status for c in before.stars[star_id].criteria if c.kind != "group"}
+    return [
+        f"{c.id} ({old.get(c.id, 'absent')} → {c.status.value})"
+        for c in after.stars[star_id].criteria
+        if c.kind != "group" and old.get(c.id) != c.status
+    ]
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def _improve(spec: IndicatorSpec, value: Any, draw: st.DrawFn) -> Any:
+    up = spec.better is Better.HIGHER
+    if spec.kind is IndicatorKind.BOOL:
+        return up
+    if spec.kind is IndicatorKind.COUNT:
+        count_step = draw(st.integers(1, 10))
+        return value + count_step if up else max(0, value - count_step)
+    if spec.kind is IndicatorKind.RATE:
+        rate_step = draw(st.floats(0.001, 0.5))
+        return min(1.0, value + rate_step) if up else max(0.0, value - rate_step)
+    money_step = float(draw(st.integers(1, 100_000)))
+    return value + money_step if up else max(0.0, value - money_step)
+
+
+def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
+    """Improving any indicator in its better direction never loses a star or lowers the
+    level (its minimum or its maximum)."""
+    specs = ruleset.tree.indicators
+    directed = [p for p in read_paths(ruleset) if specs[p].better is not Better.NONE]
+
+    @st.composite
+    def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], str, Any]:
+        values = draw(village_values(ruleset, unknown=0.05))
+        known = [p for p in directed if values.get(p) is not None]
+        if not known:
+            return values, "", None
+        path = draw(st.sampled_from(known))
+        return values, path, _improve(specs[path], values[path], draw)
+
+    def prop(example: tuple[dict[str, Any], str, Any]) -> _Failure | None:
+        values, path, better = example
+        if not path:
+            return None
+        before_v = _village(ruleset, values)
+        after_v = _village(ruleset, {**values, path: better})
+        before = ruleset.evaluate(before_v, check_dates=False)
+        after = ruleset.evaluate(after_v, check_dates=False)
+        for star in ruleset.stars:
+            if before.status(star.id) == "granted" and after.status(star.id) != "granted":
+                return _Failure(
+                    f"improving {path} ({values[path]!r} → {better!r}, better: "
+                    f"{specs[path].better.value}) loses star '{star.id}'",
+                    before_v,
+                    before,
+                    after,
+                    _changed_criteria(star.id, before, after),
+                )
+        if after.level.min < before.level.min or after.level.max < before.level.max:
+            return _Failure(
+                f"improving {path} ({values[path]!r} → {better!r}) lowers the level",
+                before_v,
+                before,
+                after,
+            )
+        return None
+
+    return _run("monotone", ruleset, pairs(), prop, max_examples, seed)
+
+
+def check_refinement(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
+    """Filling in an unknown never flips a decided criterion, star or level bound."""
+    specs = ruleset.tree.indicators
+    limits = _limits(ruleset)
+
+    @st.composite
+    def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+        values = draw(village_values(ruleset, unknown=0.3))
+        filled = dict(values)
+        for path, value in values.items():
+            if value is None and draw(st.booleans()):
+                filled[path] = draw(_values(specs[path], limits.get(path, set())))
+        return values, filled
+
+    def prop(example: tuple[dict[str, Any], dict[str, Any]]) -> _Failure | None:
+        values, filled = example
+        before_v, after_v = _village(ruleset, values), _village(ruleset, filled)
+        before = ruleset.evaluate(before_v, check_dates=False)
+        after = ruleset.evaluate(after_v, check_dates=False)
+        old, new = ruleset.node_outcomes(before_v), ruleset.node_outcomes(after_v)
+        flipped = [
+            f"{k} ({old[k]} → {new[k]})" for k in old if old[k] is not None and new[k] != old[k]
+        ]
+        filled_in = sorted(p for p in filled if values[p] is None and filled[p] is not None)
+        if flipped:
+            return _Failure(
+                f"filling in {', '.join(filled_in)} flips a decided outcome",
+                before_v,
+                before,
+                after,
+                flipped,
+            )
+        for star in ruleset.stars:
+            was, now = before.status(star.id), after.status(star.id)
+            if was != "undetermined" and now != was:
+                return _Failure(
+                    f"filling in {', '.join(filled_in)} changes star '{star.id}' "
+                    f"from {was} to {now}",
+                    before_v,
+                    before,
+                    after,
+                )
+        if not before.level.min <= after.level.min <= after.level.max <= before.level.max:
+            return _Failure(
+                "filling in unknowns moves the level outside its earlier range",
+                before_v,
+                before,
+                after,
+            )
+        return None
+
+    return _run("refinement", ruleset, pairs(), prop, max_examples, seed)
+
+
+def check_tighten_only(
+    ruleset: Ruleset, parent: Ruleset, *, max_examples: int = 100, seed: int = 0
+) -> CheckResult:
+    """Every village the overlay grants a star is granted it by the parent too."""
+    declared = set(parent.tree.indicators)
+
+    def prop(values: dict[str, Any]) -> _Failure | None:
+        village = _village(ruleset, values)
+        parent_village = _village(ruleset, {p: v for p, v in values.items() if p in declared})
+        mine = ruleset.evaluate(village, check_dates=False)
+        theirs = parent.evaluate(parent_village, check_dates=False)
+        for star in ruleset.stars:
+            if star.id not in parent.tree.star_index:
+                continue
+            if mine.status(star.id) == "granted" and theirs.status(star.id) != "granted":
+                blamed = [
+                    f"{c.id} ({c.layer})"
+                    for c in mine.stars[star.id].criteria
+                    if c.layer.startswith(
+                        f"{ruleset.id}@{ruleset.version} ({ruleset.jurisdiction})"
+                    )
+                    and c.kind != "group"
+                ]
+                return _Failure(
+                    f"star '{star.id}' is granted by {ruleset.layers[-1].ref} but "
+                    f"{theirs.status(star.id).value} under its parent",
+                    village,
+                    theirs,
+                    mine,
+                    blamed or _changed_criteria(star.id, theirs, mine),
+                )
+        return None
+
+    return _run(
+        "tighten-only", ruleset, village_values(ruleset, unknown=0.05), prop, max_examples, seed
+    )
+
+
+def check_levels_nest(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
+    """Explicit levels: a higher level's condition implies every lower one's. Default rule:
+    the level is the number of granted stars, and over a batch Σ levels = Σ star counts."""
+    if ruleset.tree.levels is not None:
+
+        def prop(values: dict[str, Any]) -> _Failure | None:
+            village = _village(ruleset, values)
+            outcomes = ruleset.level_conditions(village)
+            for i, (value, holds) in enumerate(outcomes):
+                if holds is not True:
+                    continue
+                for lower, lower_holds in outcomes[i + 1 :]:
+                    if lower_holds is False:
+                        assessment = ruleset.evaluate(village, check_dates=False)
+                        return _Failure(
+                            f"level {value}'s condition holds but level {lower}'s "
+                            "does not: the levels do not nest",
+                            village,
+                            assessment,
+                            None,
+                            [f"level {value}", f"level {lower}"],
+                        )
+            return None
+
+        return _run(
+            "levels-nest", ruleset, village_values(ruleset, unknown=0.05), prop, max_examples, seed
+        )
+
+    def batch_prop(batch: list[dict[str, Any]]) -> _Failure | None:
+        levels = stars = 0
+        for values in batch:
+            village = _village(ruleset, values)
+            a = ruleset.evaluate(village, check_dates=False)
+            granted = len(a.granted)
+            undetermined = sum(1 for s in ruleset.stars if a.status(s.id) == "undetermined")
+            if (a.level.min, a.level.max) != (granted, granted + undetermined):
+                return _Failure("the level is not the number of granted stars", village, a)
+            levels += a.level.min
+            stars += granted
+        if levels != stars:
+            return _Failure(f"Σ levels {levels} ≠ Σ stars {stars}", _village(ruleset, batch[0]))
+        return None
+
+    strategy = st.lists(village_values(ruleset, unknown=0.05), min_size=1, max_size=8)
+    return _run("levels-nest", ruleset, strategy, batch_prop, max(1, max_examples // 4), seed)
+
+
+def _extreme(ruleset: Ruleset, best: bool) -> dict[str, Any]:
+    """The village with every directed indicator at its best (or worst) value."""
+    values: dict[str, Any] = {}
+    limits = _limits(ruleset)
+    for path in read_paths(ruleset):
+        spec = ruleset.tree.indicators[path]
+        higher = (spec.better is Better.HIGHER) == best
+        if spec.kind is IndicatorKind.BOOL:
+            values[path] = higher if spec.better is not Better.NONE else best
+        elif spec.kind is IndicatorKind.STRING:
+            texts = sorted(x for x in limits.get(path, set()) if isinstance(x, str))
+            values[path] = texts[0] if texts else ""
+        elif spec.kind is IndicatorKind.RATE:
+            values[path] = 1.0 if higher else 0.0
+        else:
+            numbers = [float(x) for x in limits.get(path, {0}) if isinstance(x, int | float)]
+            top = max([*numbers, 0.0]) * 2 + 10
+            value = top if higher else 0.0
+            values[path] = int(value) if spec.kind is IndicatorKind.COUNT else value
+    return values
+
+
+def check_reachable(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
+    """Each star can be granted, and can be denied, by some (complete) village."""
+    label = " → ".join(layer.ref for layer in ruleset.layers)
+    strategy = village_values(ruleset, unknown=0)
+    tried = 0
+    for star in ruleset.stars:
+        for wanted in ("granted", "denied"):
+            found = False
+            for extreme in (_extreme(ruleset, True), _extreme(ruleset, False)):
+                tried += 1
+                village = _village(ruleset, extreme)
+                if ruleset.evaluate(village, check_dates=False).status(star.id) == wanted:
+                    found = True
+                    break
+            if found:
+                continue
+
+            def reaches(values: dict[str, Any], star_id: str = star.id, goal: str = wanted) -> bool:
+                a = ruleset.evaluate(_village(ruleset, values), check_dates=False)
+                passing = sum(
+                    1 for c in a.stars[star_id].criteria if c.kind != "group" and c.status == "pass"
+                )
+                target(passing if goal == "granted" else -passing)
+                return bool(a.status(star_id) == goal)
+
+            try:
+                find(
+                    strategy,
+                    reaches,
+                    settings=settings(
+                        max_examples=max_examples,
+                        database=None,
+                        deadline=None,
+                        suppress_health_check=list(HealthCheck),
+                    ),
+                    random=_random(seed),
+                )
+                tried += max_examples
+            except NoSuchExample:
+                return CheckResult(
+                    "reachable",
+                    label,
+                    False,
+                    tried + max_examples,
+                    f"star '{star.id}' is never {wanted}: no village among the best, the "
+                    f"worst and {max_examples} searched ones",
+                    responsible=[star.id],
+                )
+    return CheckResult("reachable", label, True, tried)
+
+
+def _random(seed: int) -> random.Random:
+    return random.Random(seed)
+
+
+HASH_SEEDS = ("0", "12345")
+
+
+def check_deterministic(
+    ruleset: Ruleset,
+    *,
+    max_examples: int = 100,
+    seed: int = 0,
+    elsewhere: dict[str, dict[tuple[str, ...], str]] | None = None,
+) -> CheckResult:
+    """The same village gives the same assessment, and the ruleset has the same fingerprint
+    in other processes with other hash seeds. `elsewhere` (hash seed → layers → fingerprint,
+    from `fingerprints_elsewhere`) saves the subprocesses when checking many rulesets."""
+    label = " → ".join(layer.ref for layer in ruleset.layers)
+
+    def prop(values: dict[str, Any]) -> _Failure | None:
+        village = _village(ruleset, values)
+        first = ruleset.evaluate(village, check_dates=False).model_dump(mode="json")
+        second = ruleset.evaluate(village, check_dates=False).model_dump(mode="json")
+        if first != second:
+            return _Failure("two evaluations of the same village differ", village)
+        return None
+
+    result = _run(
+        "deterministic", ruleset, village_values(ruleset), prop, max(1, max_examples // 2), seed
+    )
+    if not result.passed:
+        return result
+    computed = elsewhere if elsewhere is not None else fingerprints_elsewhere([ruleset])
+    key = tuple(layer.ref for layer in ruleset.layers)
+    for hash_seed, prints in computed.items():
+        printed = prints.get(key, "(not computed)")
+        if printed != ruleset.fingerprint:
+            return CheckResult(
+                "deterministic",
+                label,
+                False,
+                result.examples,
+                f"with PYTHONHASHSEED={hash_seed} another process computes "
+                f"fingerprint {printed}, not {ruleset.fingerprint}",
+            )
+    return result
+
+
+def fingerprints_elsewhere(
+    rulesets: Sequence[Ruleset],
+) -> dict[str, dict[tuple[str, ...], str]]:
+    """Fingerprints of `rulesets` computed in fresh processes, one per hash seed."""
+    files = sorted({layer.file for rs in rulesets for layer in rs.layers})
+    code = (
+        "import json, sys, starrules\n"
+        "registry = starrules.Registry.from_paths(json.loads(sys.argv[1]),\n"
+        "                                         base=starrules.Registry.default())\n"
+        "print(json.dumps([[[la.ref for la in r.layers], r.fingerprint]\n"
+        "                  for r in registry.rulesets]))\n"
+    )
+    found: dict[str, dict[tuple[str, ...], str]] = {}
+    for hash_seed in HASH_SEEDS:
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(files)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=300,
+        )
+        pairs = json.loads(done.stdout) if done.returncode == 0 else []
+        found[hash_seed] = {tuple(refs): fingerprint for refs, fingerprint in pairs}
+    return found
+
+
+def run_checks(
+    ruleset: Ruleset,
+    *,
+    parent: Ruleset | None = None,
+    max_examples: int = 100,
+    seed: int = 0,
+    skip: Sequence[str] = (),
+    elsewhere: dict[str, dict[tuple[str, ...], str]] | None = None,
+) -> list[CheckResult]:
+    """Every check that applies to `ruleset` (tighten-only only for an overlay with its
+    `parent`), in the order of CHECKS."""
+    unknown = set(skip) - set(CHECKS)
+    if unknown:
+        raise ValueError(
+            f"unknown check(s): {', '.join(sorted(unknown))}; known: {', '.join(CHECKS)}"
+        )
+    results: list[CheckResult] = []
+    runners: dict[str, Callable[[], CheckResult]] = {
+        "monotone": lambda: check_monotone(ruleset, max_examples=max_examples, seed=seed),
+        "refinement": lambda: check_refinement(ruleset, max_examples=max_examples, seed=seed),
+        "levels-nest": lambda: check_levels_nest(ruleset, max_examples=max_examples, seed=seed),
+        "reachable": lambda: check_reachable(ruleset, max_examples=max_examples, seed=seed),
+        "deterministic": lambda: check_deterministic(
+            ruleset, max_examples=max_examples, seed=seed, elsewhere=elsewhere
+        ),
+    }
+    if parent is not None:
+        runners["tighten-only"] = lambda: check_tighten_only(
+            ruleset, parent, max_examples=max_examples, seed=seed
+        )
+    for name in CHECKS:
+        if name in runners and name not in skip:
+            results.append(runners[name]())
+    return results
+
+
+__all__ = [
+    "CHECKS",
+    "CheckResult",
+    "check_deterministic",
+    "check_levels_nest",
+    "check_monotone",
+    "check_reachable",
+    "check_refinement",
+    "check_tighten_only",
+    "fingerprints_elsewhere",
+    "read_paths",
+    "run_checks",
+    "small_rulesets",
+    "village_values",
+    "villages",
+]
