@@ -137,10 +137,14 @@ class Assessment:
             for result in self.stars.values():
                 found.update(dict.fromkeys(result.missing))
             if self.level.value is None and self._tree.levels is not None:
+                criteria = {c.id: c for s in self.stars.values() for c in s.criteria}
                 for level in self._tree.levels:
                     for path in level.when.names:
                         if not path.startswith("stars.") and self._value(path) is None:
                             found[path] = None
+                    for group_id in level.when.point_groups:  # unknown items of points()
+                        for node_id in self._tree.descendants(group_id):
+                            found.update(dict.fromkeys(criteria[node_id].missing))
             self._missing = list(found)
         return self._missing
 

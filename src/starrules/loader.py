@@ -149,6 +149,31 @@ def find_bases(
         rs for rs in pool if could_extend(family, wanted, doc, rs.id, rs.jurisdiction, rs.version)
     ]
     if not matches:
+        elsewhere = sorted(
+            {
+                f"{rs.id}@{rs.version} ({rs.jurisdiction})"
+                for rs in pool
+                if could_extend(
+                    family,
+                    wanted,
+                    doc.model_copy(update={"jurisdiction": rs.jurisdiction + "/x"}),
+                    rs.id,
+                    rs.jurisdiction,
+                    rs.version,
+                )
+            }
+        )
+        if elsewhere:
+            raise RulesetError(
+                [
+                    Problem(
+                        source.location(("jurisdiction",)),
+                        f"'{doc.jurisdiction}' is not within the jurisdiction of "
+                        f"{', '.join(elsewhere)}, which '{doc.extends}' names: an overlay applies "
+                        "within its base's jurisdiction",
+                    )
+                ]
+            )
         known = sorted(
             {f"{rs.id}@{rs.version} ({rs.jurisdiction})" for rs in pool if rs.id == family}
         )

@@ -16,6 +16,7 @@ from .compiler import CompiledFile, RulesetCompiler
 from .errors import RulesetError, did_you_mean
 from .expr import CompiledExpression, FunctionSpec, Scope
 from .expr.ast import Compare, Literal, Logical, to_source
+from .expr.ast import Node as ExprNode
 from .expr.parser import parse
 from .fingerprint import with_fingerprint
 from .indicators import IndicatorSpec
@@ -54,6 +55,12 @@ class OverlayCompiler(RulesetCompiler):
     # -- the whole application -----------------------------------------------------------
     def run_overlay(self) -> CompiledFile:
         base, doc = self.base, self.doc
+        family = (doc.extends or "").partition("@")[0]
+        if doc.id != family:
+            self.problem(
+                ("id",),
+                f"an overlay keeps the id of the family it extends: '{family}', not '{doc.id}'",
+            )
         if doc.kind != base.kind:
             self.problem(("kind",), f"kind '{doc.kind}' differs from the base's '{base.kind}'")
         if not (
@@ -145,19 +152,23 @@ class OverlayCompiler(RulesetCompiler):
                     ("remove", i), f"removing '{rule_id}' lets villages in that the base keeps out"
                 )
         kept = [s for s in stars if s.id not in doomed]
+        where = {rule_id: ("remove", i) for i, rule_id in enumerate(self.doc.remove)}
         for star in kept:
             for required in star.requires:
                 if required in doomed:
                     self.problem(
-                        ("remove",),
+                        where[required],
                         f"star '{star.id}' requires '{required}', which this overlay removes",
                     )
-        for level in self.base.levels or ():
-            for name in level.when.names:
-                if name.startswith("stars.") and name[len("stars.") :] in doomed:
-                    self.problem(
-                        ("remove",), f"level {level.value} uses '{name}'; replace the levels too"
-                    )
+        if self.doc.levels is None:
+            for level in self.base.levels or ():
+                for name in level.when.names:
+                    removed = name[len("stars.") :]
+                    if name.startswith("stars.") and removed in doomed:
+                        self.problem(
+                            where[removed],
+                            f"level {level.value} uses '{name}'; replace the levels too",
+                        )
 
         def drop(node: Node) -> Node | None:
             return None if node.id in doomed else node
@@ -397,7 +408,11 @@ class OverlayCompiler(RulesetCompiler):
             for node in _walk(star):
                 if not isinstance(node, Group):
                     continue
-                where = ("remove",) if self.doc.remove else ("override",)
+                where: PathKey = ("remove",) if self.doc.remove else ("override",)
+                if node.id in self.doc.override:
+                    changed = self.doc.override[node.id]
+                    key = "at_least" if changed.at_least is not None else "min_points"
+                    where = ("override", node.id, key)
                 if not node.items:
                     self.problem(where, f"group '{node.id}' has no items left", key=True)
                 elif node.rule == "at_least" and (node.needed or 0) > len(node.items):
@@ -484,9 +499,8 @@ def rebuild(stars: list[Star]) -> tuple[list[Star], int]:
 # -- policy: is a new test at least as strict as the old one? ----------------------------
 
 
-def _bound(expression: CompiledExpression) -> tuple[str, str, float] | None:
-    """(subject, op, limit) when the whole test is `<subject> <op> <number>`."""
-    node = parse(expression.source)
+def _bound(node: ExprNode) -> tuple[str, str, float] | None:
+    """(subject, op, limit) when the expression is `<subject> <op> <number>`."""
     if not isinstance(node, Compare) or node.op not in (*_LOWER_BOUNDS, *_UPPER_BOUNDS):
         return None
     left, right, op = node.left, node.right, node.op
@@ -498,23 +512,47 @@ def _bound(expression: CompiledExpression) -> tuple[str, str, float] | None:
     return to_source(left), op, float(right.value)
 
 
+def _parts(node: ExprNode, op: str) -> set[str]:
+    """The operands of a chain of `op` (and / or), flattened, as canonical text."""
+    if isinstance(node, Logical) and node.op == op:
+        return set().union(*(_parts(o, op) for o in node.operands))
+    return {to_source(node)}
+
+
 def _looser(old: CompiledExpression, new: CompiledExpression, veto: bool) -> str | None:
     """Why `new` may let a village pass (or, for a veto, escape) where `old` would not;
     None when `new` is provably at least as strict."""
-    if old.canonical == new.canonical:
+    return _looser_node(parse(old.source), parse(new.source), veto, new.source)
+
+
+def _looser_node(old: ExprNode, new: ExprNode, veto: bool, shown: str) -> str | None:
+    if to_source(old) == to_source(new):
         return None
-    node = parse(new.source)
     widening = "or" if veto else "and"  # `old and …` passes less; a veto `old or …` fires more
+    # Flattened operand sets: `a and b and c` and `(a and b) and c` are the same.
     if (
-        isinstance(node, Logical)
-        and node.op == widening
-        and any(to_source(o) == old.canonical for o in node.operands)
+        isinstance(new, Logical)
+        and new.op == widening
+        and _parts(old, widening) <= _parts(new, widening)
     ):
+        return None
+    # The same and/or shape, each part at least as strict: e.g. a stricter bound inside
+    # `total == 0 or ratio(done, total) >= 0.95`.
+    if (
+        isinstance(old, Logical)
+        and isinstance(new, Logical)
+        and old.op == new.op
+        and len(old.operands) == len(new.operands)
+    ):
+        for before_part, after_part in zip(old.operands, new.operands, strict=True):
+            problem = _looser_node(before_part, after_part, veto, shown)
+            if problem:
+                return problem
         return None
     before, after = _bound(old), _bound(new)
     if before is None or after is None or before[0] != after[0]:
         return (
-            f"changes its test to '{new.source}', which cannot be shown to be at least as "
+            f"changes its test to '{shown}', which cannot be shown to be at least as "
             "strict; keep the form '<indicator> <op> <number>' or '<old test> and …'"
         )
     subject, old_op, old_limit = before
@@ -531,8 +569,8 @@ def _looser(old: CompiledExpression, new: CompiledExpression, veto: bool) -> str
     stricter = not narrower if veto else narrower
     if stricter or old_key == new_key:
         return None
-    direction = "lowers" if (new_limit < old_limit) else "raises"
+    effect = "lets more villages escape the veto" if veto else "lets more villages pass"
     return (
         f"loosens its threshold on {subject}: {old_op} {old_limit:g} → {new_op} "
-        f"{new_limit:g} ({direction} the bar)"
+        f"{new_limit:g} ({effect})"
     )

@@ -156,6 +156,21 @@ class RuleTree:
         if not self.star_index:
             object.__setattr__(self, "star_index", {s.id: s.index for s in self.stars})
 
+    def descendants(self, group_id: str) -> list[str]:
+        """The ids of every node inside a group (not the group itself)."""
+        for star in self.stars:
+            for node in star.nodes:
+                if node.id == group_id and isinstance(node, Group):
+                    out: list[str] = []
+                    pending: list[Node] = list(node.items)
+                    while pending:
+                        item = pending.pop(0)
+                        out.append(item.id)
+                        if isinstance(item, Group):
+                            pending.extend(item.items)
+                    return out
+        return []
+
     def star(self, star_id: str) -> Star:
         return self.stars[self.star_index[star_id]]
 

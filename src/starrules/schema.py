@@ -232,7 +232,7 @@ class RulesetDoc(_Doc):
     stars: list[StarDoc] = Field(default_factory=list)
     levels: list[LevelDoc] | None = None
     tests: list[TestCaseDoc] = Field(default_factory=list)
-    extends: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*@\S+$")] | None = None
+    extends: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*@.+$")] | None = None
     policy: Policy | None = None
     override: dict[str, OverrideDoc] = Field(default_factory=dict)
     add: dict[str, list[ItemDoc]] = Field(default_factory=dict)

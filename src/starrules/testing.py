@@ -17,6 +17,7 @@ Importing this module imports hypothesis; `import starrules` does not.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, find, given, settings, target
+from hypothesis import HealthCheck, Phase, find, given, settings, target
 from hypothesis import seed as fixed_seed
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
@@ -330,9 +331,11 @@ def _run(
         max_examples=max_examples,
         database=None,
         deadline=None,
-        derandomize=False,
         suppress_health_check=list(HealthCheck),
         print_blob=False,
+        # No "explain" phase: it re-runs the property many times to annotate the output,
+        # which the CheckResult does itself.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     )
     @given(strategy)
     def check(example: Any) -> None:
@@ -374,10 +377,34 @@ def _changed_criteria(star_id: str, before: Assessment, after: Assessment) -> li
 # -- the checks ---------------------------------------------------------------------------
 
 
-def _improve(spec: IndicatorSpec, value: Any, draw: st.DrawFn) -> Any:
+def _improve(spec: IndicatorSpec, value: Any, limits: set[Any], draw: st.DrawFn) -> Any:
+    """A better value: half the time one of the ruleset's own thresholds (±1) beyond the
+    current value, since crossing a threshold is where a non-monotone rule shows."""
     up = spec.better is Better.HIGHER
     if spec.kind is IndicatorKind.BOOL:
         return up
+    numbers = [float(x) for x in limits if isinstance(x, int | float) and not isinstance(x, bool)]
+    beyond = sorted(
+        {
+            x + d
+            for x in numbers
+            for d in (-1.0, 0.0, 1.0)
+            if (x + d > value if up else x + d < value)
+        }
+    )
+    if spec.kind is IndicatorKind.RATE:
+        beyond = sorted(
+            {
+                round(x + d, 6)
+                for x in numbers
+                for d in (-0.01, 0.0, 0.01)
+                if 0 <= x + d <= 1 and (x + d > value if up else x + d < value)
+            }
+        )
+    jumps: bool = draw(st.booleans())
+    if beyond and jumps:
+        jump = draw(st.sampled_from(beyond))
+        return max(0, int(jump)) if spec.kind is IndicatorKind.COUNT else max(0.0, jump)
     if spec.kind is IndicatorKind.COUNT:
         count_step = draw(st.integers(1, 10))
         return value + count_step if up else max(0, value - count_step)
@@ -388,10 +415,25 @@ def _improve(spec: IndicatorSpec, value: Any, draw: st.DrawFn) -> Any:
     return value + money_step if up else max(0.0, value - money_step)
 
 
+def _grid(spec: IndicatorSpec, limits: set[Any]) -> set[Any]:
+    """Values on both sides of every threshold of one numeric indicator, within its domain."""
+    numbers = [float(x) for x in limits if isinstance(x, int | float) and not isinstance(x, bool)]
+    step = 0.01 if spec.kind is IndicatorKind.RATE else 1.0
+    grid: set[Any] = {0.0}
+    for x in numbers:
+        grid.update({x - step, x, x + step})
+    if spec.kind is IndicatorKind.RATE:
+        return {round(min(1.0, max(0.0, g)), 6) for g in grid} | {1.0}
+    if spec.kind is IndicatorKind.COUNT:
+        return {max(0, math.floor(g)) for g in grid} | {max(0, math.ceil(g)) for g in grid}
+    return {max(0.0, g) for g in grid} if spec.kind is IndicatorKind.MONEY else grid
+
+
 def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
     """Improving any indicator in its better direction never loses a star or lowers the
     level (its minimum or its maximum)."""
     specs = ruleset.tree.indicators
+    limits = _limits(ruleset)
     directed = [p for p in read_paths(ruleset) if specs[p].better is not Better.NONE]
 
     @st.composite
@@ -400,21 +442,37 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
         known = [p for p in directed if values.get(p) is not None]
         if not known:
             return values, "", None
-        path = draw(st.sampled_from(known))
-        return values, path, _improve(specs[path], values[path], draw)
+        # Thresholded numbers first: crossing a threshold is where a fault shows.
+        thresholded = [p for p in known if limits.get(p) and specs[p].kind.is_numeric]
+        path = draw(st.sampled_from(thresholded + known))
+        return values, path, _improve(specs[path], values[path], limits.get(path, set()), draw)
 
-    def prop(example: tuple[dict[str, Any], str, Any]) -> _Failure | None:
-        values, path, better = example
-        if not path:
-            return None
-        before_v = _village(ruleset, values)
-        after_v = _village(ruleset, {**values, path: better})
+    def steps(values: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """(path, worse, better) for every directed indicator the village knows: each step
+        of its threshold grid in the better direction, or a yes/no flipped to the better."""
+        out: list[tuple[str, Any, Any]] = []
+        for path in directed:
+            if values.get(path) is None:
+                continue
+            spec = specs[path]
+            up = spec.better is Better.HIGHER
+            if spec.kind is IndicatorKind.BOOL:
+                out.append((path, not up, up))
+                continue
+            if not spec.kind.is_numeric:
+                continue
+            grid = sorted(_grid(spec, limits.get(path, set())), reverse=not up)
+            out.extend((path, a, b) for a, b in itertools.pairwise(grid))
+        return out
+
+    def compare(values: dict[str, Any], path: str, worse: Any, better: Any) -> _Failure | None:
+        before_v = _village(ruleset, {**values, path: worse})
         before = ruleset.evaluate(before_v, check_dates=False)
-        after = ruleset.evaluate(after_v, check_dates=False)
+        after = ruleset.evaluate(_village(ruleset, {**values, path: better}), check_dates=False)
         for star in ruleset.stars:
             if before.status(star.id) == "granted" and after.status(star.id) != "granted":
                 return _Failure(
-                    f"improving {path} ({values[path]!r} → {better!r}, better: "
+                    f"improving {path} ({worse!r} → {better!r}, better: "
                     f"{specs[path].better.value}) loses star '{star.id}'",
                     before_v,
                     before,
@@ -422,12 +480,25 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
                     _changed_criteria(star.id, before, after),
                 )
         if after.level.min < before.level.min or after.level.max < before.level.max:
+            blamed = [c for s in ruleset.stars for c in _changed_criteria(s.id, before, after)]
             return _Failure(
-                f"improving {path} ({values[path]!r} → {better!r}) lowers the level",
+                f"improving {path} ({worse!r} → {better!r}) lowers the level",
                 before_v,
                 before,
                 after,
+                blamed,
             )
+        return None
+
+    def prop(example: tuple[dict[str, Any], str, Any]) -> _Failure | None:
+        values, drawn_path, drawn_value = example
+        tries = steps(values)
+        if drawn_path:
+            tries.append((drawn_path, values[drawn_path], drawn_value))
+        for path, worse, better in tries:
+            failure = compare(values, path, worse, better)
+            if failure is not None:
+                return failure
         return None
 
     return _run("monotone", ruleset, pairs(), prop, max_examples, seed)
@@ -440,48 +511,68 @@ def check_refinement(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0
 
     @st.composite
     def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-        values = draw(village_values(ruleset, unknown=0.3))
+        values = draw(village_values(ruleset, unknown=0.5))
         filled = dict(values)
         for path, value in values.items():
             if value is None and draw(st.booleans()):
                 filled[path] = draw(_values(specs[path], limits.get(path, set())))
         return values, filled
 
-    def prop(example: tuple[dict[str, Any], dict[str, Any]]) -> _Failure | None:
-        values, filled = example
+    def fills(values: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each unknown filled in alone, with every value of its threshold grid."""
+        out: list[dict[str, Any]] = []
+        for path, value in values.items():
+            if value is not None:
+                continue
+            spec = specs[path]
+            if spec.kind is IndicatorKind.BOOL:
+                candidates: list[Any] = [True, False]
+            elif spec.kind.is_numeric:
+                candidates = sorted(_grid(spec, limits.get(path, set())))
+            else:
+                continue
+            out.extend({**values, path: candidate} for candidate in candidates)
+        return out
+
+    def compare(values: dict[str, Any], filled: dict[str, Any]) -> _Failure | None:
         before_v, after_v = _village(ruleset, values), _village(ruleset, filled)
-        before = ruleset.evaluate(before_v, check_dates=False)
-        after = ruleset.evaluate(after_v, check_dates=False)
         old, new = ruleset.node_outcomes(before_v), ruleset.node_outcomes(after_v)
+        filled_in = ", ".join(
+            sorted(p for p in filled if values[p] is None and filled[p] is not None)
+        )
         flipped = [
             f"{k} ({old[k]} → {new[k]})" for k in old if old[k] is not None and new[k] != old[k]
         ]
-        filled_in = sorted(p for p in filled if values[p] is None and filled[p] is not None)
+        before = ruleset.evaluate(before_v, check_dates=False)
+        after = ruleset.evaluate(after_v, check_dates=False)
         if flipped:
             return _Failure(
-                f"filling in {', '.join(filled_in)} flips a decided outcome",
-                before_v,
-                before,
-                after,
-                flipped,
+                f"filling in {filled_in} flips a decided outcome", before_v, before, after, flipped
             )
         for star in ruleset.stars:
             was, now = before.status(star.id), after.status(star.id)
             if was != "undetermined" and now != was:
                 return _Failure(
-                    f"filling in {', '.join(filled_in)} changes star '{star.id}' "
-                    f"from {was} to {now}",
+                    f"filling in {filled_in} changes star '{star.id}' from {was} to {now}",
                     before_v,
                     before,
                     after,
                 )
         if not before.level.min <= after.level.min <= after.level.max <= before.level.max:
             return _Failure(
-                "filling in unknowns moves the level outside its earlier range",
+                f"filling in {filled_in} moves the level outside its earlier range",
                 before_v,
                 before,
                 after,
             )
+        return None
+
+    def prop(example: tuple[dict[str, Any], dict[str, Any]]) -> _Failure | None:
+        values, drawn = example
+        for filled in [drawn, *fills(values)]:
+            failure = compare(values, filled)
+            if failure is not None:
+                return failure
         return None
 
     return _run("refinement", ruleset, pairs(), prop, max_examples, seed)

@@ -98,6 +98,7 @@ class CompiledExpression:
     on_village: Callable[[Any], Any]
     names: tuple[str, ...]
     calls: frozenset[str]  # the functions it calls
+    point_groups: frozenset[str]  # the groups whose points() it reads (in levels)
     getters: tuple[tuple[str, Callable[[Any], Any]], ...]  # (indicator path, accessor)
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
@@ -130,6 +131,7 @@ def compile_expression(
         on_village=builder.on_village(node, evaluate),
         names=read,
         calls=frozenset(_calls(node)),
+        point_groups=frozenset(_point_groups(node)),
         getters=tuple((n, indicator_getter(n)) for n in read if scope.star_of(n) is None),
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
@@ -432,6 +434,21 @@ class _Builder:
         elif isinstance(left, Call) and left.function == "ratio":
             rate = True
         return Threshold(self.compile(left), op, float(right.value), integral, rate)
+
+
+def _point_groups(node: Node) -> list[str]:
+    if isinstance(node, Call):
+        found = [
+            str(a.value) for a in node.args if node.function == "points" and isinstance(a, Literal)
+        ]
+        return found + [g for a in node.args for g in _point_groups(a)]
+    if isinstance(node, Unary):
+        return _point_groups(node.operand)
+    if isinstance(node, Arithmetic | Compare):
+        return _point_groups(node.left) + _point_groups(node.right)
+    if isinstance(node, Logical):
+        return [g for o in node.operands for g in _point_groups(o)]
+    return []
 
 
 def _calls(node: Node) -> list[str]:
