@@ -61,12 +61,32 @@ def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> No
     assert len(first["ruleset"]["fingerprint"]) == 64
 
 
-def test_evaluate_with_explicit_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_with_explicit_ruleset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    provincial = write(
+        tmp_path,
+        "v.jsonl",
+        "".join(
+            json.dumps({k: v for k, v in row.items() if k != "extra"}, ensure_ascii=False) + "\n"
+            for row in rows
+        ),
+    )
     code, out, _ = run(
-        capsys, "evaluate", str(EXAMPLES), "--ruleset", str(HENAN), "--format", "jsonl"
+        capsys, "evaluate", str(provincial), "--ruleset", str(HENAN), "--format", "jsonl"
     )
     assert code == 0
-    assert all(json.loads(line)["ruleset"]["id"] == "henan-rural" for line in out.splitlines())
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 40
+    assert all(
+        r["ruleset"]["layers"]
+        == [{"id": "henan-rural", "version": "2022.1", "jurisdiction": "cn-henan"}]
+        for r in records
+    )
+    # County data carries indicators only the county's overlay declares: the province
+    # alone cannot judge them, and says which.
+    code, _, err = run(capsys, "evaluate", str(EXAMPLES), "--ruleset", str(HENAN))
+    assert code == 2
+    assert "is not declared by ruleset henan-rural@2022.1" in err
 
 
 def test_explain_one_village(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import provincial_examples
 
 import starrules
 from starrules.cli import main
 from starrules.diff import rule_changes, village_changes
-from starrules.inputs import read_villages
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
@@ -46,7 +46,7 @@ def test_identical_rulesets_have_no_changes(
 ) -> None:
     old, _ = pair
     assert rule_changes(old.tree, old.tree) == []
-    villages = [r.village for r in read_villages(EXAMPLES)]
+    villages = provincial_examples()
     changes, summary = village_changes(old, old, villages)
     assert changes == [] and summary.changed == 0 and summary.villages == len(villages)
 
@@ -55,12 +55,14 @@ def test_village_changes_name_the_criteria_responsible(
     pair: tuple[starrules.Ruleset, starrules.Ruleset],
 ) -> None:
     old, new = pair
-    villages = [r.village for r in read_villages(EXAMPLES)]
+    villages = provincial_examples()
     changes, summary = village_changes(old, new, villages)
     assert summary.villages == 40 and summary.changed == len(changes) > 0
     for village in changes:
-        before = old.evaluate(next(v for v in villages if v.name == village.name))
-        after = new.evaluate(next(v for v in villages if v.name == village.name))
+        before = old.evaluate(
+            next(v for v in villages if v.name == village.name), check_dates=False
+        )
+        after = new.evaluate(next(v for v in villages if v.name == village.name), check_dates=False)
         for star in village.stars:
             assert before.status(star.star) == star.old and after.status(star.star) == star.new
             assert star.because, (village.name, star.star)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import provincial_example_lines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -328,7 +329,7 @@ def test_a_reloaded_ruleset_gives_identical_results(henan: starrules.Ruleset) ->
 
 
 def _example_lines() -> list[str]:
-    return [line for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return provincial_example_lines()
 
 
 def _many_villages(n: int) -> list[starrules.Village]:

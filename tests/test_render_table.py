@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import provincial_examples
+
 import starrules
-from starrules.inputs import read_villages
 from starrules.render.table import display_width, pad, render_table, row_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,8 +20,7 @@ def test_display_width_counts_cjk_as_two() -> None:
 
 def test_table_columns_align_and_summarise() -> None:
     ruleset = starrules.load_ruleset(ROOT / "rulesets/cn-henan/henan-rural-2022.1.yaml")
-    records = list(read_villages(ROOT / "examples/villages.jsonl"))[:6]
-    rows = [row_of(ruleset.evaluate(r.village)) for r in records]
+    rows = [row_of(ruleset.evaluate(v)) for v in provincial_examples()[:6]]
     text = render_table(rows, [(s.id, s.name("en")) for s in ruleset.stars], "en")
     lines = text.splitlines()
     assert lines[0].startswith("Village")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from conftest import provincial_example_lines
 
 import starrules
 
@@ -186,7 +187,7 @@ def test_no_python_reprs_in_the_mixed_explanation(mixed: starrules.Assessment, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_python_reprs_for_any_example_village(henan: starrules.Ruleset, lang: Lang) -> None:
-    lines = EXAMPLES.read_text(encoding="utf-8").splitlines()
+    lines = provincial_example_lines()
     villages = [starrules.Village.model_validate_json(line) for line in lines if line.strip()]
     for assessment in henan.evaluate_many(villages):
         text = assessment.explain(lang)

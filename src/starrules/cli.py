@@ -22,7 +22,7 @@ from .diff import rule_changes, village_changes
 from .errors import RulesetError, StarrulesError, did_you_mean
 from .i18n import Lang
 from .inputs import VillageRecord, read_villages
-from .loader import find_ruleset_files, load_ruleset
+from .loader import chain_key, find_ruleset_files, load_ruleset
 from .registry import Registry
 from .render.diff import render_diff
 from .render.table import Row, display_width, pad, render_table, row_of
@@ -68,19 +68,26 @@ class _Chooser:
         on: date | None,
     ) -> None:
         default = Registry.default()
-        # An explicit file may be an overlay: its base comes from the bundled rulesets.
-        self.fixed: Ruleset | None = load_ruleset(ruleset, default) if ruleset else None
+        # An explicit file may be an overlay of bundled rulesets, even over several base
+        # versions (a range): each village gets the variant in force on its date.
+        self.fixed: list[Ruleset] = []
         self.registry: Registry | None = None
-        if self.fixed is None:
+        if ruleset is not None:
+            loaded = Registry.from_paths([ruleset], base=default)
+            self.fixed = [
+                rs for rs in loaded.rulesets if Path(rs.file).resolve() == ruleset.resolve()
+            ]
+        else:
             self.registry = Registry.from_paths(rulesets, base=default) if rulesets else default
         self.jurisdiction = jurisdiction
         self.on = on
 
     def ruleset_for(self, village: Village) -> Ruleset:
-        if self.fixed is not None:
-            return self.fixed
-        assert self.registry is not None
         when = village.as_of or self.on or date.today()
+        if self.fixed:
+            in_force = [rs for rs in self.fixed if rs.in_force(when)]
+            return max(in_force or self.fixed, key=chain_key)  # else its own date error
+        assert self.registry is not None
         return self.registry.resolve(self.jurisdiction or village.jurisdiction, village.kind, when)
 
     def assess(self, record: VillageRecord) -> Assessment:
@@ -107,7 +114,8 @@ def _ruleset_options(func: Any) -> Any:
         "rulesets",
         multiple=True,
         type=click.Path(exists=True, path_type=Path),
-        help="Directory of rulesets to use instead of the bundled ones (repeatable).",
+        help="A folder of rulesets to load in addition to the bundled ones (repeatable); "
+        "its overlays may extend them.",
     )(func)
     func = click.option(
         "--ruleset",

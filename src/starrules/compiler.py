@@ -512,19 +512,22 @@ def _naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpres
     """A test calling plug-in functions, whose failures name the criterion."""
     evaluate, on_village = test.evaluate, test.on_village
 
-    def named(error: EvaluationError) -> EvaluationError:
-        return EvaluationError(f"criterion '{criterion}': {error}")
+    def named(error: Exception) -> EvaluationError:
+        detail = (
+            str(error) if isinstance(error, EvaluationError) else f"a function failed: {error!r}"
+        )
+        return EvaluationError(f"criterion '{criterion}': {detail}")
 
     def evaluate_named(v: Any, s: Any) -> Any:
         try:
             return evaluate(v, s)
-        except EvaluationError as error:
+        except Exception as error:  # a function of a plug-in or of the caller failed
             raise named(error) from error
 
     def on_village_named(v: Any) -> Any:
         try:
             return on_village(v)
-        except EvaluationError as error:
+        except Exception as error:
             raise named(error) from error
 
     return dataclasses.replace(test, evaluate=evaluate_named, on_village=on_village_named)

@@ -169,6 +169,15 @@ class OutcomeSummary:
     levels_new: Counter[str] = field(default_factory=Counter)
 
 
+def _declared(village: Village, ruleset: Ruleset) -> Village:
+    """The village without the `extra` indicators the ruleset does not declare: a what-if
+    comparison judges county data by provincial rules too (those indicators are unknown)."""
+    known = {k: v for k, v in village.extra.items() if f"extra.{k}" in ruleset.tree.indicators}
+    return (
+        village if len(known) == len(village.extra) else village.model_copy(update={"extra": known})
+    )
+
+
 def _level(assessment: Assessment) -> str:
     level = assessment.level
     return str(level.value) if level.value is not None else f"{level.min}–{level.max}"
@@ -182,8 +191,8 @@ def village_changes(
     summary = OutcomeSummary()
     changes: list[VillageChange] = []
     for village in villages:
-        before = old.evaluate(village, check_dates=False)
-        after = new.evaluate(village, check_dates=False)
+        before = old.evaluate(_declared(village, old), check_dates=False)
+        after = new.evaluate(_declared(village, new), check_dates=False)
         summary.villages += 1
         summary.levels_old[_level(before)] += 1
         summary.levels_new[_level(after)] += 1

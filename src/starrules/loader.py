@@ -57,7 +57,7 @@ def _load(
     registry: RulesetSource | None,
     functions: Mapping[str, FunctionSpec] | None,
 ) -> Ruleset:
-    functions = functions if functions is not None else available_functions()
+    functions = {**available_functions(), **(functions or {})}
     doc = read_document(source, functions)
     if doc.extends is None:
         compiled = RulesetCompiler(source, doc, functions).run()
@@ -205,7 +205,7 @@ def find_ruleset_files(path: str | Path) -> list[Path]:
     root = Path(path)
     if root.is_dir():
         return sorted(p for p in root.rglob("*") if p.is_file() and is_ruleset_file(p))
-    return [root]
+    return [] if is_test_file(root) else [root]
 
 
 def find_test_files(path: str | Path) -> list[Path]:

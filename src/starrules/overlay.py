@@ -338,6 +338,10 @@ class OverlayCompiler(RulesetCompiler):
                         item_doc, item_path, scope, f"{group_id}.{key}-{n + 1}", parent=group_id
                     )
                 if item is not None:
+                    if group.rule != "min_points" and item.points is not None:
+                        self.problem(
+                            (*item_path, "points"), "points only count inside a min_points group"
+                        )
                     if group.rule == "min_points" and item.points is None:
                         self.problem(
                             item_path, f"'{item.id}' needs 'points' inside a min_points group"

@@ -97,7 +97,7 @@ class Registry:
         registry) the files may extend its rulesets, and the result holds them too."""
         if isinstance(paths, str | Path):
             paths = [paths]  # one path, not a sequence of characters
-        functions = functions if functions is not None else available_functions()
+        functions = {**available_functions(), **(functions or {})}
         files: list[_File] = []
         problems: list[Problem] = []
         for path in paths:

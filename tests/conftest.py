@@ -1,0 +1,25 @@
+"""Shared helpers for the test suite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from starrules import Village
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "villages.jsonl"
+
+
+def provincial_example_lines() -> list[str]:
+    """The example villages as JSON lines without the county indicators (`extra`) that only
+    the 汤阴 and 西峡 overlays declare, for tests that judge them by a provincial ruleset."""
+    lines = [line for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in lines]
+    return [
+        json.dumps({k: v for k, v in r.items() if k != "extra"}, ensure_ascii=False) for r in rows
+    ]
+
+
+def provincial_examples() -> list[Village]:
+    return [Village.model_validate_json(line) for line in provincial_example_lines()]
