@@ -266,3 +266,39 @@ def test_test_command_shows_a_readable_diff(
     assert "level: expected 4, got 5" in out
     assert "Thriving Industry [granted]" in out
     assert out.splitlines()[-1].endswith(" passed, 1 failed")
+
+
+def test_test_command_accepts_a_test_file_named_directly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cases = ROOT / "rulesets" / "cn-henan" / "henan-rural.test.yaml"
+    code, out, _ = run(capsys, "test", str(cases))
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_an_explicit_overlay_follows_each_villages_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xixia = ROOT / "rulesets" / "cn-henan" / "nanyang" / "xixia" / "xixia-rural-2022.1.yaml"
+    row = next(
+        json.loads(line)
+        for line in EXAMPLES.read_text(encoding="utf-8").splitlines()
+        if "寨根乡" in line
+    )
+    villages = write(
+        tmp_path,
+        "v.jsonl",
+        "".join(
+            json.dumps({**row, "as_of": day}, ensure_ascii=False) + "\n"
+            for day in ("2022-12-31", "2023-12-31")
+        ),
+    )
+    code, out, err = run(
+        capsys, "evaluate", str(villages), "--ruleset", str(xixia), "--format", "jsonl"
+    )
+    assert code == 0, err
+    layers = [
+        [la["version"] for la in json.loads(line)["ruleset"]["layers"]] for line in out.splitlines()
+    ]
+    assert layers == [["2022.1", "2022.1"], ["2022.1", "2023.1", "2022.1"]]
