@@ -11,7 +11,7 @@ Installed with starrules (entry point ``pytest11: starrules``); disable it with
   those folders: one item per inline case (``tests:``), and one item per property check
   of ``starrules.testing.CHECKS`` (``check:monotone``, ``check:refinement``, …). An overlay
   that applies to several base versions gets one check item per base
-  (``check:monotone[henan@2022.1 → xixia@2023.1]``). YAML files anywhere else are never
+  (``check:monotone[cn-henan@2022.1 → xixia@2022.1]``). YAML files anywhere else are never
   collected as rulesets, so fixtures are safe.
 
 A failing case shows its differences and the village's explanation, a failing check the
