@@ -24,7 +24,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from .assessment import Assessment
-from .expr.ast import Arithmetic, Call, Compare, Literal, Logical, Name, Node, Unary
+from .expr.ast import Compare, Literal, Name, walk
 from .expr.parser import parse
 from .indicators import Better, IndicatorKind, IndicatorSpec
 from .loader import loads_ruleset
@@ -79,21 +79,6 @@ class CheckResult:
 # -- strategies ---------------------------------------------------------------------------
 
 
-def _walk(node: Node) -> Iterable[Node]:
-    yield node
-    if isinstance(node, Call):
-        for arg in node.args:
-            yield from _walk(arg)
-    elif isinstance(node, Unary):
-        yield from _walk(node.operand)
-    elif isinstance(node, Logical):
-        for operand in node.operands:
-            yield from _walk(operand)
-    elif isinstance(node, Compare | Arithmetic):
-        yield from _walk(node.left)
-        yield from _walk(node.right)
-
-
 def _expressions(ruleset: Ruleset) -> list[str]:
     texts = [n.test.source for s in ruleset.stars for n in s.nodes if isinstance(n, Criterion)]
     texts += [level.when.source for level in ruleset.tree.levels or ()]
@@ -104,7 +89,7 @@ def read_paths(ruleset: Ruleset) -> list[str]:
     """Every indicator path the ruleset's tests and levels read, in ruleset order."""
     paths: dict[str, None] = {}
     for text in _expressions(ruleset):
-        for node in _walk(parse(text)):
+        for node in walk(parse(text)):
             if isinstance(node, Name) and node.path in ruleset.tree.indicators:
                 paths[node.path] = None
     return list(paths)
@@ -114,7 +99,7 @@ def _limits(ruleset: Ruleset) -> dict[str, set[Any]]:
     """The constants each indicator is compared with (thresholds, listed values)."""
     found: dict[str, set[Any]] = {}
     for text in _expressions(ruleset):
-        for node in _walk(parse(text)):
+        for node in walk(parse(text)):
             if not isinstance(node, Compare):
                 continue
             for side, other in ((node.left, node.right), (node.right, node.left)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 Constant = int | float | bool | str
@@ -104,25 +105,24 @@ def to_source(node: Node, parent: int = 0) -> str:
     return f"({text})" if prec < parent or (prec == parent and prec == _PRECEDENCE["cmp"]) else text
 
 
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the expression, depth first, the node itself first."""
+    yield node
+    if isinstance(node, Call):
+        for arg in node.args:
+            yield from walk(arg)
+    elif isinstance(node, Unary):
+        yield from walk(node.operand)
+    elif isinstance(node, Arithmetic | Compare):
+        yield from walk(node.left)
+        yield from walk(node.right)
+    elif isinstance(node, Logical):
+        for operand in node.operands:
+            yield from walk(operand)
+    elif isinstance(node, ListLiteral):
+        yield from node.items
+
+
 def names(node: Node) -> list[str]:
     """Every dotted name the expression reads, in order of first appearance."""
-    found: list[str] = []
-
-    def walk(n: Node) -> None:
-        if isinstance(n, Name):
-            if n.path not in found:
-                found.append(n.path)
-        elif isinstance(n, Call):
-            for a in n.args:
-                walk(a)
-        elif isinstance(n, Unary):
-            walk(n.operand)
-        elif isinstance(n, Arithmetic | Compare):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, Logical):
-            for o in n.operands:
-                walk(o)
-
-    walk(node)
-    return found
+    return list(dict.fromkeys(n.path for n in walk(node) if isinstance(n, Name)))

@@ -26,6 +26,7 @@ from .ast import (
     Unary,
     names,
     to_source,
+    walk,
 )
 from .errors import ExpressionError
 from .parser import parse
@@ -437,34 +438,17 @@ class _Builder:
 
 
 def _point_groups(node: Node) -> list[str]:
-    if isinstance(node, Call):
-        found = [
-            str(a.value) for a in node.args if node.function == "points" and isinstance(a, Literal)
-        ]
-        return found + [g for a in node.args for g in _point_groups(a)]
-    if isinstance(node, Unary):
-        return _point_groups(node.operand)
-    if isinstance(node, Arithmetic | Compare):
-        return _point_groups(node.left) + _point_groups(node.right)
-    if isinstance(node, Logical):
-        return [g for o in node.operands for g in _point_groups(o)]
-    return []
+    return [
+        str(arg.value)
+        for n in walk(node)
+        if isinstance(n, Call) and n.function == "points"
+        for arg in n.args
+        if isinstance(arg, Literal)
+    ]
 
 
 def _calls(node: Node) -> list[str]:
-    found: list[str] = []
-    if isinstance(node, Call):
-        found.append(node.function)
-        for arg in node.args:
-            found.extend(_calls(arg))
-    elif isinstance(node, Unary):
-        found.extend(_calls(node.operand))
-    elif isinstance(node, Arithmetic | Compare):
-        found.extend(_calls(node.left) + _calls(node.right))
-    elif isinstance(node, Logical):
-        for operand in node.operands:
-            found.extend(_calls(operand))
-    return found
+    return [n.function for n in walk(node) if isinstance(n, Call)]
 
 
 def indicator_getter(path: str) -> Callable[[Any], Any]:
