@@ -208,7 +208,9 @@ class _Explainer:
         if threshold is not None and threshold.rate:
             if absolute:
                 return f"{value * 100:.4g}%"
-            return f"{value * 100:.4g} {self.w('pp')}"
+            points = value * 100
+            unit = self.w("pp") if points != 1 or self.lang == "zh" else "percentage point"
+            return f"{points:.4g} {unit}"
         paths = list(result.observed)
         spec = self.tree.indicators.get(paths[0]) if len(paths) == 1 else None
         if spec is not None and spec.kind is not IndicatorKind.RATE:
