@@ -86,7 +86,16 @@ class _Chooser:
         when = village.as_of or self.on or date.today()
         if self.fixed:
             in_force = [rs for rs in self.fixed if rs.in_force(when)]
-            return max(in_force or self.fixed, key=chain_key)  # else its own date error
+            if not in_force:
+                periods = ", ".join(
+                    f"{' → '.join(la.short for la in rs.layers)} from {rs.effective_from}"
+                    + (f" to {rs.effective_until}" if rs.effective_until else "")
+                    for rs in self.fixed
+                )
+                raise StarrulesError(
+                    f"{self.fixed[0].file} is not in force on {when.isoformat()} ({periods})"
+                )
+            return max(in_force, key=chain_key)
         assert self.registry is not None
         return self.registry.resolve(self.jurisdiction or village.jurisdiction, village.kind, when)
 
