@@ -50,10 +50,6 @@ def bundled_rulesets_dir() -> Path:
     )
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 @dataclass(frozen=True, slots=True)
 class _File:
     source: SourceDocument

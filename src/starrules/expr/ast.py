@@ -105,6 +105,15 @@ def to_source(node: Node, parent: int = 0) -> str:
     return f"({text})" if prec < parent or (prec == parent and prec == _PRECEDENCE["cmp"]) else text
 
 
+def start_offset(node: Node) -> int:
+    """Where an expression starts in its source: a binary node starts at its left operand."""
+    if isinstance(node, Arithmetic | Compare):
+        return start_offset(node.left)
+    if isinstance(node, Logical):
+        return start_offset(node.operands[0])
+    return node.offset
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node of the expression, depth first, the node itself first."""
     yield node

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .ast import Arithmetic, Call, Compare, ListLiteral, Literal, Logical, Name, Node, Unary
+from .ast import (
+    Arithmetic,
+    Call,
+    Compare,
+    ListLiteral,
+    Literal,
+    Logical,
+    Name,
+    Node,
+    Unary,
+    start_offset,
+)
 from .errors import ExpressionError
 from .lexer import Tok, Token, tokenize
 
@@ -97,7 +108,7 @@ class _Parser:
             operands.append(operand())
         if len(operands) == 1:
             return first
-        return Logical(op, tuple(operands), _offset(first))
+        return Logical(op, tuple(operands), start_offset(first))
 
     def parse_not(self) -> Node:
         if self.at(Tok.KEYWORD, "not"):
@@ -130,7 +141,7 @@ class _Parser:
         while not self.at(Tok.OP, "]"):
             item = self.parse_unary()
             if not isinstance(item, Literal):
-                raise ExpressionError(_offset(item), "list items must be constants")
+                raise ExpressionError(start_offset(item), "list items must be constants")
             items.append(item)
             if not self.at(Tok.OP, ","):
                 break
@@ -229,14 +240,6 @@ def _number(token: Token) -> int | float:
     if value in (float("inf"), float("-inf")):
         raise ExpressionError(token.offset, f"the number {token.text} is too large")
     return value
-
-
-def _offset(node: Node) -> int:
-    if isinstance(node, Arithmetic | Compare):
-        return _offset(node.left)
-    if isinstance(node, Logical):
-        return _offset(node.operands[0])
-    return node.offset
 
 
 def _unquote(text: str) -> str:

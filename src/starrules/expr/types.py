@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 
 from ..errors import did_you_mean
 from ..indicators import IndicatorKind, IndicatorSpec
-from .ast import Arithmetic, Call, Compare, ListLiteral, Literal, Logical, Name, Node, Unary
+from .ast import (
+    Arithmetic,
+    Call,
+    Compare,
+    ListLiteral,
+    Literal,
+    Name,
+    Node,
+    Unary,
+    start_offset,
+)
 from .errors import ExpressionError
 from .functions import BUILTIN_FUNCTIONS, FunctionSpec
 from .valuetypes import ExprType
@@ -87,14 +97,16 @@ class _Checker:
         if got.is_range:
             example = "count(stars) >= 3" if got is ExprType.STAR_COUNT else 'points("x") >= 90'
             raise ExpressionError(
-                _start(node),
+                start_offset(node),
                 f"a {got.value} can only be compared with a number",
                 f"e.g. {example}",
             )
         hint = None
         if want is ExprType.BOOL and got is ExprType.NUMBER:
             hint = "compare it, e.g. '> 0'"
-        raise ExpressionError(_start(node), f"{where} needs {want.value}, got {got.value}", hint)
+        raise ExpressionError(
+            start_offset(node), f"{where} needs {want.value}, got {got.value}", hint
+        )
 
     def name(self, node: Name) -> ExprType:
         star = self.scope.star_of(node.path)
@@ -229,11 +241,3 @@ def _compare_hint(node: Compare, left: ExprType, right: ExprType) -> str | None:
     if ExprType.BOOL in (left, right) and ExprType.NUMBER in (left, right):
         return "a yes/no indicator is tested by itself, e.g. 'industry.dual_binding'"
     return None
-
-
-def _start(node: Node) -> int:
-    if isinstance(node, Arithmetic | Compare):
-        return _start(node.left)
-    if isinstance(node, Logical):
-        return _start(node.operands[0])
-    return node.offset

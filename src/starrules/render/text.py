@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..i18n import Lang
 from ..indicators import IndicatorKind
 from ..results import AssessmentRecord, CriterionResult, CriterionStatus, StarResult, Status
-from ..rules import Criterion, RuleTree, default_level_name
+from ..rules import Criterion, Group, RuleTree, default_level_name
 
 _WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "data as of"),
@@ -131,8 +131,8 @@ class _Explainer:
             self.criterion(star, criterion, veto=False)
 
     def group(self, group: CriterionResult) -> None:
-        node = next(n for s in self.tree.stars for n in s.nodes if n.id == group.id)
-        described = node.describe(self.lang) if hasattr(node, "describe") else ""
+        node = self.nodes[group.id]
+        described = node.describe(self.lang) if isinstance(node, Group) else ""
         text = group.text(self.lang) if group.text else group.id
         mark = "✘" if group.status is CriterionStatus.FAIL else "?"
         self.lines.append(f"  {mark} {text} ({self.w('group')} {described})")
