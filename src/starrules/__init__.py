@@ -15,6 +15,7 @@ from .errors import (
     EvaluationError,
     InputError,
     Location,
+    MonitorError,
     Problem,
     ResolutionError,
     RulesetError,
@@ -24,6 +25,7 @@ from .expr import ExprType, FunctionSpec
 from .i18n import Text
 from .indicators import Better, IndicatorKind, IndicatorSpec
 from .loader import load_ruleset, loads_ruleset
+from .monitor import Monitor
 from .plugins import available_functions
 from .registry import Registry
 from .results import (
@@ -62,6 +64,8 @@ __all__ = [
     "InputError",
     "LevelResult",
     "Location",
+    "Monitor",
+    "MonitorError",
     "Problem",
     "Registry",
     "ResolutionError",

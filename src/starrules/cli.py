@@ -487,6 +487,114 @@ def list_rulesets(rulesets: tuple[Path, ...], fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("events", required=False, metavar="EVENTS.jsonl|-")
+@click.option(
+    "--villages",
+    "village_files",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The villages to monitor (JSON or JSONL; repeatable).",
+)
+@click.option(
+    "--rulesets",
+    "rulesets",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A folder of rulesets to load in addition to the bundled ones (repeatable).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["native", "rete"]),
+    default="native",
+    show_default=True,
+    help="rete: durable-rules, installed with starrules[rete].",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["year", "half", "quarter"]),
+    default="year",
+    show_default=True,
+    help="The assessment period incidents are counted in.",
+)
+@click.option(
+    "--on",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The date the data of villages without as_of describe.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text")
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+@click.option(
+    "--capabilities",
+    is_flag=True,
+    help="Print how the backend runs each ruleset in use (what falls back) and exit.",
+)
+def monitor(
+    events: str | None,
+    village_files: tuple[Path, ...],
+    rulesets: tuple[Path, ...],
+    backend: str,
+    period: str,
+    on: date | None,
+    fmt: str,
+    lang: Lang,
+    capabilities: bool,
+) -> None:
+    """Follow the villages through EVENTS (JSONL, '-' for stdin), printing every star and
+    level change as it occurs (动态管理)."""
+    from .monitor import Monitor
+    from .monitor.events import read_events
+    from .render.changes import render_change
+
+    if events is None and not capabilities:
+        _fail("give the EVENTS file (JSONL, '-' for stdin), or --capabilities")
+    default = Registry.default()
+    registry = Registry.from_paths(rulesets, base=default) if rulesets else default
+    with Monitor(
+        registry=registry,
+        backend=backend,  # type: ignore[arg-type]  # click.Choice
+        period=period,  # type: ignore[arg-type]
+        on=on,
+    ) as watcher:
+        for record in _records(village_files):
+            try:
+                watcher.add(record.village)
+            except StarrulesError as exc:
+                raise StarrulesError(f"{record.where}: {exc}") from None
+        if capabilities:
+            _print_capabilities(watcher.capabilities(), fmt)
+            return
+        assert events is not None
+        source = sys.stdin if events == "-" else Path(events)
+        out = sys.stdout
+        for item in read_events(source):
+            for change in watcher.apply(item.event, where=item.where):
+                if fmt == "jsonl":
+                    out.write(change.model_dump_json(exclude_none=True) + "\n")
+                else:
+                    tree = watcher.ruleset(change.village).tree
+                    out.write(render_change(change, lang, tree, watcher.incident_types))
+            out.flush()  # changes are printed as they occur, also when following a pipe
+
+
+def _print_capabilities(reports: Sequence[Any], fmt: str) -> None:
+    if fmt == "jsonl":
+        for report in reports:
+            click.echo(report.model_dump_json())
+        return
+    for report in reports:
+        click.echo(f"{report.ruleset} · {report.backend} · {report.fingerprint[:12]}")
+        for star, mode in report.stars.items():
+            click.echo(f"  {star}: {mode}")
+        for fallback in report.fallbacks:
+            where = fallback.star + (f" / {fallback.node}" if fallback.node else "")
+            click.echo(f"  fallback {where}: {fallback.reason}")
+        for note in report.notes:
+            click.echo(f"  note: {note}")
+
+
+@cli.command()
 @click.argument("what", type=click.Choice(["village", "ruleset", "assessment"]))
 def schema(what: str) -> None:
     """Print the JSON Schema of a village, a ruleset file or an assessment."""

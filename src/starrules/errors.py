@@ -4,7 +4,8 @@ StarrulesError
 ├── RulesetError        a ruleset file (or set of files) cannot be loaded; lists every Problem
 ├── ResolutionError     no ruleset applies to a jurisdiction, kind and date
 ├── EvaluationError     a village cannot be evaluated against a ruleset
-└── InputError          a file of villages cannot be read (names file:line and field path)
+├── InputError          a file of villages or events cannot be read, or an event cannot apply
+└── MonitorError        a monitor cannot be set up as asked (e.g. its backend is not installed)
 """
 
 from __future__ import annotations
@@ -78,3 +79,8 @@ class EvaluationError(StarrulesError):
 class InputError(StarrulesError):
     """A file of villages is unreadable or holds an invalid village; the message names the
     file, the line (or item) and the field path."""
+
+
+class MonitorError(StarrulesError):
+    """A monitor cannot be set up or used as asked (an unknown or uninstalled backend, a
+    closed monitor)."""

@@ -8,7 +8,7 @@ the Assessment (see assessment.py). Nothing here keeps state between calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -207,17 +207,53 @@ class _LevelEnv(dict[str, Truth]):
         return self._points[group_id](self._village)
 
 
+Decider = tuple[
+    int, Callable[[Village], Truth], tuple[Callable[[Village], Truth], ...], tuple[int, ...]
+]
+
+
+def _decide_star(entry: Decider, village: Village, stars: list[Truth]) -> Truth:
+    """A star's status per spec §3 (as `star_status`), short-circuiting where Kleene allows."""
+    _, grant, vetoes, requires = entry
+    status = grant(village)
+    if status is False:
+        return False
+    open_ = status is None
+    for veto in vetoes:
+        hit = veto(village)
+        if hit is True:
+            return False
+        if hit is None:
+            open_ = True
+    for required in requires:
+        other = stars[required]
+        if other is False:
+            return False
+        if other is None:
+            open_ = True
+    return None if open_ else True
+
+
 class Program:
     """A compiled ruleset ready to run: immutable, re-entrant, safe to share across threads."""
 
-    __slots__ = ("_deciders", "_level_results", "_points", "_recorders", "tree")
+    __slots__ = (
+        "_decider_of",
+        "_deciders",
+        "_dependents",
+        "_level_results",
+        "_points",
+        "_recorders",
+        "requirements_order",
+        "tree",
+    )
 
     def __init__(self, tree: RuleTree) -> None:
         self.tree = tree
         index_of = {s.id: s.index for s in tree.stars}
         ordered = requirements_first(tree.stars)
         # Plain tuples: the hot loop unpacks them instead of reading attributes.
-        self._deciders = tuple(
+        self._deciders: tuple[Decider, ...] = tuple(
             (
                 star.index,
                 _decide_group(star.grant),
@@ -226,11 +262,14 @@ class Program:
             )
             for star in ordered
         )
+        self._decider_of = {entry[0]: entry for entry in self._deciders}
+        self.requirements_order = tuple(entry[0] for entry in self._deciders)
         self._recorders = tuple(
             (_record_group(star.grant), tuple((v.index, v.test.on_village) for v in star.vetoes))
             for star in ordered
         )
         self._level_results = _level_results(tree)
+        self._dependents = _dependents(tree)
         self._points = {
             node.id: _points_range(node)
             for star in tree.stars
@@ -273,7 +312,7 @@ class Program:
                     f"is not declared by ruleset {tree.id}@{tree.version}"
                     + (f" (it declares: {', '.join(declared)})" if declared else "")
                 )
-            if not _fits(spec.kind, value):
+            if not fits_kind(spec.kind, value):
                 raise EvaluationError(
                     f"village '{village.name}': extra.{key} = {value!r} is "
                     f"not a valid {spec.kind.value}"
@@ -281,29 +320,35 @@ class Program:
 
     def run(self, village: Village) -> Outcome:
         """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
-        stars: list[Truth] = [None] * len(self.tree.stars)
-        for index, grant, vetoes, requires in self._deciders:
-            status = grant(village)
-            if status is not False:
-                open_ = status is None
-                for veto in vetoes:
-                    hit = veto(village)
-                    if hit is True:
-                        status = False
-                        break
-                    if hit is None:
-                        open_ = True
-                else:
-                    for required in requires:
-                        other = stars[required]
-                        if other is False:
-                            status = False
-                            break
-                        if other is None:
-                            open_ = True
-                    else:
-                        status = None if open_ else True
-            stars[index] = status
+        return self._run(village, [None] * len(self.tree.stars), None)
+
+    def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
+        """Decide again only the stars that read a changed indicator (and the stars that
+        require them), keeping `before` for the rest; the level is always re-decided.
+        Equal to `run(village)` when `before` was `run` on the village before the change."""
+        dirty: set[int] = set()
+        dependents = self._dependents
+        for path in changed:
+            dirty.update(dependents.get(path, ()))
+        return self._run(village, list(before), dirty)
+
+    def stars_reading(self, path: str) -> frozenset[int]:
+        """The stars whose outcome may change when this indicator changes."""
+        return self._dependents.get(path, frozenset())
+
+    def _run(self, village: Village, stars: list[Truth], dirty: set[int] | None) -> Outcome:
+        decide = _decide_star
+        for entry in self._deciders:
+            if dirty is None or entry[0] in dirty:
+                stars[entry[0]] = decide(entry, village, stars)
+        return self.outcome(village, stars)
+
+    def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
+        """One star's status, reading the statuses of the stars it requires from `stars`."""
+        return _decide_star(self._decider_of[index], village, stars)
+
+    def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
+        """The outcome for these star statuses: the level decided, the explanation on demand."""
         return Outcome(stars, self._level_results[self._level(village, stars)], self.record)
 
     def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
@@ -345,6 +390,32 @@ class Program:
         return min(possible), max(possible)
 
 
+def _dependents(tree: RuleTree) -> dict[str, frozenset[int]]:
+    """Indicator path → the stars that read it, directly or through a required star."""
+    readers: dict[str, set[int]] = {}
+    for star in tree.stars:
+        for node in star.nodes:
+            if isinstance(node, Criterion):
+                for path in node.test.names:
+                    readers.setdefault(path, set()).add(star.index)
+    requiring: dict[int, set[int]] = {s.index: set() for s in tree.stars}
+    for star in tree.stars:
+        for required in star.requires:
+            requiring[tree.star_index[required]].add(star.index)
+
+    def closure(start: set[int]) -> frozenset[int]:
+        found = set(start)
+        pending = list(start)
+        while pending:
+            for other in requiring[pending.pop()]:
+                if other not in found:
+                    found.add(other)
+                    pending.append(other)
+        return frozenset(found)
+
+    return {path: closure(stars) for path, stars in readers.items()}
+
+
 def _level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
     """Every possible level range, built once: a level depends only on its (min, max)."""
     names: dict[int, tuple[Text, str | None]] = {0: (default_level_name(0), None)}
@@ -370,7 +441,7 @@ def _level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
     return results
 
 
-def _fits(kind: IndicatorKind, value: Any) -> bool:
+def fits_kind(kind: IndicatorKind, value: Any) -> bool:
     if kind is IndicatorKind.BOOL:
         return isinstance(value, bool)
     if kind is IndicatorKind.STRING:

@@ -105,3 +105,8 @@ class Ruleset:
             f"<Ruleset {self.id}@{self.version} {self.jurisdiction} {self.kind} "
             f"from {self.effective_from}>"
         )
+
+
+def program_of(ruleset: Ruleset) -> Program:
+    """The compiled program behind a ruleset (internal: for the monitor's backends)."""
+    return ruleset._program

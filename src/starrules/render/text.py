@@ -50,8 +50,16 @@ def render_explanation(record: AssessmentRecord, tree: RuleTree, lang: Lang) -> 
     return _Explainer(record, tree, lang).render()
 
 
+def render_star_reasons(star: StarResult, tree: RuleTree, lang: Lang) -> list[str]:
+    """Why a star is not granted, rule by rule (no lines for a granted star): the lines
+    of the full explanation for this star, without its heading."""
+    explainer = _Explainer(None, tree, lang)
+    explainer.star(star)
+    return explainer.lines[1:]
+
+
 class _Explainer:
-    def __init__(self, record: AssessmentRecord, tree: RuleTree, lang: Lang) -> None:
+    def __init__(self, record: AssessmentRecord | None, tree: RuleTree, lang: Lang) -> None:
         self.record = record
         self.tree = tree
         self.lang = lang
@@ -64,6 +72,7 @@ class _Explainer:
 
     def render(self) -> str:
         record, lang = self.record, self.lang
+        assert record is not None
         village = record.village
         place = " · ".join(p for p in (village.name, village.township, village.jurisdiction) if p)
         self.lines.append(f"{place} · {self.w('as_of')} {record.as_of.isoformat()}")
@@ -90,6 +99,7 @@ class _Explainer:
         return "\n".join(line.rstrip() for line in self.lines) + "\n"
 
     def level_text(self) -> str:
+        assert self.record is not None
         level = self.record.level
         if level.value is not None:
             name = level.name(self.lang) if level.name else str(level.value)
@@ -111,9 +121,10 @@ class _Explainer:
             return
         by_id = {c.id: c for c in star.criteria}
         for required in star.requires_unmet:
-            required_status = self.record.stars[required].status
-            key = "requires" if required_status is Status.DENIED else "requires_open"
-            name = self.record.stars[required].name(self.lang)
+            required_result = self.record.stars.get(required) if self.record else None
+            open_ = required_result is None or required_result.status is not Status.DENIED
+            key = "requires_open" if open_ and self.record else "requires"
+            name = self.tree.star(required).name(self.lang)
             self.lines.append(f"    {self.w(key)}{self.w('sep')}{name}")
         for criterion in star.criteria:
             if criterion.kind == "veto" and criterion.status is not CriterionStatus.PASS:
@@ -177,8 +188,10 @@ class _Explainer:
             if shortfall:
                 step += f" ({shortfall})"
             self.next_steps.append(step)
-        elif result.status is CriterionStatus.UNKNOWN and set(result.missing) & set(
-            self.record.missing
+        elif (
+            result.status is CriterionStatus.UNKNOWN
+            and self.record is not None
+            and set(result.missing) & set(self.record.missing)
         ):
             step = f"{star.name(lang)}{self.w('sep')}" + ("、" if lang == "zh" else ", ").join(
                 self.label(p) for p in result.missing

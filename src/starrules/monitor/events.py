@@ -1,0 +1,200 @@
+"""Monitor input: the events that change a village during a rating period.
+
+Three kinds, one JSON object each (JSONL files hold one per line):
+
+* ``update``: a new value for one indicator (``safety.grid_management``, ``extra.x``);
+* ``incident``: something that happened (a criminal case, an accident with casualties …),
+  counted into its indicator for the assessment period it falls in;
+* ``review``: the clock moves to a date (a quarterly review, the start of a year) for one
+  village or all of them, so that new periods and new ruleset versions take effect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, TypeAdapter, ValidationError
+
+from ..errors import InputError, did_you_mean
+from ..i18n import Text
+from ..village import ExtraValue
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: date
+    id: str | None = Field(default=None, description="The sender's reference, echoed back")
+
+
+class IndicatorUpdate(_Event):
+    """A new value for one indicator of one village (null: the value became unknown)."""
+
+    type: Literal["update"] = "update"
+    village: str = Field(min_length=1, description="The village's code, else its name")
+    field: str = Field(min_length=1, description="Indicator path, e.g. safety.grid_management")
+    value: ExtraValue
+
+
+class Incident(_Event):
+    """Something that happened in a village, counted into its indicator for the period."""
+
+    type: Literal["incident"] = "incident"
+    village: str = Field(min_length=1)
+    incident: str = Field(min_length=1, description="An incident type, e.g. criminal_case")
+    count: PositiveInt = 1
+    note: str | None = None
+
+
+class Review(_Event):
+    """The clock moves to `date` for one village (or every village when `village` is null)."""
+
+    type: Literal["review"] = "review"
+    village: str | None = None
+    note: str | None = None
+
+
+Event = Annotated[IndicatorUpdate | Incident | Review, Field(discriminator="type")]
+EVENT_ADAPTER: TypeAdapter[IndicatorUpdate | Incident | Review] = TypeAdapter(Event)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentType:
+    """What an incident counts into: a count indicator, for the period it falls in."""
+
+    id: str
+    indicator: str
+    name: Text
+
+
+DEFAULT_INCIDENT_TYPES: Mapping[str, IncidentType] = MappingProxyType(
+    {
+        t.id: t
+        for t in (
+            IncidentType(
+                "escalated_petition",
+                "safety.escalated_petitions",
+                Text(zh="越级上访", en="escalated petition"),
+            ),
+            IncidentType(
+                "accident_with_casualties",
+                "safety.accidents_with_casualties",
+                Text(zh="伤亡事故", en="accident with casualties"),
+            ),
+            IncidentType(
+                "criminal_case", "safety.criminal_cases", Text(zh="刑事案件", en="criminal case")
+            ),
+            IncidentType(
+                "wage_arrears_case",
+                "industry.wage_arrears_cases",
+                Text(zh="拖欠工资案件", en="wage arrears case"),
+            ),
+        )
+    }
+)
+
+
+def incident_type(name: str, types: Mapping[str, IncidentType]) -> IncidentType:
+    """Look an incident type up by id or by its Chinese name."""
+    found = types.get(name)
+    if found is not None:
+        return found
+    for candidate in types.values():
+        if candidate.name.zh == name:
+            return candidate
+    choices = [*types, *(t.name.zh for t in types.values())]
+    hint = did_you_mean(name, choices)
+    raise InputError(
+        f"unknown incident type '{name}'"
+        + (f" ({hint})" if hint else "")
+        + f"; known: {', '.join(types)}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event and where it was read from (for error messages)."""
+
+    event: IndicatorUpdate | Incident | Review
+    where: str
+
+
+def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
+    """Validate one event; errors name the place and the field."""
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: an event must be a JSON object, not {type(data).__name__}")
+    kind = data.get("type")
+    if kind not in ("update", "incident", "review"):
+        hint = did_you_mean(str(kind), ("update", "incident", "review")) if kind else None
+        raise InputError(
+            f"{where}: type: "
+            + ("missing" if kind is None else f"unknown event type {kind!r}")
+            + (f" ({hint})" if hint else "")
+            + "; use update, incident or review"
+        )
+    try:
+        return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_url=False):
+            loc = [str(p) for p in error["loc"][1:]]  # drop the union tag
+            message = str(error["msg"])
+            if error["type"] == "extra_forbidden":
+                fields = {
+                    "update": IndicatorUpdate.model_fields,
+                    "incident": Incident.model_fields,
+                    "review": Review.model_fields,
+                }[kind]
+                hint = did_you_mean(loc[-1], fields)
+                message = "unknown field" + (f" ({hint})" if hint else "")
+            lines.append(f"{where}: {'.'.join(loc) or '(event)'}: {message}")
+        raise InputError("\n".join(lines)) from None
+
+
+def read_events(source: str | Path | IO[str]) -> Iterator[EventRecord]:
+    """Events from a JSONL file (or an open text stream, e.g. stdin), one per line, in
+    order; blank lines are skipped. Streams: each event is yielded as soon as it is read."""
+    if isinstance(source, str | Path):
+        name = str(source)
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{name}: no such file")
+        try:
+            with path.open(encoding="utf-8") as stream:
+                yield from _read_lines(stream, name)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not UTF-8 text: {exc.reason}") from None
+    else:
+        yield from _read_lines(source, getattr(source, "name", "<stream>"))
+
+
+def _read_lines(lines: Iterable[str], name: str) -> Iterator[EventRecord]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        yield EventRecord(parse_event(data, where), where)
+
+
+__all__ = [
+    "DEFAULT_INCIDENT_TYPES",
+    "Event",
+    "EventRecord",
+    "Incident",
+    "IncidentType",
+    "IndicatorUpdate",
+    "Review",
+    "incident_type",
+    "parse_event",
+    "read_events",
+]
