@@ -129,6 +129,23 @@ class Assessment:
             self._stars = {s.id: built[s.id] for s in self._tree.stars}
         return self._stars
 
+    def star(self, star_id: str) -> StarResult:
+        """One star's explanation; cheaper than `stars` when only one is wanted (the
+        stars it requires are built too, for what they lack)."""
+        if self._stars is not None:
+            return self._stars[star_id]
+        built: dict[str, StarResult] = {}
+        tree = self._tree
+
+        def build(star: Star) -> None:
+            if star.id not in built:
+                for required in star.requires:
+                    build(tree.star(required))
+                built[star.id] = self._build_star(star, built)
+
+        build(tree.star(star_id))
+        return built[star_id]
+
     @property
     def missing(self) -> list[str]:
         """Every unknown indicator that could change a star or the level, in ruleset order."""

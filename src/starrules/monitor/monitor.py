@@ -362,7 +362,7 @@ class Monitor:
         new_period = period != state.period
         new_rules = state.resolved_until is not None and day >= state.resolved_until
         if new_period or new_rules:
-            village = state.village.model_copy(update={"as_of": day})
+            village = state.village  # its as_of is set when an assessment is built
             ruleset = state.ruleset
             if new_rules:
                 ruleset, state.resolved_until = self._resolve(village, day)
@@ -396,8 +396,6 @@ class Monitor:
                 changes += self._decide(
                     state, village, state.ruleset, day, [path], event, Trigger.EVENT
                 )
-        if state.village.as_of != day:
-            state.village = state.village.model_copy(update={"as_of": day})
         if self._history_limit:
             if len(state.history) == self._history_limit:
                 state.horizon = state.history[0].date
@@ -436,11 +434,7 @@ class Monitor:
                     f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
                 )
             return path, event.value
-        adapter = self._adapters.get(path)
-        if adapter is None:
-            field = _section_field(path)
-            assert field is not None
-            adapter = self._adapters[path] = TypeAdapter(field)
+        adapter = self._adapters[path]
         try:
             return path, adapter.validate_python(event.value, strict=True)
         except ValidationError as exc:
@@ -462,7 +456,12 @@ class Monitor:
                     f"{state.ruleset.id}@{state.ruleset.version}" + (f" ({hint})" if hint else "")
                 )
             return
-        if _section_field(path) is None:
+        if path in self._adapters:
+            return
+        annotation = _section_field(path)
+        if annotation is not None:
+            self._adapters[path] = TypeAdapter(annotation)
+        else:
             known = [f"{name}.{f}" for name, model in SECTIONS for f in model.model_fields]
             hint = did_you_mean(path, known)
             raise InputError(
@@ -506,7 +505,7 @@ class Monitor:
             if self._explain:
                 if assessment is None:
                     assessment = Assessment(ruleset.tree, village, day, outcome)
-                explanation = assessment.stars[star.id]
+                explanation = assessment.star(star.id)
                 incidents = _incidents_behind(explanation, state.incidents, self._incident_types)
             changes.append(
                 self._change(
@@ -566,12 +565,11 @@ class Monitor:
 
     def _assessment(self, state: _State, at: date | None = None) -> Assessment:
         program = program_of(state.ruleset)
+        day = at or state.date
         village = state.village
-        if at is not None and at != village.as_of:
-            village = village.model_copy(update={"as_of": at})
-        return Assessment(
-            state.ruleset.tree, village, at or state.date, program.outcome(village, state.stars)
-        )
+        if village.as_of != day:
+            village = village.model_copy(update={"as_of": day})
+        return Assessment(state.ruleset.tree, village, day, program.outcome(village, state.stars))
 
 
 def _backend(choice: BackendName | Backend) -> Backend:
