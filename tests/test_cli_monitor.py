@@ -68,7 +68,7 @@ def test_changes_as_text_in_both_languages(capsys: pytest.CaptureFixture[str]) -
     assert "起因：发生事件 2022-12-31 刑事案件（入室盗窃） [case-1]" in out
     assert "[否决] 发生刑事案件的，一票否决" in out
     code, out, _ = run(capsys, "monitor", str(EVENTS), "--villages", str(EXAMPLES), "--lang", "en")
-    assert "Safety and Rule of Law: granted → denied (revoked)" in out
+    assert "Safety and Rule of Law: granted → denied (star revoked)" in out
     assert "cause: incident 2022-12-31 criminal case (入室盗窃) [case-1]" in out
     assert "level: 5-star (5) → 3-star (3) (down)" in out
 

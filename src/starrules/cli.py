@@ -487,7 +487,7 @@ def list_rulesets(rulesets: tuple[Path, ...], fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("events", required=False, metavar="EVENTS.jsonl|-")
+@click.argument("events", required=False, metavar="[EVENTS.jsonl|-]")
 @click.option(
     "--villages",
     "village_files",
