@@ -7,7 +7,7 @@ the file, the line (JSONL) or item (JSON array), and the field path.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,18 +82,31 @@ def read_villages(path: str | Path) -> Iterator[VillageRecord]:
 
 
 def _read_jsonl(file: Path, name: str) -> Iterator[VillageRecord]:
+    for data, where in read_jsonl(file, name):
+        yield VillageRecord(parse_village(data, where), where)
+
+
+def read_jsonl(source: Path | Iterable[str], name: str) -> Iterator[tuple[Any, str]]:
+    """The JSON value of each non-blank line of a file (or of lines already open, e.g.
+    stdin), with its place ('file:line'), read one line at a time."""
     try:
-        with file.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{name}:{number}"
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
-                yield VillageRecord(parse_village(data, where), where)
+        if isinstance(source, Path):
+            with source.open(encoding="utf-8") as handle:
+                yield from _json_lines(handle, name)
+        else:
+            yield from _json_lines(source, name)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text: {exc}") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file: {exc}") from None
+
+
+def _json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[Any, str]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            yield json.loads(line), where
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None

@@ -11,8 +11,7 @@ Three kinds, one JSON object each (JSONL files hold one per line):
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, TypeAdapter, Val
 
 from ..errors import InputError, did_you_mean
 from ..i18n import Text
+from ..inputs import read_jsonl
 from ..village import ExtraValue
 
 
@@ -165,24 +165,10 @@ def read_events(source: str | Path | IO[str]) -> Iterator[EventRecord]:
         path = Path(source)
         if not path.is_file():
             raise InputError(f"{name}: no such file")
-        try:
-            with path.open(encoding="utf-8") as stream:
-                yield from _read_lines(stream, name)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not UTF-8 text: {exc.reason}") from None
+        lines = read_jsonl(path, name)
     else:
-        yield from _read_lines(source, getattr(source, "name", "<stream>"))
-
-
-def _read_lines(lines: Iterable[str], name: str) -> Iterator[EventRecord]:
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        lines = read_jsonl(source, getattr(source, "name", "<stream>"))
+    for data, where in lines:
         yield EventRecord(parse_event(data, where), where)
 
 

@@ -166,6 +166,9 @@ class ReteBackend:
         with self._lock:
             if self._closed:
                 raise MonitorError("the rete backend is closed")
+            compiled = self._compiled.get(ruleset.fingerprint)
+            if compiled is not None:  # another thread compiled it meanwhile
+                return compiled
             translation = translate(ruleset.tree)
             number = len(self._compiled)
             rules: dict[int, StarRules] = {}
