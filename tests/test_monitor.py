@@ -304,3 +304,46 @@ def test_one_monitor_fed_from_many_threads_counts_every_incident() -> None:
 def test_public_names() -> None:
     assert starrules.Monitor is Monitor
     assert starrules.MonitorError is MonitorError
+
+
+def test_a_ruleset_change_the_village_does_not_fit_is_rejected_whole(tmp_path: Path) -> None:
+    """The 2022 rules declare a county indicator the village reports; the 2023 rules do
+    not. An event in 2023 cannot apply: it is rejected, and nothing changes."""
+    source = (ROOT / "tests" / "fixtures" / "with_extra.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(source, encoding="utf-8")
+    newer = source.replace('version: "2022.1"', 'version: "2023.1"').replace(
+        "effective: {from: 2022-05-01}", "effective: {from: 2023-01-01}"
+    )
+    newer = newer.replace(
+        "            - {id: industry.mushrooms, test: extra.mushroom_bags >= 1000, "
+        "text: {zh: 香菇, en: Mushrooms}}\n",
+        "",
+    ).replace(
+        "indicators:\n  extra.mushroom_bags: {type: count, better: higher, zh: 香菇种植袋数, "
+        "en: Mushroom bags}\n",
+        "",
+    )
+    newer = newer.split("\ntests:")[0] + "\n"  # its test cases use the indicator too
+    assert "mushroom" not in newer
+    (tmp_path / "new.yaml").write_text(newer, encoding="utf-8")
+    registry = starrules.Registry.from_paths(tmp_path)
+    village = Village.model_validate(
+        {
+            "name": "香菇村",
+            "jurisdiction": "cn-henan/nanyang/xixia",
+            "kind": "rural",
+            "as_of": "2022-12-01",
+            "industry": {"collective_income": 200000},
+            "extra": {"mushroom_bags": 5000},
+        }
+    )
+    watcher = Monitor([village], registry=registry)
+    with pytest.raises(
+        starrules.EvaluationError,
+        match=r"events:3: village '香菇村': .*'extra.mushroom_bags' is not declared by ruleset "
+        r"test-rural-extra@2023.1",
+    ):
+        watcher.apply({"type": "review", "date": "2023-02-01"}, where="events:3")
+    assert watcher.history("香菇村") == []
+    assert watcher.snapshot("香菇村").ruleset.version == "2022.1"
+    watcher.apply({"type": "review", "date": "2022-12-20"})  # still before the new rules

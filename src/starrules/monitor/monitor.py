@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..assessment import Assessment
-from ..errors import InputError, MonitorError, did_you_mean
+from ..errors import EvaluationError, InputError, MonitorError, ResolutionError, did_you_mean
 from ..evaluation import Truth, fits_kind
 from ..registry import Registry
 from ..results import LevelResult, StarResult, Status
@@ -57,6 +57,18 @@ class _Entry:
     period: Period
     values: tuple[tuple[str, Any, Any], ...]  # (path, before, after)
     changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What an event will do to one village, once every check has passed."""
+
+    period: Period
+    ruleset: Ruleset
+    until: dt.date | None
+    resets: list[tuple[str, Any]]  # period counts to set to 0, with their values
+    path: str | None
+    value: Any
 
 
 @dataclass(slots=True)
@@ -193,7 +205,7 @@ class Monitor:
             else:
                 assert event.village is not None
                 states = [self._state(event.village, place)]
-            for state in states:  # every check before any change: an event applies wholly
+            for state in states:
                 if event.date < state.date:
                     raise InputError(
                         f"{place}: event dated {event.date.isoformat()} for village "
@@ -204,9 +216,10 @@ class Monitor:
                         f"'{state.key}' is before the date its data describe "
                         f"({state.baseline.isoformat()})"
                     )
+            plans = [self._prepare(state, event, place) for state in states]
             changes: list[Change] = []
-            for state in states:
-                changes.extend(self._apply(state, event, place))
+            for state, plan in zip(states, plans, strict=True):
+                changes.extend(self._commit(state, event, plan))
             return changes
 
     def apply_many(self, events: Iterable[AnyEvent | Mapping[str, Any]]) -> Iterator[Change]:
@@ -240,7 +253,7 @@ class Monitor:
                     f"longer kept (history_limit={self._history_limit})"
                 )
             values = state.village
-            last = state.baseline
+            last = state.horizon or state.baseline  # the date of the oldest state we can rebuild
             for entry in reversed(state.history):
                 if entry.date <= at:
                     last = entry.date
@@ -352,38 +365,51 @@ class Monitor:
         until = self._boundaries[slot] if slot < len(self._boundaries) else None
         return ruleset, until
 
-    def _apply(self, state: _State, event: AnyEvent, place: str) -> list[Change]:
-        # Validate the event's own change first, so that a bad event changes nothing.
-        path, value = self._event_value(state, event, place)
+    def _prepare(self, state: _State, event: AnyEvent, place: str) -> _Plan:
+        """Everything that can fail, decided before anything changes: an event applies
+        wholly or not at all (to every village, for a review of all)."""
+        day = event.date
+        period = Period.containing(day, self._period_kind)
+        ruleset, until = state.ruleset, state.resolved_until
+        try:
+            if until is not None and day >= until:
+                ruleset, until = self._resolve(state.village, day)
+            resets = self._resets(state.village, ruleset) if period != state.period else []
+            if ruleset is not state.ruleset:
+                village = state.village
+                for count, _ in resets:
+                    village = _with_value(village, count, 0)
+                program_of(ruleset).check(village, day)
+        except (EvaluationError, ResolutionError) as exc:
+            raise type(exc)(f"{place}: village '{state.key}': {exc}") from None
+        path, value = self._event_value(state, ruleset, event, place)
+        return _Plan(period, ruleset, until, resets, path, value)
+
+    def _commit(self, state: _State, event: AnyEvent, plan: _Plan) -> list[Change]:
         changes: list[Change] = []
         values: list[tuple[str, Any, Any]] = []
         day = event.date
-        period = Period.containing(day, self._period_kind)
-        new_period = period != state.period
-        new_rules = state.resolved_until is not None and day >= state.resolved_until
-        if new_period or new_rules:
-            village = state.village  # its as_of is set when an assessment is built
-            ruleset = state.ruleset
-            if new_rules:
-                ruleset, state.resolved_until = self._resolve(village, day)
-            changed: list[str] = []
-            if new_period:
-                for count, old in self._resets(village, ruleset):
-                    village = _with_value(village, count, 0)
-                    values.append((count, old, 0))
-                    changed.append(count)
+        if plan.period != state.period or plan.ruleset is not state.ruleset:
+            village = state.village
+            for count, old in plan.resets:
+                village = _with_value(village, count, 0)
+                values.append((count, old, 0))
+            if plan.period != state.period:
                 state.incidents.clear()
-                state.period = period
+                state.period = plan.period
+            state.resolved_until = plan.until
             # New rules explain more than a new period: they win when both happen.
-            trigger = (
-                Trigger.RULESET_CHANGE if ruleset is not state.ruleset else Trigger.PERIOD_START
-            )
-            if ruleset is not state.ruleset:
-                program_of(ruleset).check(village, day)
-                changes += self._decide(state, village, ruleset, day, None, event, trigger)
+            if plan.ruleset is not state.ruleset:
+                changes += self._decide(
+                    state, village, plan.ruleset, day, None, event, Trigger.RULESET_CHANGE
+                )
             else:
-                changes += self._decide(state, village, ruleset, day, changed, event, trigger)
+                changed = [count for count, _ in plan.resets]
+                changes += self._decide(
+                    state, village, plan.ruleset, day, changed, event, Trigger.PERIOD_START
+                )
         state.date = day
+        path, value = plan.path, plan.value
         if path is not None:
             village = state.village
             old = _get(village, path)
@@ -400,7 +426,7 @@ class Monitor:
             if len(state.history) == self._history_limit:
                 state.horizon = state.history[0].date
             light = tuple(c.model_copy(update={"explanation": None}) for c in changes)
-            state.history.append(_Entry(day, event, period, tuple(values), light))
+            state.history.append(_Entry(day, event, plan.period, tuple(values), light))
         return changes
 
     def _resets(self, village: Village, ruleset: Ruleset) -> list[tuple[str, Any]]:
@@ -414,7 +440,9 @@ class Monitor:
             and (old := _get(village, path)) != 0
         ]
 
-    def _event_value(self, state: _State, event: AnyEvent, place: str) -> tuple[str | None, Any]:
+    def _event_value(
+        self, state: _State, ruleset: Ruleset, event: AnyEvent, place: str
+    ) -> tuple[str | None, Any]:
         """The indicator the event sets and its validated value (incidents: counted later)."""
         if isinstance(event, Review):
             return None, None
@@ -423,12 +451,12 @@ class Monitor:
                 kind = incident_type(event.incident, self._incident_types)
             except InputError as exc:
                 raise InputError(f"{place}: incident: {exc}") from None
-            self._check_path(state, kind.indicator, place, "incident")
+            self._check_path(ruleset, kind.indicator, place, "incident")
             return kind.indicator, None
         path = event.field
-        self._check_path(state, path, place, "field")
+        self._check_path(ruleset, path, place, "field")
         if path.startswith("extra."):
-            spec = state.ruleset.tree.indicators[path]
+            spec = ruleset.tree.indicators[path]
             if event.value is not None and not fits_kind(spec.kind, event.value):
                 raise InputError(
                     f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
@@ -446,14 +474,14 @@ class Monitor:
                     pass
             raise InputError(f"{place}: value: {event.value!r} for {path}: {message}") from None
 
-    def _check_path(self, state: _State, path: str, place: str, field: str) -> None:
+    def _check_path(self, ruleset: Ruleset, path: str, place: str, field: str) -> None:
         if path.startswith("extra."):
-            if path not in state.ruleset.tree.indicators:
-                declared = [p for p in state.ruleset.tree.indicators if p.startswith("extra.")]
+            if path not in ruleset.tree.indicators:
+                declared = [p for p in ruleset.tree.indicators if p.startswith("extra.")]
                 hint = did_you_mean(path, declared)
                 raise InputError(
                     f"{place}: {field}: '{path}' is not declared by ruleset "
-                    f"{state.ruleset.id}@{state.ruleset.version}" + (f" ({hint})" if hint else "")
+                    f"{ruleset.id}@{ruleset.version}" + (f" ({hint})" if hint else "")
                 )
             return
         if path in self._adapters:
