@@ -479,3 +479,90 @@ def test_fast_and_recorded_paths_agree_on_every_group_kind(values: dict[str, Any
     village = make_village({p: v for p, v in values.items() if v is not None})
     village = village.model_copy(update={"jurisdiction": "cn-test"})
     assert_paths_agree(_GROUPS, _GROUPS.evaluate(village, on=date(2024, 1, 1)))
+
+
+# -- re-deciding after a change (the monitor's native backend) ------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_rerun_after_a_change_equals_a_fresh_run(data: st.DataObject) -> None:
+    from starrules.ruleset import program_of
+    from starrules.testing import small_rulesets, village_values, villages
+
+    ruleset = data.draw(small_rulesets())
+    before = data.draw(villages(ruleset))
+    changed = data.draw(village_values(ruleset, unknown=0.3))
+    path = data.draw(st.sampled_from(sorted(changed)))
+    section, name = path.split(".")
+    after = before.model_copy(
+        update={section: getattr(before, section).model_copy(update={name: changed[path]})}
+    )
+    program = program_of(ruleset)
+    again = program.rerun(after, program.run(before).stars, [path])
+    fresh = program.run(after)
+    assert (again.stars, again.level) == (fresh.stars, fresh.level)
+
+
+def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:
+    from starrules.ruleset import program_of
+
+    document = {
+        "starrules": 1,
+        "id": "capstone",
+        "jurisdiction": "cn-test",
+        "kind": "rural",
+        "version": "1",
+        "effective": {"from": "2020-01-01"},
+        "title": {"zh": "顶星", "en": "capstone"},
+        "stars": [
+            {
+                "id": "jobs",
+                "name": {"zh": "就业", "en": "jobs"},
+                "grant": {
+                    "id": "g0",
+                    "all": [
+                        {
+                            "id": "c0",
+                            "test": "industry.local_jobs >= 20",
+                            "text": {"zh": "a", "en": "a"},
+                        }
+                    ],
+                },
+            },
+            {
+                "id": "top",
+                "requires": ["jobs"],
+                "name": {"zh": "顶", "en": "top"},
+                "grant": {
+                    "id": "g1",
+                    "all": [
+                        {
+                            "id": "c1",
+                            "test": "ecology.garbage_system",
+                            "text": {"zh": "b", "en": "b"},
+                        }
+                    ],
+                },
+            },
+        ],
+    }
+    ruleset = starrules.loads_ruleset(json.dumps(document), "<capstone>")
+    program = program_of(ruleset)
+    assert program.stars_reading("industry.local_jobs") == frozenset({0, 1})
+    village = starrules.Village.model_validate(
+        {
+            "name": "村",
+            "jurisdiction": "cn-test",
+            "kind": "rural",
+            "industry": {"local_jobs": 20},
+            "ecology": {"garbage_system": True},
+        }
+    )
+    fewer = village.model_copy(
+        update={"industry": village.industry.model_copy(update={"local_jobs": 3})}
+    )
+    assert program.rerun(fewer, program.run(village).stars, ["industry.local_jobs"]).stars == [
+        False,
+        False,
+    ]
