@@ -347,3 +347,13 @@ def test_a_ruleset_change_the_village_does_not_fit_is_rejected_whole(tmp_path: P
     assert watcher.history("香菇村") == []
     assert watcher.snapshot("香菇村").ruleset.version == "2022.1"
     watcher.apply({"type": "review", "date": "2022-12-20"})  # still before the new rules
+
+
+def test_without_history_only_the_present_can_be_shown() -> None:
+    watcher = Monitor(villages()[:1], history_limit=0)
+    watcher.apply(incident(day="2023-02-01"))
+    watcher.apply(incident(day="2023-03-01"))
+    assert watcher.history(FIVE_STAR) == []
+    assert watcher.snapshot(FIVE_STAR, date(2023, 3, 1)).input.safety.criminal_cases == 2
+    with pytest.raises(InputError, match="history before 2023-03-01 is no longer kept"):
+        watcher.snapshot(FIVE_STAR, date(2023, 2, 1))

@@ -427,6 +427,8 @@ class Monitor:
                 state.horizon = state.history[0].date
             light = tuple(c.model_copy(update={"explanation": None}) for c in changes)
             state.history.append(_Entry(day, event, plan.period, tuple(values), light))
+        else:
+            state.horizon = day  # nothing kept: no snapshot of an earlier day
         return changes
 
     def _resets(self, village: Village, ruleset: Ruleset) -> list[tuple[str, Any]]:
