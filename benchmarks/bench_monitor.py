@@ -230,6 +230,27 @@ def first_difference(a: Sequence[ChangeKey], b: Sequence[ChangeKey]) -> dict[str
     return None
 
 
+def source_state() -> str | None:
+    """The checkout's commit, and whether src/ has uncommitted changes (None: not a checkout)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + (" + uncommitted changes in src/" if dirty else "")
+
+
 def rete_installed() -> bool:
     try:
         importlib.import_module("durable.engine")
@@ -377,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(soak(args.soak_child, args.villages, args.soak, args.seed)))
         return 0
     began = time.perf_counter()
+    source = source_state()  # before the runs: the code measured
 
     villages = generate_villages(args.villages, args.seed)
     first, last = stream_dates(villages, STREAM_MONTHS)
@@ -433,8 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "implementation": platform.python_implementation(),
         "platform": f"{platform.system()} {platform.machine()}",
         "cpus": os.cpu_count(),
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "starrules": starrules.__version__,
+        "source": source,
         "villages": len(villages),
         "seed": args.seed,
         "history_limit": HISTORY_LIMIT,
@@ -476,9 +500,9 @@ def print_report(r: dict[str, Any]) -> None:
         f"seed={r['seed']}"
     )
     print(
-        f"{r['implementation']} {r['python']} on {r['platform']} ({r['cpus']} CPUs, load "
-        f"{r['load_average']}); history_limit={r['history_limit']}, "
-        f"incident_limit={r['incident_limit']}"
+        f"{r['implementation']} {r['python']} on {r['platform']} ({r['cpus']} CPUs, nproc "
+        f"{r['nproc']}, load {r['load_average']}); history_limit={r['history_limit']}, "
+        f"incident_limit={r['incident_limit']}; source {r['source']}"
     )
     print(
         f"events: {e['update']:,} updates on {e['update_indicators']} indicators "
@@ -505,6 +529,8 @@ def print_report(r: dict[str, Any]) -> None:
         if a["native_same_as_explain_on"] is False:
             print(f"DISAGREEMENT: native, explain {mode}: changes differ from explain on")
         if "identical" not in a:
+            if a["native_same_as_explain_on"]:
+                print(f"native, explain off = explain on: identical {a['changes']:,} changes")
             continue
         if a["identical"]:
             print(f"agreement (explain {mode}): identical {a['changes']:,} changes")
@@ -554,6 +580,11 @@ def print_report(r: dict[str, Any]) -> None:
                 f"{GROWTH_BYTES:g} bytes/event): "
                 f"{'PASS' if s['bounded'] else 'FAIL'} (no growth per event once villages "
                 "are loaded)"
+            )
+            print(
+                "    RSS every 10% (MB): "
+                + " ".join(f"{rss[m] / 2**20:,.0f}" for m in marks[1:])
+                + f"; after close(): {_mb(s['rss_after_close'])}"
             )
             print(
                 f"    threads before the monitor {s['threads_before']}, after close() "

@@ -230,9 +230,18 @@ def test_snapshots_rebuild_any_date_from_the_history(monitor: Monitor) -> None:
 
 
 def test_history_lists_events_values_and_changes(monitor: Monitor) -> None:
-    monitor.apply(incident(day="2022-12-31"))
+    monitor.apply(incident(day="2022-12-31", note="n", id="e1"))
     monitor.apply({"type": "review", "village": FIVE_STAR, "date": "2023-01-02"})
     first, second = monitor.history(FIVE_STAR)
+    assert first.event == Incident.model_validate(incident(day="2022-12-31", note="n", id="e1"))
+    assert first.changes[0].cause == first.event and first.changes[0].village == FIVE_STAR
+    assert second.event.model_dump() == {
+        "type": "review",
+        "village": FIVE_STAR,
+        "date": date(2023, 1, 2),
+        "id": None,
+        "note": None,
+    }
     assert first.values == {"safety.criminal_cases": (0, 1)}
     assert [c.kind for c in first.changes][:1] == [ChangeKind.STAR_REVOKED]
     assert all(c.explanation is None for c in first.changes)  # kept light

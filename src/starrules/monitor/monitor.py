@@ -13,6 +13,7 @@ and the last `history_limit` history entries. Nothing grows with the number of e
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 from bisect import bisect_right
 from collections import deque
@@ -27,6 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..assessment import Assessment
 from ..errors import EvaluationError, InputError, MonitorError, ResolutionError, did_you_mean
 from ..evaluation import Truth, fits_kind
+from ..i18n import Text
 from ..registry import Registry
 from ..results import LevelResult, StarResult, Status
 from ..ruleset import Ruleset, program_of
@@ -48,15 +50,43 @@ AnyEvent = IndicatorUpdate | Incident | Review
 _STATUS = {True: Status.GRANTED, False: Status.DENIED, None: Status.UNDETERMINED}
 
 
+# A change as kept in the history: kind, trigger, star, its name, before, after, level
+# before and after. Shared objects only (enums, the rules' texts, the precomputed levels).
+_KeptChange = tuple[
+    ChangeKind,
+    Trigger,
+    str | None,
+    Text | None,
+    Status | None,
+    Status | None,
+    LevelResult | None,
+    LevelResult | None,
+]
+
+
+_KEPT_FIELDS = (
+    "kind",
+    "trigger",
+    "star",
+    "star_name",
+    "before",
+    "after",
+    "level_before",
+    "level_after",
+)
+
+
 @dataclass(slots=True)
 class _Entry:
-    """A history entry, kept compact; `Monitor.history` turns it into a HistoryEntry."""
+    """A history entry, kept compact (about 300 bytes with the event): `Monitor.history`
+    builds the models from it."""
 
     date: dt.date
-    event: AnyEvent
+    event: tuple[str, str | None, Any, int, str | None, str | None]  # see _keep_event
     period: Period
+    ruleset: Ruleset
     values: tuple[tuple[str, Any, Any], ...]  # (path, before, after)
-    changes: tuple[Change, ...]
+    changes: tuple[_KeptChange, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,19 +302,38 @@ class Monitor:
 
     def history(self, village: str) -> list[HistoryEntry]:
         """The village's kept history, oldest first: each event, the values it changed
-        (with period resets) and the changes it caused."""
+        (with period resets) and the changes it caused (without explanations and
+        incidents: `snapshot` rebuilds the whole assessment of any kept date)."""
         with self._lock:
             state = self._state(village, "history")
-            return [
-                HistoryEntry(
-                    date=e.date,
-                    event=e.event,
-                    period=str(e.period),
-                    values={path: (before, after) for path, before, after in e.values},
-                    changes=list(e.changes),
+            entries = []
+            for e in state.history:
+                event = _restore_event(e.event, e.date)
+                label, period = _ruleset_label(e.ruleset), str(e.period)
+                common: dict[str, Any] = {
+                    "village": state.key,
+                    "name": state.village.name,
+                    "date": e.date,
+                    "period": period,
+                    "ruleset": label,
+                    "fingerprint": e.ruleset.fingerprint,
+                    "cause": event,
+                    "incidents": [],
+                    "explanation": None,
+                }
+                changes = [
+                    Change.model_construct(**common, **_kept_fields(kept)) for kept in e.changes
+                ]
+                entries.append(
+                    HistoryEntry(
+                        date=e.date,
+                        event=event,
+                        period=period,
+                        values={path: (before, after) for path, before, after in e.values},
+                        changes=changes,
+                    )
                 )
-                for e in state.history
-            ]
+            return entries
 
     def incidents(self, village: str) -> list[Incident]:
         """This period's latest incidents for the village (at most `incident_limit`)."""
@@ -370,6 +419,8 @@ class Monitor:
         wholly or not at all (to every village, for a review of all)."""
         day = event.date
         period = Period.containing(day, self._period_kind)
+        if period == state.period:
+            period = state.period  # one Period object per village and period, not per event
         ruleset, until = state.ruleset, state.resolved_until
         try:
             if until is not None and day >= until:
@@ -425,8 +476,22 @@ class Monitor:
         if self._history_limit:
             if len(state.history) == self._history_limit:
                 state.horizon = state.history[0].date
-            light = tuple(c.model_copy(update={"explanation": None}) for c in changes)
-            state.history.append(_Entry(day, event, plan.period, tuple(values), light))
+            kept = tuple(
+                (
+                    c.kind,
+                    c.trigger,
+                    c.star,
+                    c.star_name,
+                    c.before,
+                    c.after,
+                    c.level_before,
+                    c.level_after,
+                )
+                for c in changes
+            )
+            state.history.append(
+                _Entry(day, _keep_event(event), state.period, state.ruleset, tuple(values), kept)
+            )
         else:
             state.horizon = day  # nothing kept: no snapshot of an earlier day
         return changes
@@ -578,16 +643,13 @@ class Monitor:
         trigger: Trigger,
         **fields: Any,
     ) -> Change:
-        top = ruleset.layers[-1]
         return Change(
             village=state.key,
             name=state.village.name,
             date=day,
             trigger=trigger,
             period=str(state.period),
-            ruleset=" → ".join(f"{la.id}@{la.version} ({la.jurisdiction})" for la in ruleset.layers)
-            if len(ruleset.layers) > 1
-            else top.ref,
+            ruleset=_ruleset_label(ruleset),
             fingerprint=ruleset.fingerprint,
             cause=cause,
             **fields,
@@ -600,6 +662,64 @@ class Monitor:
         if village.as_of != day:
             village = village.model_copy(update={"as_of": day})
         return Assessment(state.ruleset.tree, village, day, program.outcome(village, state.stars))
+
+
+def _kept_fields(kept: _KeptChange) -> dict[str, Any]:
+    return dict(zip(_KEPT_FIELDS, kept, strict=True))
+
+
+def _ruleset_label(ruleset: Ruleset) -> str:
+    """'henan-rural@2022.1 (cn-henan) → …': every layer, province first."""
+    return " → ".join(layer.ref for layer in ruleset.layers)
+
+
+def _keep_event(event: AnyEvent) -> tuple[str, str | None, Any, int, str | None, str | None]:
+    """An event as a small tuple (type, village, field / incident, value, count, note, id
+    folded into six slots); names are interned, so that many entries share them."""
+    if isinstance(event, IndicatorUpdate):
+        return (
+            "update",
+            sys.intern(event.village),
+            (sys.intern(event.field), event.value),
+            1,
+            None,
+            event.id,
+        )
+    if isinstance(event, Incident):
+        return (
+            "incident",
+            sys.intern(event.village),
+            sys.intern(event.incident),
+            event.count,
+            event.note,
+            event.id,
+        )
+    village = sys.intern(event.village) if event.village is not None else None
+    return ("review", village, None, 1, event.note, event.id)
+
+
+def _restore_event(
+    kept: tuple[str, str | None, Any, int, str | None, str | None], day: date
+) -> AnyEvent:
+    kind, village, detail, count, note, ident = kept
+    if kind == "update":
+        assert village is not None
+        field, value = detail
+        return IndicatorUpdate.model_construct(
+            type="update", village=village, field=field, value=value, date=day, id=ident
+        )
+    if kind == "incident":
+        assert village is not None
+        return Incident.model_construct(
+            type="incident",
+            village=village,
+            incident=detail,
+            count=count,
+            note=note,
+            date=day,
+            id=ident,
+        )
+    return Review.model_construct(type="review", village=village, note=note, date=day, id=ident)
 
 
 def _backend(choice: BackendName | Backend) -> Backend:
