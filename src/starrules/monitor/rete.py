@@ -37,7 +37,7 @@ from .translate import StarRules, translate
 INSTALL_HINT = (
     "the rete backend needs durable-rules: pip install 'starrules[rete]' "
     "(durable-rules 2.0.28 builds from source with a C compiler, on Python 3.11 and 3.12 "
-    "only); or use backend='native'"
+    "only); or use the native backend (the default)"
 )
 
 
