@@ -209,12 +209,19 @@ def test_lint_rejects_code_in_a_test_and_runs_nothing(
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("what", ["village", "ruleset", "assessment"])
+@pytest.mark.parametrize("what", ["village", "ruleset", "assessment", "change"])
 def test_schema(capsys: pytest.CaptureFixture[str], what: str) -> None:
     code, out, _ = run(capsys, "schema", what)
     assert code == 0
     document = json.loads(out)
     assert document["type"] == "object" and document["properties"]
+
+
+def test_event_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", "event")
+    assert code == 0
+    document = json.loads(out)
+    assert set(document["discriminator"]["mapping"]) == {"update", "incident", "review"}
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -595,15 +595,24 @@ def _print_capabilities(reports: Sequence[Any], fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["village", "ruleset", "assessment"]))
+@click.argument("what", type=click.Choice(["village", "ruleset", "assessment", "event", "change"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of a village, a ruleset file or an assessment."""
+    """Print the JSON Schema of a village, a ruleset file, an assessment, or a monitor event
+    or change (the lines `starrules monitor` reads and writes)."""
     if what == "village":
         document = Village.model_json_schema()
     elif what == "ruleset":
         document = RulesetDoc.model_json_schema(by_alias=True)
-    else:
+    elif what == "assessment":
         document = AssessmentRecord.model_json_schema()
+    elif what == "event":
+        from .monitor.events import EVENT_ADAPTER
+
+        document = EVENT_ADAPTER.json_schema()
+    else:
+        from .monitor.changes import Change
+
+        document = Change.model_json_schema()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
