@@ -366,3 +366,13 @@ def test_without_history_only_the_present_can_be_shown() -> None:
     assert watcher.snapshot(FIVE_STAR, date(2023, 3, 1)).input.safety.criminal_cases == 2
     with pytest.raises(InputError, match="history before 2023-03-01 is no longer kept"):
         watcher.snapshot(FIVE_STAR, date(2023, 2, 1))
+
+
+def test_a_name_two_villages_share_must_be_given_as_a_code() -> None:
+    first = villages()[0]
+    twin = first.model_copy(update={"code": "410523105299"})
+    watcher = Monitor([first, twin])
+    with pytest.raises(InputError, match=r"2 monitored villages are named '部落村' .*use the code"):
+        watcher.apply({**incident(), "village": "部落村"})
+    watcher.apply({**incident(), "village": "410523105299"})
+    assert watcher.snapshot("410523105299").input.safety.criminal_cases == 1

@@ -161,6 +161,7 @@ class Monitor:
         self._explain = explain
         self._on = on
         self._states: dict[str, _State] = {}
+        self._by_name: dict[str, list[str]] = {}  # name → keys, for villages with a code
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._resolved: dict[tuple[str, str, int], Ruleset] = {}
         self._boundaries = sorted(
@@ -213,6 +214,8 @@ class Monitor:
                 horizon=None,
             )
             self._states[key] = state
+            if village.code is not None:
+                self._by_name.setdefault(village.name, []).append(key)
             return self._assessment(state)
 
     @property
@@ -394,15 +397,20 @@ class Monitor:
 
     def _state(self, key: str, place: str) -> _State:
         state = self._states.get(key)
-        if state is None:
-            names = {s.village.name: k for k, s in self._states.items()}
-            if key in names:  # a village with a code may be named by its name too
-                return self._states[names[key]]
-            hint = did_you_mean(key, [*self._states, *names])
+        if state is not None:
+            return state
+        keys = self._by_name.get(key, [])  # a village with a code may be named by its name
+        if len(keys) == 1:
+            return self._states[keys[0]]
+        if keys:
             raise InputError(
-                f"{place}: village: no monitored village '{key}'" + (f" ({hint})" if hint else "")
+                f"{place}: village: {len(keys)} monitored villages are named '{key}' "
+                f"({', '.join(keys)}); use the code"
             )
-        return state
+        hint = did_you_mean(key, [*self._states, *self._by_name])
+        raise InputError(
+            f"{place}: village: no monitored village '{key}'" + (f" ({hint})" if hint else "")
+        )
 
     def _resolve(self, village: Village, day: date) -> tuple[Ruleset, date | None]:
         slot = bisect_right(self._boundaries, day)
