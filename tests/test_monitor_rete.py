@@ -160,3 +160,33 @@ def test_memory_does_not_grow_per_event() -> None:
         gc.collect()
         grown = _rss_kib() - warm
     assert grown < 2_048, f"RSS grew by {grown} KiB over 30,000 events"
+
+
+def test_only_safe_engine_calls_and_only_small_ints_reach_durable_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from durable import engine
+
+    asserted: list[dict[str, Any]] = []
+    forbidden: list[str] = []
+    real_assert = engine.Host.assert_fact
+
+    def spy(self: Any, ruleset_name: str, fact: dict[str, Any], complete: Any = None) -> Any:
+        asserted.append(dict(fact))
+        return real_assert(self, ruleset_name, fact, complete)
+
+    monkeypatch.setattr(engine.Host, "assert_fact", spy)
+    for name in ("delete_state", "post", "post_batch", "assert_facts", "update_state"):
+        if hasattr(engine.Host, name):
+            monkeypatch.setattr(
+                engine.Host, name, lambda *args, _n=name, **kwargs: forbidden.append(_n)
+            )
+    with Monitor(villages(), backend="rete") as watcher:
+        for event in events(500, watcher.villages):
+            watcher.apply(event)
+    assert asserted and not forbidden
+    for fact in asserted:
+        assert "sid" not in fact and "id" not in fact
+        assert all(type(v) is int and v >= 0 for v in fact.values())
+        assert all(v < 1000 for k, v in fact.items() if k != "s")  # ranks; s: the sequence
+        assert len(fact) <= 253

@@ -13,6 +13,7 @@ from starrules import Registry, Ruleset, Village, loads_ruleset
 from starrules.monitor.translate import (
     MAX_ALTERNATIVES,
     MAX_COMPOUND,
+    MAX_FACT_FIELDS,
     Field,
     _alternatives,
     _compound_nodes,
@@ -171,3 +172,36 @@ def test_the_shipped_henan_rules_translate_mostly_to_rete() -> None:
     assert [(f.star, f.node) for f in translation.fallbacks] == [
         ("safety", "safety.disputes-resolved")
     ]
+
+
+def test_a_star_reading_more_indicators_than_a_fact_holds_falls_back() -> None:
+    count = MAX_FACT_FIELDS + 1
+    document = {
+        "starrules": 1,
+        "id": "wide",
+        "jurisdiction": "cn-test",
+        "kind": "rural",
+        "version": "1",
+        "effective": {"from": "2020-01-01"},
+        "title": {"zh": "宽", "en": "wide"},
+        "indicators": {
+            f"extra.x{i}": {"type": "count", "better": "higher", "zh": f"指标{i}", "en": f"x{i}"}
+            for i in range(count)
+        },
+        "stars": [
+            {
+                "id": "s",
+                "name": {"zh": "星", "en": "star"},
+                "grant": {
+                    "id": "g",
+                    "all": [
+                        {"id": f"c{i}", "test": f"extra.x{i} >= 1", "text": {"zh": "a", "en": "a"}}
+                        for i in range(count)
+                    ],
+                },
+            }
+        ],
+    }
+    translation = translate(loads_ruleset(json.dumps(document), "<wide>").tree)
+    assert translation.native == frozenset({0})
+    assert f"read {count} indicators" in translation.fallbacks[0].reason
