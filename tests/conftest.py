@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import starrules
 from starrules import Village
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,3 +25,21 @@ def provincial_example_lines() -> list[str]:
 
 def provincial_examples() -> list[Village]:
     return [Village.model_validate_json(line) for line in provincial_example_lines()]
+
+
+def ruleset_of(
+    stars: list[dict[str, Any]], *, ruleset_id: str = "t", **more: Any
+) -> starrules.Ruleset:
+    """A ruleset for cn-test (rural, version 1, in force from 2020) with these stars."""
+    document = {
+        "starrules": 1,
+        "id": ruleset_id,
+        "jurisdiction": "cn-test",
+        "kind": "rural",
+        "version": "1",
+        "effective": {"from": "2020-01-01"},
+        "title": {"zh": "测试", "en": "test"},
+        **more,
+        "stars": stars,
+    }
+    return starrules.loads_ruleset(json.dumps(document, ensure_ascii=False), f"<{ruleset_id}>")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import provincial_example_lines
+from conftest import provincial_example_lines, ruleset_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -507,47 +507,38 @@ def test_rerun_after_a_change_equals_a_fresh_run(data: st.DataObject) -> None:
 def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:
     from starrules.ruleset import program_of
 
-    document = {
-        "starrules": 1,
-        "id": "capstone",
-        "jurisdiction": "cn-test",
-        "kind": "rural",
-        "version": "1",
-        "effective": {"from": "2020-01-01"},
-        "title": {"zh": "顶星", "en": "capstone"},
-        "stars": [
-            {
-                "id": "jobs",
-                "name": {"zh": "就业", "en": "jobs"},
-                "grant": {
-                    "id": "g0",
-                    "all": [
-                        {
-                            "id": "c0",
-                            "test": "industry.local_jobs >= 20",
-                            "text": {"zh": "a", "en": "a"},
-                        }
-                    ],
-                },
+    stars = [
+        {
+            "id": "jobs",
+            "name": {"zh": "就业", "en": "jobs"},
+            "grant": {
+                "id": "g0",
+                "all": [
+                    {
+                        "id": "c0",
+                        "test": "industry.local_jobs >= 20",
+                        "text": {"zh": "a", "en": "a"},
+                    }
+                ],
             },
-            {
-                "id": "top",
-                "requires": ["jobs"],
-                "name": {"zh": "顶", "en": "top"},
-                "grant": {
-                    "id": "g1",
-                    "all": [
-                        {
-                            "id": "c1",
-                            "test": "ecology.garbage_system",
-                            "text": {"zh": "b", "en": "b"},
-                        }
-                    ],
-                },
+        },
+        {
+            "id": "top",
+            "requires": ["jobs"],
+            "name": {"zh": "顶", "en": "top"},
+            "grant": {
+                "id": "g1",
+                "all": [
+                    {
+                        "id": "c1",
+                        "test": "ecology.garbage_system",
+                        "text": {"zh": "b", "en": "b"},
+                    }
+                ],
             },
-        ],
-    }
-    ruleset = starrules.loads_ruleset(json.dumps(document), "<capstone>")
+        },
+    ]
+    ruleset = ruleset_of(stars, ruleset_id="capstone")
     program = program_of(ruleset)
     assert program.stars_reading("industry.local_jobs") == frozenset({0, 1})
     village = starrules.Village.model_validate(

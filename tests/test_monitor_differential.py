@@ -6,16 +6,16 @@ skipped with the reason. CI installs it (scripts/test.sh)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from conftest import ruleset_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from starrules import Registry, Ruleset, Village, loads_ruleset
+from starrules import Registry, Ruleset, Village
 from starrules.monitor import Monitor
 from starrules.monitor.backend import NativeBackend
 from starrules.monitor.changes import Change
@@ -111,17 +111,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
         if s and draw(st.booleans()):
             star["requires"] = [f"s{draw(st.integers(0, s - 1))}"]
         stars.append(star)
-    document = {
-        "starrules": 1,
-        "id": "diff",
-        "jurisdiction": "cn-test",
-        "kind": "rural",
-        "version": "1",
-        "effective": {"from": "2020-01-01"},
-        "title": {"zh": "随机", "en": "random"},
-        "stars": stars,
-    }
-    return loads_ruleset(json.dumps(document, ensure_ascii=False), "<differential>")
+    return ruleset_of(stars, ruleset_id="diff")
 
 
 def value_for(path: str) -> st.SearchStrategy[Any]:
@@ -289,17 +279,7 @@ def test_every_comparison_at_every_point(rete: ReteBackend, op: str, constant_fi
         }
         for i, t in enumerate(tests)
     ]
-    document = {
-        "starrules": 1,
-        "id": "ops",
-        "jurisdiction": "cn-test",
-        "kind": "rural",
-        "version": "1",
-        "effective": {"from": "2020-01-01"},
-        "title": {"zh": "比较", "en": "comparisons"},
-        "stars": stars,
-    }
-    ruleset = loads_ruleset(json.dumps(document, ensure_ascii=False), "<ops>")
+    ruleset = ruleset_of(stars, ruleset_id="ops")
     assert all(mode == "backend" for mode in rete.capabilities(ruleset).stars.values())
     native = NativeBackend()
     for value in (None, 0, 5, 6, 7, 19, 20, 21, 49, 50, 51):

@@ -3,13 +3,13 @@ needed: the conditions are plain data)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import pytest
+from conftest import ruleset_of
 
-from starrules import Registry, Ruleset, Village, loads_ruleset
+from starrules import Registry, Ruleset, Village
 from starrules.monitor.translate import (
     MAX_ALTERNATIVES,
     MAX_COMPOUND,
@@ -33,17 +33,7 @@ def ruleset(*tests: str, group: dict[str, Any] | None = None, veto: str | None =
     }
     if veto:
         star["veto"] = [{"id": "v", "test": veto, "text": {"zh": "否决", "en": "veto"}}]
-    document = {
-        "starrules": 1,
-        "id": "t",
-        "jurisdiction": "cn-test",
-        "kind": "rural",
-        "version": "1",
-        "effective": {"from": "2020-01-01"},
-        "title": {"zh": "测试", "en": "test"},
-        "stars": [star],
-    }
-    return loads_ruleset(json.dumps(document, ensure_ascii=False), "<translate>")
+    return ruleset_of([star])
 
 
 def test_values_are_sent_as_ranks_among_the_constants() -> None:
@@ -176,32 +166,23 @@ def test_the_shipped_henan_rules_translate_mostly_to_rete() -> None:
 
 def test_a_star_reading_more_indicators_than_a_fact_holds_falls_back() -> None:
     count = MAX_FACT_FIELDS + 1
-    document = {
-        "starrules": 1,
-        "id": "wide",
-        "jurisdiction": "cn-test",
-        "kind": "rural",
-        "version": "1",
-        "effective": {"from": "2020-01-01"},
-        "title": {"zh": "宽", "en": "wide"},
-        "indicators": {
-            f"extra.x{i}": {"type": "count", "better": "higher", "zh": f"指标{i}", "en": f"x{i}"}
-            for i in range(count)
-        },
-        "stars": [
-            {
-                "id": "s",
-                "name": {"zh": "星", "en": "star"},
-                "grant": {
-                    "id": "g",
-                    "all": [
-                        {"id": f"c{i}", "test": f"extra.x{i} >= 1", "text": {"zh": "a", "en": "a"}}
-                        for i in range(count)
-                    ],
-                },
-            }
-        ],
+    indicators = {
+        f"extra.x{i}": {"type": "count", "better": "higher", "zh": f"指标{i}", "en": f"x{i}"}
+        for i in range(count)
     }
-    translation = translate(loads_ruleset(json.dumps(document), "<wide>").tree)
+    stars = [
+        {
+            "id": "s",
+            "name": {"zh": "星", "en": "star"},
+            "grant": {
+                "id": "g",
+                "all": [
+                    {"id": f"c{i}", "test": f"extra.x{i} >= 1", "text": {"zh": "a", "en": "a"}}
+                    for i in range(count)
+                ],
+            },
+        }
+    ]
+    translation = translate(ruleset_of(stars, ruleset_id="wide", indicators=indicators).tree)
     assert translation.native == frozenset({0})
     assert f"read {count} indicators" in translation.fallbacks[0].reason

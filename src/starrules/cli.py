@@ -78,7 +78,7 @@ class _Chooser:
                 rs for rs in loaded.rulesets if Path(rs.file).resolve() == ruleset.resolve()
             ]
         else:
-            self.registry = Registry.from_paths(rulesets, base=default) if rulesets else default
+            self.registry = _registry(rulesets)
         self.jurisdiction = jurisdiction
         self.on = on
 
@@ -106,6 +106,23 @@ class _Chooser:
             raise StarrulesError(f"{record.where}: {exc}") from None
 
 
+def _rulesets_option(func: Any) -> Any:
+    return click.option(
+        "--rulesets",
+        "rulesets",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="A folder of rulesets to load in addition to the bundled ones (repeatable); "
+        "its overlays may extend them.",
+    )(func)
+
+
+def _registry(rulesets: Sequence[Path]) -> Registry:
+    """The bundled rulesets, with the folders given (which may extend them)."""
+    default = Registry.default()
+    return Registry.from_paths(rulesets, base=default) if rulesets else default
+
+
 def _ruleset_options(func: Any) -> Any:
     func = click.option(
         "--on",
@@ -118,14 +135,7 @@ def _ruleset_options(func: Any) -> Any:
         metavar="PATH",
         help="Resolve rulesets for this jurisdiction instead of each village's own.",
     )(func)
-    func = click.option(
-        "--rulesets",
-        "rulesets",
-        multiple=True,
-        type=click.Path(exists=True, path_type=Path),
-        help="A folder of rulesets to load in addition to the bundled ones (repeatable); "
-        "its overlays may extend them.",
-    )(func)
+    func = _rulesets_option(func)
     func = click.option(
         "--ruleset",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -431,21 +441,13 @@ def check(
 
 
 @cli.command(name="list")
-@click.option(
-    "--rulesets",
-    "rulesets",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Also load these folders of rulesets.",
-)
+@_rulesets_option
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def list_rulesets(rulesets: tuple[Path, ...], fmt: str) -> None:
     """The known rulesets by jurisdiction, kind, version and dates (with their layers)."""
-    registry = Registry.default()
-    if rulesets:
-        registry = Registry.from_paths(rulesets, base=registry)
+    registry = _registry(rulesets)
     rows = sorted(
         registry.rulesets, key=lambda rs: (rs.jurisdiction, rs.kind, rs.effective_from, rs.version)
     )
@@ -496,13 +498,7 @@ def list_rulesets(rulesets: tuple[Path, ...], fmt: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The villages to monitor (JSON or JSONL; repeatable).",
 )
-@click.option(
-    "--rulesets",
-    "rulesets",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A folder of rulesets to load in addition to the bundled ones (repeatable).",
-)
+@_rulesets_option
 @click.option(
     "--backend",
     type=click.Choice(["native", "rete"]),
@@ -549,10 +545,8 @@ def monitor(
 
     if events is None and not capabilities:
         _fail("give the EVENTS file (JSONL, '-' for stdin), or --capabilities")
-    default = Registry.default()
-    registry = Registry.from_paths(rulesets, base=default) if rulesets else default
     with Monitor(
-        registry=registry,
+        registry=_registry(rulesets),
         backend=backend,  # type: ignore[arg-type]  # click.Choice
         period=period,  # type: ignore[arg-type]
         on=on,

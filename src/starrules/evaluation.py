@@ -326,15 +326,19 @@ class Program:
         """Decide again only the stars that read a changed indicator (and the stars that
         require them), keeping `before` for the rest; the level is always re-decided.
         Equal to `run(village)` when `before` was `run` on the village before the change."""
-        dirty: set[int] = set()
-        dependents = self._dependents
-        for path in changed:
-            dirty.update(dependents.get(path, ()))
-        return self._run(village, list(before), dirty)
+        return self._run(village, list(before), self.stars_affected(changed))
 
     def stars_reading(self, path: str) -> frozenset[int]:
-        """The stars whose outcome may change when this indicator changes."""
+        """The stars whose outcome may change when this indicator changes: those that read
+        it, and the stars that require those."""
         return self._dependents.get(path, frozenset())
+
+    def stars_affected(self, changed: Iterable[str]) -> set[int]:
+        """`stars_reading` for several changed indicators at once."""
+        dirty: set[int] = set()
+        for path in changed:
+            dirty.update(self._dependents.get(path, ()))
+        return dirty
 
     def _run(self, village: Village, stars: list[Truth], dirty: set[int] | None) -> Outcome:
         decide = _decide_star

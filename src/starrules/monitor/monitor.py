@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from types import MappingProxyType, TracebackType
 from typing import Annotated, Any
 
@@ -596,6 +597,7 @@ class Monitor:
             outcome.level,
         )
         changes: list[Change] = []
+        change = partial(self._change, state, day, ruleset, cause, trigger)
         assessment: Assessment | None = None
         for star in ruleset.stars:
             now = stars[star.index]
@@ -611,12 +613,7 @@ class Monitor:
                 explanation = assessment.star(star.id)
                 incidents = _incidents_behind(explanation, state.incidents, self._incident_types)
             changes.append(
-                self._change(
-                    state,
-                    day,
-                    ruleset,
-                    cause,
-                    trigger,
+                change(
                     kind=_star_change(_STATUS[was] if known else None, _STATUS[now]),
                     star=star.id,
                     star_name=star.name,
@@ -629,12 +626,7 @@ class Monitor:
         level = outcome.level
         if (level.min, level.max) != (before_level.min, before_level.max):
             changes.append(
-                self._change(
-                    state,
-                    day,
-                    ruleset,
-                    cause,
-                    trigger,
+                change(
                     kind=_level_change(before_level, level),
                     level_before=before_level,
                     level_after=level,

@@ -103,9 +103,7 @@ class ReteBackend:
             dirty: set[int] | None = None
             stars: list[Truth] = [None] * len(ruleset.stars)
         else:
-            dirty = set()
-            for path in changed:
-                dirty.update(program.stars_reading(path))
+            dirty = program.stars_affected(changed)
             stars = list(before)
         for index in program.requirements_order:
             if dirty is not None and index not in dirty:
