@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -309,3 +310,116 @@ def test_an_explicit_overlay_follows_each_villages_date(
         [la["version"] for la in json.loads(line)["ruleset"]["layers"]] for line in out.splitlines()
     ]
     assert layers == [["2022.1", "2022.1"], ["2022.1", "2023.1", "2022.1"]]
+
+
+# ----------------------------------------------------------------------------- hostile villages
+# Every command that reads villages answers a bad file with one located error and exit 2.
+
+HEAD = '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", '
+HOSTILE: list[tuple[str, str | bytes, str]] = [
+    ("deep", "[" * 100_000 + "]" * 100_000, ":1:100000: invalid JSON: nested too deeply"),
+    (
+        "long int",
+        HEAD + '"branch": {"reserve_cadres": ' + "9" * 5000 + "}}",
+        ":1: branch.reserve_cadres: Input should be a finite number",
+    ),
+    (
+        "1e400",
+        HEAD + '"industry": {"collective_income": 1e400}}',
+        ":1: industry.collective_income: Input should be a finite number",
+    ),
+    (
+        "extra -10**400",
+        HEAD + '"extra": {"bags": -1' + "0" * 400 + "}}",
+        ":1: extra.bags: Input should be a finite number",
+    ),
+    ("NaN", HEAD + '"ecology": {"greening_rate": NaN}}', ":1: ecology.greening_rate: "),
+    ("surrogate", HEAD + '"township": "\\ud800"}', ":1: township: Input should be text"),
+    ("full-width code", HEAD + '"code": "４１１３２３１００２０１"}', ":1: code: "),
+    ("date-time", HEAD + '"as_of": "2023-12-31T00:00:00"}', ":1: as_of: "),
+    ("timestamp", HEAD + '"as_of": 1703980800}', ":1: as_of: "),
+    ("not UTF-8", HEAD.encode() + b'"township": "\xff"}', ":1: not UTF-8 text"),
+    ("not an object", "[1]", ":1: a village must be a JSON object"),
+]
+
+
+def _village_commands(path: Path) -> list[list[str]]:
+    return [
+        ["evaluate", str(path)],
+        ["evaluate", str(path), "--format", "jsonl", "--progress"],
+        ["explain", str(path)],
+        ["diff", str(HENAN), str(HENAN), "--villages", str(path)],
+        ["monitor", "--villages", str(path), "--capabilities"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [(t, m) for _, t, m in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
+def test_a_hostile_village_file_is_one_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str | bytes, message: str
+) -> None:
+    path = tmp_path / "v.jsonl"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8") + b"\n")
+    for args in _village_commands(path):
+        code, out, err = run(capsys, *args)
+        assert code == 2, args
+        # (after the progress bar's label, with --progress)
+        assert f"error: {path}{message}" in err, (args, err[:300])
+        assert err.count("error:") == 1
+        assert "Traceback" not in err + out
+
+
+def test_a_village_file_with_a_byte_order_mark_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLES.read_bytes())
+    code, out, _ = run(capsys, "evaluate", str(path), "--format", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 40
+
+
+def _not_files(tmp_path: Path) -> list[tuple[Path, str]]:
+    cases = [
+        (tmp_path / ("v" * 5000 + ".jsonl"), "File name too long"),
+        (tmp_path / "missing.jsonl", "no such file"),
+    ]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.jsonl")  # reading it would wait for a writer forever
+        cases.append((tmp_path / "fifo.jsonl", "not a regular file"))
+    if Path("/dev/zero").exists():
+        cases.append((Path("/dev/zero"), "not a regular file"))
+    return cases
+
+
+def test_what_is_not_a_regular_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path, message in _not_files(tmp_path):
+        for args in _village_commands(path):
+            code, out, err = run(capsys, *args)
+            assert code == 2, args
+            assert message in err, (args, err[:300])
+            assert "Traceback" not in err + out
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    for args in _village_commands(folder):
+        code, out, err = run(capsys, *args)
+        assert code == 2 and "is a directory" in err and "Traceback" not in err + out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lint", "a\x00b.yaml"],
+        ["evaluate", "v\x00.jsonl"],
+        ["list", "--rulesets", "r\x00"],
+    ],
+)
+def test_a_nul_in_an_argument_is_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "NUL" in err
+    assert "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -176,3 +177,86 @@ def test_rete_without_durable_rules_is_a_monitor_error(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "durable.engine", None)
     with pytest.raises(MonitorError, match=r"pip install 'starrules\[rete\]'"):
         Monitor(backend="rete")
+
+
+# ----------------------------------------------------------------------------- hostile events
+
+GOOD = '{"type": "review", "date": "2023-01-01"}'
+UPDATE = '{"type": "update", "village": "410523105201", "date": "2023-01-02", '
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('"x"', ":2: an event must be a JSON object, not str"),
+        ("null", ":2: an event must be a JSON object, not NoneType"),
+        ("[1]", ":2: an event must be a JSON object, not list"),
+        ("[" * 100_000, ":2:100000: invalid JSON: nested too deeply"),
+        (GOOD[:-1] + ', "id": "\\ud800"}', ":2: id: Input should be text without lone"),
+        (GOOD[:-1] + ', "note": "\\udfff"}', ":2: note: Input should be text without lone"),
+        (
+            UPDATE + '"field": "extra.x", "value": -1' + "0" * 400 + "}",
+            ":2: value: Input should be a finite number",
+        ),
+        (
+            UPDATE + '"field": "branch.reserve_cadres", "value": ' + "9" * 5000 + "}",
+            ":2: value: Input should be a finite number",
+        ),
+        (UPDATE + '"field": "extra.x", "value": 1e400}', ":2: value: Input should be a finite"),
+        (UPDATE + '"field": "extra.x", "value": NaN}', ":2: value: Input should be a finite"),
+        (
+            UPDATE + '"field": "industry.collective_income", "value": Infinity}',
+            ":2: value: Input should be a finite",
+        ),
+        ('{"type": "review", "date": "2023-01-01T00:00:00"}', ":2: date: "),
+    ],
+    ids=lambda x: x[:30] if isinstance(x, str) else None,
+)
+def test_a_hostile_event_is_one_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(f"{GOOD}\n{line}\n{GOOD}\n", encoding="utf-8")
+    for fmt in ("text", "jsonl"):
+        code, out, err = run(
+            capsys, "monitor", str(events), "--villages", str(EXAMPLES), "--format", fmt
+        )
+        assert code == 2
+        assert err.startswith(f"error: {events}{message}"), err[:300]
+        assert "Traceback" not in err + out
+
+
+def test_events_with_a_byte_order_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(b"\xef\xbb\xbf" + EVENTS.read_bytes())
+    code, out, _ = run(capsys, "monitor", str(events), "--villages", str(EXAMPLES))
+    assert code == 0 and "平安法治星" in out
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + EVENTS.read_bytes()), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stdin)
+    code, out, _ = run(capsys, "monitor", "-", "--villages", str(EXAMPLES))
+    assert code == 0 and "平安法治星" in out
+
+
+def test_bad_utf8_on_stdin_names_the_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = f'{GOOD}\n{GOOD[:-1]}, "note": "x"}}\n'.encode().replace(b"x", b"\xff")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, out, err = run(capsys, "monitor", "-", "--villages", str(EXAMPLES))
+    assert code == 2 and err.startswith("error: <stdin>:2: not UTF-8 text"), err
+    assert "Traceback" not in err + out
+
+
+def test_an_events_path_that_is_not_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = [(tmp_path, "is a directory"), (tmp_path / ("e" * 5000), "File name too long")]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo")
+        cases.append((tmp_path / "fifo", "not a regular file"))
+    for path, message in cases:
+        code, out, err = run(capsys, "monitor", str(path), "--villages", str(EXAMPLES))
+        assert code == 2 and message in err, err[:300]
+        assert "Traceback" not in err + out

@@ -320,3 +320,17 @@ def test_a_pathological_test_is_a_ruleset_error_or_loads(expression: str) -> Non
         starrules.loads_ruleset(text, "x.yaml")
     except RulesetError as error:
         assert error.problems[0].location.line is not None
+
+
+# -- points only where they count ------------------------------------------------------------
+
+
+def test_points_on_a_stars_grant_group_are_refused_not_ignored() -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("      min_points: 2\n", "      min_points: 2\n      points: 5\n", 1)
+    with pytest.raises(RulesetError) as caught:
+        starrules.loads_ruleset(text, "grant.yaml")
+    (problem,) = caught.value.problems
+    line = text[: text.index("points: 5")].count("\n") + 1
+    assert (problem.location.file, problem.location.line) == ("grant.yaml", line)
+    assert "points only count inside a min_points group" in problem.message

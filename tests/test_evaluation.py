@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import starrules
-from starrules import IndicatorKind, Status
+from starrules import IndicatorKind, Status, Village
 from starrules.evaluation import Truth, all_of, any_of, at_least, min_points, star_status
 from starrules.rules import Group
 
@@ -557,3 +557,35 @@ def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:
         False,
         False,
     ]
+
+
+def test_a_whole_float_is_a_count_for_a_declared_extra_count() -> None:
+    ruleset = ruleset_of(
+        [
+            {
+                "id": "industry",
+                "name": {"zh": "产业", "en": "Industry"},
+                "grant": {
+                    "all": [
+                        {
+                            "id": "i.bags",
+                            "test": "extra.bags >= 3",
+                            "text": {"zh": "袋", "en": "Bags"},
+                        }
+                    ]
+                },
+            }
+        ],
+        indicators={
+            "extra.bags": {"type": "count", "better": "higher", "zh": "袋数", "en": "Bags"}
+        },
+    )
+    base = {"name": "村", "jurisdiction": "cn-test", "kind": "rural", "as_of": "2023-01-01"}
+    assert (
+        ruleset.evaluate(Village.model_validate({**base, "extra": {"bags": 3.0}})).status(
+            "industry"
+        )
+        == "granted"
+    )
+    with pytest.raises(starrules.EvaluationError, match=r"extra\.bags = 3\.5"):
+        ruleset.evaluate(Village.model_validate({**base, "extra": {"bags": 3.5}}))

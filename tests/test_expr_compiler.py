@@ -864,3 +864,170 @@ def test_canonical_text_compiles_to_the_same_function(tree: Tree, v: Village) ->
     again = compile_expression(first.canonical, CRITERION)
     assert again.canonical == first.canonical
     assert _same(again.evaluate(v, {}), first.evaluate(v, {}))
+
+
+# -- arithmetic that leaves the real numbers is unknown (issue 9) ------------------------------
+# Village values are finite and within float range, but expressions can multiply them: a
+# result that overflows (inf), or a NaN, is unknown, like `x / 0`, with a reason; never a
+# decided comparison, never an exception.
+
+BIG = {"collective_income": 1.5e308, "local_jobs": 10**200, "skills_trainees": 10**200}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "1e308 * 10 > 0",
+        "1e308 * 10 < 0",
+        "1e308 + 1e308 >= 1",
+        "-1e308 - 1e308 <= 1",
+        "1e308 * 10 - 1e308 * 10 == 0",
+        "0 * (1e308 * 10) == 0",
+        "1e308 / 1e-308 > 1",
+        "industry.collective_income * 2 > 1",
+        "industry.collective_income / 0.5 > 1",
+        "-(industry.collective_income * 2) < 1",
+        "abs(industry.collective_income * 2) > 1",
+        "min(industry.collective_income * 2, 1) <= 1",
+        "max(industry.collective_income * 2, 1) >= 1",
+        "ratio(industry.collective_income, 0.5) > 1",
+        "ratio(industry.local_jobs * industry.skills_trainees, 2) > 1",
+        "industry.local_jobs * industry.skills_trainees > 1",  # 1e400: beyond any float
+        "industry.local_jobs * industry.skills_trainees / 3 > 1",
+        "industry.local_jobs * industry.skills_trainees * 0.5 > 1",
+        "industry.local_jobs * industry.skills_trainees + 0.5 > 1",
+        "not (industry.collective_income * 2 > 1)",
+    ],
+)
+def test_a_result_beyond_the_range_of_a_float_is_unknown(source: str) -> None:
+    assert run(source, village(industry=BIG)) is None
+
+
+def test_an_overflow_does_not_hide_a_decided_or_and() -> None:
+    v = village(industry=BIG)
+    assert run("industry.collective_income * 2 > 1 or true", v) is True
+    assert run("industry.collective_income * 2 > 1 and false", v) is False
+
+
+def test_large_results_within_range_are_still_computed() -> None:
+    v = village(industry={"collective_income": 1e300, "local_jobs": 10**150})
+    assert run("industry.collective_income * 1000 > 1e302", v) is True
+    assert run("industry.local_jobs * industry.local_jobs > 1e299", v) is True
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf"), float("nan")])
+def test_a_function_that_returns_a_non_finite_number_gives_unknown(bad: float) -> None:
+    functions = {
+        **BUILTIN_FUNCTIONS,
+        "wild": FunctionSpec("wild", (ExprType.NUMBER,), ExprType.NUMBER, lambda x: bad),
+    }
+    scope = Scope(_catalogue(), functions=functions)
+    expression = compile_expression("wild(industry.local_jobs) > 1", scope)
+    v = village(industry={"local_jobs": 3})
+    assert expression.evaluate(v, {}) is None
+    assert expression.on_village(v) is None
+    assert compile_expression("wild(1) - wild(1) == 0", scope).evaluate(v, {}) is None
+
+
+def test_out_of_range_names_the_step_that_left_the_range() -> None:
+    expression = compiled(
+        "industry.collective_income * 2 + 1 > 1 or industry.local_jobs / 0 > 1"
+        " or industry.local_jobs * industry.skills_trainees > 1"
+    )
+    v = village(industry=BIG)
+    assert expression.evaluate(v, {}) is None
+    assert expression.out_of_range(v) == [
+        "industry.collective_income * 2",
+        "industry.local_jobs * industry.skills_trainees",
+    ]
+    assert expression.zero_divisors(v) == ["0"]
+    assert expression.out_of_range(village(industry={"collective_income": 1.0})) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "want"),
+    [
+        ("extra.yield >= 1e308", -1.7e308, True),  # short by 2.7e308: more than any float
+        ("extra.yield <= -1e308", 1.7e308, True),
+        ("extra.mushroom_bags >= 1e308", -(10**308), True),
+        ("extra.mushroom_bags < -1e308", 10**308, True),
+    ],
+)
+def test_a_threshold_gap_beyond_float_range_is_the_largest_float(
+    source: str, value: float, want: bool
+) -> None:
+    import sys
+
+    threshold = compiled(source).threshold
+    assert threshold is not None
+    assert threshold.gap(value, want) == sys.float_info.max
+
+
+# -- number literals beyond the range of a float are refused where they are ------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "offset"),
+    [
+        ("industry.local_jobs >= 1" + "0" * 400, 23),
+        ("industry.local_jobs >= -1" + "0" * 400, 24),
+        ("industry.local_jobs >= 1" + "0" * 5000, 23),
+        ("industry.local_jobs >= 1" + "_000" * 2000, 23),
+        ("industry.local_jobs >= 1e999", 23),
+        ("industry.local_jobs >= 1" + "0" * 5000 + ".5", 23),
+        ("industry.local_jobs in [1, 1" + "0" * 400 + "]", 27),
+        ("1" + "0" * 400 + " > industry.local_jobs", 0),
+    ],
+)
+def test_a_number_literal_beyond_float_range_is_refused(source: str, offset: int) -> None:
+    with pytest.raises(ExpressionError) as info:
+        compiled(source)
+    assert info.value.offset == offset
+    assert "too large" in info.value.message
+    assert len(info.value.message) < 120  # the digits are not all echoed
+
+
+def test_the_largest_literals_within_float_range_are_kept() -> None:
+    assert run("1.7e308 > 1") is True
+    assert run("179769313486231570" + "0" * 291 + " > 1") is True  # about the largest float
+    assert run("0.000_001 > 0") is True
+    assert run("1e-999 == 0") is True  # an underflow is 0: still a real number
+
+
+def test_an_assessment_explains_an_overflow_as_its_reason() -> None:
+    from conftest import ruleset_of
+
+    ruleset = ruleset_of(
+        [
+            {
+                "id": "industry",
+                "name": {"zh": "产业兴旺星", "en": "Thriving Industry"},
+                "grant": {
+                    "all": [
+                        {
+                            "id": "industry.square",
+                            "test": "industry.collective_income * industry.collective_income >= 1",
+                            "text": {"zh": "平方", "en": "Square"},
+                        }
+                    ]
+                },
+            }
+        ]
+    )
+    v = Village.model_validate(
+        {
+            "name": "测试村",
+            "jurisdiction": "cn-test",
+            "kind": "rural",
+            "industry": {"collective_income": 1e200},
+        }
+    )
+    assessment = ruleset.evaluate(v)
+    (result,) = [c for c in assessment.stars["industry"].criteria if c.id == "industry.square"]
+    assert result.status == "unknown"
+    assert result.missing == []
+    assert result.reason is not None
+    assert "too large" in result.reason
+    assert "industry.collective_income * industry.collective_income" in result.reason
+    assessment.explain("zh")
+    assessment.explain("en")

@@ -239,3 +239,79 @@ def test_tokenize_either_succeeds_or_raises_a_located_expression_error(source: s
 def test_tokens_separated_by_spaces_come_back_in_order(words: list[str]) -> None:
     source = " ".join(words)
     assert [t.text for t in tokenize(source)[:-1]] == words
+
+
+# -- only ASCII is read as a number, a name, an operator or a space (issue 9) ---------------
+# A Chinese keyboard slips in full-width digits and symbols; Python's \d and int() would read
+# １００００ as 10000 silently. Each is refused where it is, with the ASCII to write instead.
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "shown", "hint"),
+    [
+        ("industry.collective_income >= １００００", 30, "１", "10000"),
+        ("x >= 1０", 6, "０", "0"),
+        ("x >= ３.５", 5, "３", "3.5"),
+        ("x >= ١٢", 5, "١", "12"),  # Arabic-Indic digits
+        ("x ≥ 1", 2, "≥", ">="),
+        ("x ≤ 1", 2, "≤", "<="),
+        ("x ≠ 1", 2, "≠", "!="),
+        ("x ＞＝ 1", 2, "＞", ">="),
+        ("x ＜ 1", 2, "＜", "<"),
+        ("x ＝＝ 1", 2, "＝", "=="),
+        ("min（x, 1) > 0", 3, "（", "("),
+        ("min(x, 1） > 0", 8, "）", ")"),
+        ("min(x，1) > 0", 5, "，", ","),
+        ("x in ［1, 2］", 5, "［", "["),
+        ("x ＋ 1 > 0", 2, "＋", "+"),
+        ("x == “a”", 5, "“", '"'),
+        ("x == ‘a’", 5, "‘", "'"),
+    ],
+)
+def test_full_width_and_other_non_ascii_slips_are_refused_with_a_hint(
+    source: str, offset: int, shown: str, hint: str
+) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert shown in error.message
+    assert error.hint is not None and hint in error.hint
+
+
+def test_full_width_digits_never_become_a_number() -> None:
+    for digit in "０１２３４５６７８９":
+        with pytest.raises(ExpressionError):
+            tokenize(f"x >= 1{digit}")
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2003", "\t", "\r\n"])
+def test_any_space_separates_tokens(space: str) -> None:
+    assert [t.text for t in tokenize(f"a{space}and{space}b")[:-1]] == ["a", "and", "b"]
+
+
+def test_non_ascii_text_inside_a_string_is_kept() -> None:
+    assert tokenize("x == '产业兴旺 １０'")[2].text == "'产业兴旺 １０'"
+
+
+# -- the token limit stops lexing early (bounded cost) ---------------------------------------
+
+
+def test_tokenize_stops_at_the_token_limit() -> None:
+    source = " and ".join(["a"] * 100_000)
+    with pytest.raises(ExpressionError) as info:
+        tokenize(source, max_tokens=256)
+    assert info.value.offset == 128 * 6  # the 257th token: the 129th 'a'
+    assert "too long" in info.value.message
+
+
+def test_the_token_limit_counts_the_end() -> None:
+    assert len(tokenize("a and b", max_tokens=4)) == 4
+    with pytest.raises(ExpressionError) as info:
+        tokenize("a and b", max_tokens=3)
+    assert info.value.offset == 7  # the end of the expression
+
+
+@pytest.mark.parametrize("run", ["１" * 60_000, "＞" * 60_000, "ａ" * 60_000])
+def test_a_long_run_of_look_alikes_gives_a_short_message(run: str) -> None:
+    error = lex_error(f"x >= {run}")
+    assert error.offset == 5
+    assert len(error.message) + len(error.hint or "") < 200

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,149 @@ def test_missing_and_undecodable_files(tmp_path: Path) -> None:
     path = write(tmp_path, "v.jsonl", b"\xff\xfe\x00bad")
     with pytest.raises(InputError, match="not UTF-8"):
         list(read_villages(path))
+
+
+# ----------------------------------------------------------------------------- hostile files
+# Whatever a file holds, reading it ends in villages or in one InputError naming the file,
+# the line (JSONL) and the field: never RecursionError, ValueError, OSError or a hang.
+
+HEAD = '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", '
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_deep_nesting_is_an_input_error(tmp_path: Path, suffix: str) -> None:
+    if suffix == "json":  # an array on line 1 holding the deep part on line 2
+        text, line, depth = "[\n" + "[" * 100_000 + "]" * 100_001, 2, 100_001
+    else:
+        text, line, depth = "[" * 100_000, 1, 100_000
+    path = write(tmp_path, f"v.{suffix}", text + "\n")
+    with pytest.raises(InputError) as info:
+        list(read_villages(path))
+    assert str(info.value) == (
+        f"{path}:{line}:100000: invalid JSON: nested too deeply "
+        f"({depth} levels of arrays and objects)"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+@pytest.mark.parametrize(
+    ("tail", "field"),
+    [
+        ('"branch": {"reserve_cadres": ' + "9" * 5000 + "}}", "branch.reserve_cadres"),
+        ('"extra": {"bags": -' + "9" * 5000 + "}}", "extra.bags"),
+        ('"extra": {"bags": ' + "9" * 400 + "}}", "extra.bags"),
+        ('"industry": {"collective_income": 1e400}}', "industry.collective_income"),
+        ('"extra": {"bags": -1e400}}', "extra.bags"),
+        ('"extra": {"bags": Infinity}}', "extra.bags"),
+        ('"township": ' + "9" * 5000 + "}", "township"),
+    ],
+    ids=["long count", "long extra", "400 digits", "1e400", "-1e400", "Infinity", "as text"],
+)
+def test_numbers_beyond_float_range_name_the_field(
+    tmp_path: Path, suffix: str, tail: str, field: str
+) -> None:
+    path = write(tmp_path, f"v.{suffix}", HEAD + tail + "\n")
+    with pytest.raises(InputError) as info:
+        list(read_villages(path))
+    place = f"{path}:1" if suffix == "jsonl" else f"{path}"
+    assert str(info.value).startswith(f"{place}: {field}: "), str(info.value)[:300]
+
+
+def test_a_whole_float_count_is_read_as_an_int(tmp_path: Path) -> None:
+    path = write(tmp_path, "v.jsonl", HEAD + '"branch": {"reserve_cadres": 3.0}}\n')
+    (record,) = read_villages(path)
+    assert record.village.branch.reserve_cadres == 3
+    assert type(record.village.branch.reserve_cadres) is int
+
+
+@pytest.mark.parametrize(
+    ("tail", "field"),
+    [
+        ('"name": "\\ud800"}', "name"),
+        ('"township": "乡\\udfff"}', "township"),
+        ('"extra": {"brand": "\\udc00x"}}', "extra.brand"),
+    ],
+)
+def test_a_lone_surrogate_escape_names_the_field(tmp_path: Path, tail: str, field: str) -> None:
+    path = write(tmp_path, "v.jsonl", HEAD + tail + "\n")
+    with pytest.raises(InputError, match="surrogate") as info:
+        list(read_villages(path))
+    assert str(info.value).startswith(f"{path}:1: {field}: ")
+
+
+def test_a_surrogate_pair_escape_is_a_character(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "v.jsonl",
+        '{"name": "\\ud840\\udc00村", "jurisdiction": "cn-henan", "kind": "rural"}\n',
+    )
+    (record,) = read_villages(path)
+    assert record.village.name == "𠀀村"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"), [("jsonl", f"{VILLAGE}\n{VILLAGE}\n"), ("json", VILLAGE)]
+)
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path, suffix: str, text: str) -> None:
+    # Windows tools (Notepad, Excel's "CSV UTF-8") start UTF-8 files with a BOM.
+    path = write(tmp_path, f"v.{suffix}", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert [r.village.name for r in read_villages(path)] == ["甲村"] * text.count("甲村")
+
+
+def test_a_bom_inside_a_jsonl_file_is_invalid_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "v.jsonl", (VILLAGE + "\n\ufeff" + VILLAGE + "\n").encode("utf-8"))
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2:1: invalid JSON"):
+        list(read_villages(path))
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_bad_utf8_names_the_line(tmp_path: Path, suffix: str) -> None:
+    text = f"[{VILLAGE},\n{VILLAGE}]" if suffix == "json" else f"{VILLAGE}\n{VILLAGE}\n"
+    data = text.encode("utf-8")
+    second = data.rindex("甲村".encode())
+    path = write(tmp_path, f"v.{suffix}", data[:second] + b"\xff" + data[second + 1 :])
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2: not UTF-8 text"):
+        list(read_villages(path))
+
+
+def test_a_file_name_too_long_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / ("v" * 5000 + ".jsonl")
+    with pytest.raises(InputError, match="cannot read the file: File name too long"):
+        list(read_villages(path))
+
+
+def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "villages.jsonl"
+    folder.mkdir()
+    with pytest.raises(
+        InputError, match=rf"^{re.escape(str(folder))}: is a directory, not a file$"
+    ):
+        list(read_villages(folder))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_a_fifo_is_refused_not_read_forever(tmp_path: Path, suffix: str) -> None:
+    fifo = tmp_path / f"v.{suffix}"
+    os.mkfifo(fifo)  # opening it would block until a writer comes
+    with pytest.raises(InputError, match=rf"^{re.escape(str(fifo))}: not a regular file"):
+        list(read_villages(fifo))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_is_refused_not_read_forever() -> None:
+    with pytest.raises(InputError, match=r"^/dev/zero: not a regular file"):
+        list(read_villages("/dev/zero"))
+
+
+def test_a_field_name_with_a_line_break_stays_on_its_located_line(tmp_path: Path) -> None:
+    path = tmp_path / "v.jsonl"
+    path.write_text(
+        json.dumps({"name": "村", "jurisdiction": "cn-henan", "kind": "rural", "a\nb": 1}) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        list(read_villages(path))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message == f"{path}:1: 'a\\nb': unknown field"

@@ -116,3 +116,12 @@ def test_load_ruleset_accepts_a_registry() -> None:
     registry = starrules.Registry.default()
     ruleset = starrules.load_ruleset(HENAN_FILE, registry=registry)  # type: ignore[call-arg]
     assert ruleset.id == "henan-rural"
+
+
+def test_a_path_too_long_for_the_system_is_a_located_error() -> None:
+    name = "x" * 300 + ".yaml"
+    with pytest.raises(starrules.RulesetError) as caught:
+        starrules.Registry.from_paths([name])
+    (problem,) = caught.value.problems
+    assert problem.location.file == name
+    assert "name too long" in problem.message

@@ -1834,3 +1834,38 @@ def test_the_shipped_overlays_are_tighten_only_where_they_say_so() -> None:
         )
         for star in county.granted:
             assert base_a.status(star) is GRANTED
+
+
+# -- points only where they count, in overlays too ---------------------------------------------
+
+
+def test_points_on_an_added_veto_are_refused(tmp_path: Path) -> None:
+    path, text, error = refused(
+        tmp_path,
+        """
+        add_veto:
+          safety:
+            - id: county.accidents
+              test: safety.accidents_with_casualties > 0
+              points: 2
+              text: {zh: 事故, en: Accidents}
+        """,
+    )
+    (problem,) = error.problems
+    line, column = at(text, "points: 2")
+    assert problem.location == Location(str(path), line, column + len("points: "))
+    assert "a veto has no points" in problem.message
+
+
+def test_points_overridden_outside_a_min_points_group_are_refused(tmp_path: Path) -> None:
+    path, text, error = refused(
+        tmp_path,
+        """
+        override:
+          industry.coop: {points: 3}
+        """,
+    )
+    (problem,) = error.problems
+    line, column = at(text, "points: 3")
+    assert problem.location == Location(str(path), line, column + len("points: "))
+    assert "points only count inside a min_points group" in problem.message

@@ -198,6 +198,8 @@ def test_known_keys_cover_the_format() -> None:
         ("id: test-rural", "id: Test_Rural", "Test_Rural", "id"),
         ("kind: rural", "kind: urban", "urban", "'rural' or 'urban_community'"),
         ("{from: 2022-05-01}", "{from: 2022-05-01 10:00:00}", "2022-05-01 10", "date"),
+        ("{from: 2022-05-01}", "{from: 2022-05-01 00:00:00}", "2022-05-01 00", "date"),
+        ('version: "2022.1"', 'version: "２０２２.1"', '"２０２２.1"', "version"),
         ("stars:\n  - id: industry", "stars:\n  x:\n  - id: industry", "x:", "list"),
         ("at_least: 1", "at_least: 0", "0\n", "greater than or equal to 1"),
         ("at_least: 1", "at_least: one", "one", "integer"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -344,3 +344,177 @@ def test_json_round_trip() -> None:
     )
     assert Village.model_validate_json(v.model_dump_json()) == v
     assert Village.model_validate(v.model_dump(mode="json", exclude_none=True)) == v
+
+
+# ----------------------------------------------------------------------------- strictness
+# Spreadsheets, JSON Schema and the library agree: a code is 12 ASCII digits, as_of is a
+# calendar date, a count is a whole number (3.0 is 3), and every number fits a float.
+
+FLOAT_MAX = 1.7976931348623157e308
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "４１１３２３１００２０１",  # full-width digits
+        "٤١١٣٢٣١٠٠٢٠١",  # Arabic-Indic digits
+        "४११३२३१००२०१",  # Devanagari digits
+        "41132310020１",  # one full-width digit
+        "411323100201\n",
+    ],
+)
+def test_a_code_is_twelve_ascii_digits(code: str) -> None:
+    error = _errors({**BASE, "code": code})
+    assert [e["loc"] for e in error.errors()] == [("code",)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2023-12-31T00:00:00",
+        "2023-12-31T00:00:00Z",
+        "2023-12-31 00:00",
+        "2023-12-31T08:00:00+08:00",
+        1703980800,
+        1703980800.0,
+        "1703980800",
+        "20231231",
+        "2023-W52-7",
+        "２０２３-１２-３１",
+        "2023-12-31\n",
+        " 2023-12-31",
+        True,
+        datetime(2023, 12, 31),
+    ],
+    ids=repr,
+)
+def test_as_of_is_a_calendar_date_only(value: Any) -> None:
+    error = _errors({**BASE, "as_of": value})
+    (only,) = error.errors()
+    assert only["loc"] == ("as_of",)
+    assert "a date like 2023-12-31" in only["msg"]
+
+
+def test_as_of_accepts_a_date_string_or_a_date() -> None:
+    assert Village.model_validate({**BASE, "as_of": "2024-02-29"}).as_of == date(2024, 2, 29)
+    assert Village.model_validate({**BASE, "as_of": date(2024, 2, 29)}).as_of == date(2024, 2, 29)
+    text = json.dumps({**BASE, "as_of": "2024-02-29"})
+    assert Village.model_validate_json(text).as_of == date(2024, 2, 29)
+    assert '"as_of":"2024-02-29"' in Village.model_validate_json(text).model_dump_json()
+
+
+def test_an_impossible_date_says_why() -> None:
+    (only,) = _errors({**BASE, "as_of": "2023-02-29"}).errors()
+    assert only["loc"] == ("as_of",) and "day is out of range" in only["msg"]
+
+
+@pytest.mark.parametrize(("given", "kept"), [(3.0, 3), (0.0, 0), (-0.0, 0), (1e15, 10**15)])
+def test_a_whole_float_is_a_count(given: float, kept: int) -> None:
+    v = Village.model_validate({**BASE, "branch": {"reserve_cadres": given}})
+    assert v.branch.reserve_cadres == kept and type(v.branch.reserve_cadres) is int
+    text = json.dumps({**BASE, "safety": {"criminal_cases": given}})
+    w = Village.model_validate_json(text)
+    assert w.safety.criminal_cases == kept and type(w.safety.criminal_cases) is int
+
+
+@pytest.mark.parametrize(
+    "value", [3.5, 0.1, -1.0, float("nan"), float("inf"), True, False, "3", "３", None], ids=repr
+)
+def test_what_is_not_a_count(value: Any) -> None:
+    if value is None:  # null is unknown, the control case
+        assert Village.model_validate({**BASE, "branch": {"pioneer_posts": value}})
+        return
+    error = _errors({**BASE, "branch": {"pioneer_posts": value}})
+    assert [e["loc"] for e in error.errors()] == [("branch", "pioneer_posts")]
+
+
+@pytest.mark.parametrize(
+    ("data", "loc"),
+    [
+        ({"branch": {"reserve_cadres": 10**400}}, ("branch", "reserve_cadres")),
+        ({"branch": {"reserve_cadres": 2**1024}}, ("branch", "reserve_cadres")),
+        ({"industry": {"collective_income": 10**400}}, ("industry", "collective_income")),
+        ({"ecology": {"greening_rate": 10**400}}, ("ecology", "greening_rate")),
+        ({"extra": {"bags": 10**400}}, ("extra", "bags")),
+        ({"extra": {"bags": -(10**400)}}, ("extra", "bags")),
+        ({"extra": {"bags": 2**1024}}, ("extra", "bags")),
+    ],
+    ids=["count", "count 2**1024", "money", "rate", "extra", "negative extra", "extra 2**1024"],
+)
+def test_numbers_beyond_float_range_are_rejected_with_the_path(
+    data: dict[str, Any], loc: tuple[str, ...]
+) -> None:
+    error = _errors({**BASE, **data})
+    (only,) = error.errors()
+    assert only["loc"] == loc
+    assert "finite number" in only["msg"] and "float" in only["msg"]
+
+
+def test_the_largest_numbers_a_float_holds_are_kept() -> None:
+    big = int(FLOAT_MAX)  # the largest integer whose float conversion is finite
+    v = Village.model_validate(
+        {
+            **BASE,
+            "branch": {"reserve_cadres": big},
+            "industry": {"collective_income": big},
+            "extra": {"bags": big, "negative": -big, "real": FLOAT_MAX},
+        }
+    )
+    assert v.branch.reserve_cadres == big
+    assert v.industry.collective_income == FLOAT_MAX
+    assert v.extra == {"bags": big, "negative": -big, "real": FLOAT_MAX}
+    assert type(v.extra["bags"]) is int
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural",'
+        ' "branch": {"reserve_cadres": 1e400}}',
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", "extra": {"a": 1e400}}',
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", "extra": {"a": '
+        + "9" * 400
+        + "}}",
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", "as_of": 1703980800}',
+        '{"name": "x", "jurisdiction": "cn-henan", "kind": "rural", "as_of": "2023-12-31T00:00"}',
+    ],
+)
+def test_bad_numbers_and_dates_in_json_are_rejected(text: str) -> None:
+    with pytest.raises(ValidationError):
+        Village.model_validate_json(text)
+
+
+@pytest.mark.parametrize(
+    ("data", "loc"),
+    [
+        ({"name": "寨根\ud800村"}, ("name",)),
+        ({"township": "\udfff"}, ("township",)),
+        ({"extra": {"brand": "x\udc80"}}, ("extra", "brand")),
+        ({"extra": {"\ud800": 1}}, ("extra", "\ud800", "[key]")),
+    ],
+    ids=["name", "township", "extra value", "extra key"],
+)
+def test_text_with_a_lone_surrogate_is_rejected(data: dict[str, Any], loc: tuple[str, ...]) -> None:
+    # "\ud800" in JSON decodes to a lone surrogate, which no output (UTF-8) can write.
+    error = _errors({**BASE, **data})
+    (only,) = error.errors()
+    # pydantic reports a key with U+FFFD in place of the surrogate
+    assert (only["loc"][0], only["loc"][-1], len(only["loc"])) == (loc[0], loc[-1], len(loc))
+    assert "surrogate" in only["msg"]
+
+
+def test_text_outside_the_basic_plane_is_fine() -> None:
+    v = Village.model_validate({**BASE, "name": "𠀀村", "extra": {"brand": "😀"}})
+    assert v.name == "𠀀村" and v.extra["brand"] == "😀"
+
+
+def test_the_json_schema_states_what_is_accepted() -> None:
+    schema = Village.model_json_schema()
+    props = schema["properties"]
+    assert {"pattern": "^[0-9]{12}$", "type": "string"} in props["code"]["anyOf"]
+    assert {"format": "date", "type": "string"} in props["as_of"]["anyOf"]
+    branch = schema["$defs"]["Branch"]["properties"]
+    # JSON Schema's "integer" accepts 3.0 too, as the library does
+    assert {"minimum": 0, "type": "integer"} in branch["reserve_cadres"]["anyOf"]
+    income = schema["$defs"]["Industry"]["properties"]["collective_income"]
+    assert {"minimum": 0, "type": "number"} in income["anyOf"]

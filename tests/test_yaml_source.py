@@ -8,8 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
-from starrules import RulesetError
+from starrules import RulesetError, yaml_source
 from starrules.errors import Location, Problem
 from starrules.yaml_source import PathKey, Position, SourceDocument, parse_yaml, read_yaml
 
@@ -346,3 +347,301 @@ def test_ruleset_error_lists_every_problem_in_its_message() -> None:
     assert text.startswith("2 problems in ruleset:")
     assert "x.yaml:2:1: duplicate key 'a'" in text
     assert "x.yaml:4:1: duplicate key 'b'" in text
+
+
+# -- hostile input: every problem is a located RulesetError -------------------------------------
+# (issue 9) Whatever the text, parse_yaml raises RulesetError or returns; never another exception,
+# and every problem names a line.
+
+BIG_INT = "1" + "0" * 400  # beyond the range of a float
+HUGE_INT = "1" + "0" * 5000  # beyond Python's 4300-digit limit for int()
+
+HOSTILE = [
+    "",
+    "\n",
+    "a: 1\x00\n",
+    "a: x\ufffe\n",
+    "a: \x07\n",
+    'a: "\\ud800"\n',
+    'a: "x\\udfffy"\n',
+    '"\\ud800": 1\n',
+    'a: "\\x00"\n',
+    'a: "\\uFFFE"\n',
+    "a: !!bool maybe\n",
+    "a: !!timestamp foo\n",
+    'a: !!int ""\n',
+    "a: !!int x\n",
+    "a: !!int 0x\n",
+    "a: !!float x\n",
+    "a: !!null x: 1\n",
+    "a: !!int [1]\n",
+    "a: !!str {b: c}\n",
+    "a: !!map [1]\n",
+    "a: !!seq {a: 1}\n",
+    "a: !!map x\n",
+    "a: !!seq x\n",
+    "a: !!bool [x]\n",
+    "? !!int x\n: 1\n",
+    "!!int foo: 1\n",
+    "!!bool maybe: 1\n",
+    "? [a]\n: 1\n",
+    "? {a: 1}\n: 1\n",
+    "a: &a [*a]\n",
+    "a: &a {b: *a}\n",
+    "&a [*a]\n",
+    "a: *nowhere\n",
+    f"a: {BIG_INT}\n",
+    f"a: -{BIG_INT}\n",
+    f"a: {HUGE_INT}\n",
+    f"a: !!int {HUGE_INT}\n",
+    f"a: [{HUGE_INT}]\n",
+    f"? !!int {HUGE_INT}\n: 1\n",
+    f"a: !!float {HUGE_INT}\n",
+    "a: 1.0e+999\n",
+    "a: -1.0e+999\n",
+    "a: .inf\n",
+    "a: -.inf\n",
+    "a: .nan\n",
+    "a: !!float .nan\n",
+    "a: !!int 0x" + "f" * 300 + "\n",
+    "a: !!int " + ":".join(["59"] * 2000) + "\n",
+    "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    "a: " + "{b: " * 10_000 + "c" + "}" * 10_000 + "\n",
+    "a:\n" + "".join(" " * (2 * i + 2) + "- \n" for i in range(200)),
+    "a: [" + ", ".join(["1"] * 60_000) + "]\n",
+    "a: " + "x" * 70_000 + "\n",
+    "a: 1\n---\nb: 2\n",
+    "a: [1, 2\n",
+    "- a\n",
+    "a: 1\n" + "b: x\n" * 0 + "\x00",
+    "\ufeff\x01",
+]
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of reading YAML: with libyaml's fast parser, and in pure Python (when PyYAML
+    is installed without libyaml)."""
+    if request.param == "python":
+        monkeypatch.setattr(yaml_source, "_Loader", yaml_source._PythonLoader)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
+def test_hostile_input_gives_located_problems(text: str, parser: str) -> None:
+    with pytest.raises(RulesetError) as info:
+        parse_yaml(text, "f.yaml")
+    assert info.value.problems
+    for problem in info.value.problems:
+        assert problem.location.file == "f.yaml"
+        assert problem.location.line is not None and problem.location.line >= 1, problem
+        assert problem.location.column is not None, problem
+        assert len(problem.message) < 300, problem.message  # no echo of a huge value
+        str(problem).encode("utf-8")  # printable anywhere: no lone surrogate
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("a: 1\nb: x\x00y\n", 2, 5, ["U+0000"]),
+        ("a: 1\nb: x\ufffe\n", 2, 5, ["U+FFFE"]),
+        ("a: !!bool maybe\n", 1, 4, ["maybe", "yes/no"]),
+        ("a: !!timestamp foo\n", 1, 4, ["'foo'", "date"]),
+        ('a: !!int ""\n', 1, 4, ["''", "whole number"]),
+        ("a: !!float x\n", 1, 4, ["'x'", "number"]),
+        ("a: !!int [1]\n", 1, 4, ["!!int", "list"]),
+        ("a: !!str {b: c}\n", 1, 4, ["!!str", "mapping"]),
+        ("a: !!map [1]\n", 1, 4, ["!!map", "list"]),
+        ("a: !!seq {a: 1}\n", 1, 4, ["!!seq", "mapping"]),
+        ("a: !!map x\n", 1, 4, ["!!map", "scalar"]),
+        ("a: 1\n? !!int x\n: 1\n", 2, 3, ["'x'", "whole number"]),
+        ("a: 1\n!!int foo: 1\n", 2, 1, ["'foo'", "whole number"]),
+        ("a: 1\nb: &a [*a]\n", 2, 8, ["*a", "contains"]),
+        ("a: 1\nb: *c\n", 2, 4, ["alias"]),
+        (f"a: 1\nb: {BIG_INT}\n", 2, 4, ["too large"]),
+        (f"a: 1\nb: {HUGE_INT}\n", 2, 4, ["too large"]),
+        ("a: 1\nb: 1.0e+999\n", 2, 4, ["finite"]),
+        ("a: 1\nb: .nan\n", 2, 4, ["finite"]),
+        ("", 1, 1, ["empty"]),
+        # the root mapping is the first level
+        ("a: 1\nb: " + "[" * 100 + "]" * 100 + "\n", 2, 4 + 63, ["nested"]),
+        ("a: 1\nb: " + "x" * 70_000 + "\n", 2, 4, ["longer than"]),
+    ],
+)
+def test_hostile_input_is_located_precisely(
+    text: str, line: int, column: int, words: list[str], parser: str
+) -> None:
+    problem = problems(text)[0]
+    assert (problem.location.line, problem.location.column) == (line, column), problem
+    for word in words:
+        assert word in str(problem), problem
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"), [('a: 1\nb: "\\ud800"\n', 2, 4), ('a: 1\n"x\\udfff": 1\n', 2, 1)]
+)
+def test_a_lone_surrogate_from_an_escape_is_refused(
+    text: str, line: int, column: int, parser: str
+) -> None:
+    """libyaml refuses the escape itself (a syntax error at the escape); PyYAML makes the
+    character, refused where its text starts."""
+    problem = only_problem(text)
+    assert problem.location.line == line
+    if parser == "python":
+        assert problem.location.column == column
+        assert "U+D" in problem.message and "surrogate" in problem.message
+    else:
+        assert "escape" in problem.message
+
+
+def test_a_value_beyond_the_range_of_a_float_is_not_echoed_in_full() -> None:
+    problem = only_problem(f"a: {HUGE_INT}\n")
+    assert len(str(problem)) < 200
+
+
+def test_implicit_keys_that_look_like_other_types_stay_text() -> None:
+    # only an explicit tag asks for a check: `2022-13-45:` is just a name
+    doc = parse_yaml("2022-13-45: 1\n1.0e+999: 2\n!!str 5: 3\n'x': 4\n", "f.yaml")
+    assert doc.data == {"2022-13-45": 1, "1.0e+999": 2, "5": 3, "x": 4}
+
+
+def test_explicit_core_tags_on_valid_values_still_work() -> None:
+    doc = parse_yaml("a: !!int '5'\nb: !!float 1\nc: !!bool yes\nd: !!null ''\n", "f.yaml")
+    assert doc.data == {"a": 5, "b": 1.0, "c": True, "d": None}
+
+
+def test_largest_numbers_within_float_range_are_kept() -> None:
+    doc = parse_yaml("a: 1.0e+308\nb: -1.7e+308\nc: 12345678901234567890\n", "f.yaml")
+    assert doc.data == {"a": 1e308, "b": -1.7e308, "c": 12345678901234567890}
+
+
+def test_non_printable_characters_are_located_in_the_file() -> None:
+    problem = only_problem("a: 1\nb: [x, \x1b]\n")
+    assert problem.location == Location("f.yaml", 2, 8)
+    assert "U+001B" in problem.message
+
+
+def test_a_file_larger_than_the_limit_is_refused_at_once() -> None:
+    from starrules.yaml_source import MAX_FILE_CHARACTERS
+
+    problem = only_problem("a: 1\n" + "#" * MAX_FILE_CHARACTERS)
+    assert problem.location == Location("f.yaml", 1, 1)
+    assert "larger than" in problem.message
+
+
+def test_a_ruleset_sized_document_is_within_every_limit() -> None:
+    from starrules.yaml_source import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARACTERS
+
+    text = "a:\n" + "".join(f"  k{i}: {'x' * 100}\n" for i in range(MAX_NODES // 2 - 10))
+    assert len(parse_yaml(text, "f.yaml").data["a"]) == MAX_NODES // 2 - 10
+    assert parse_yaml("a: " + "x" * MAX_SCALAR_CHARACTERS, "f.yaml").data["a"]
+    nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    assert parse_yaml("a: " + nested, "f.yaml").data["a"]
+
+
+# -- reading files: only regular files, of bounded size ---------------------------------------
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "r.yaml"
+    os.mkfifo(fifo)  # nothing ever writes to it: reading it would block forever
+    with pytest.raises(RulesetError) as info:
+        read_yaml(fifo)
+    (problem,) = info.value.problems
+    assert problem.location.file == str(fifo)
+    assert "not a regular file" in problem.message
+
+
+def test_a_device_is_refused() -> None:
+    with pytest.raises(RulesetError) as info:
+        read_yaml("/dev/zero")
+    assert "not a regular file" in info.value.problems[0].message
+
+
+def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    from starrules.yaml_source import MAX_FILE_BYTES
+
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: cheap to make
+    with pytest.raises(RulesetError) as info:
+        read_yaml(path)
+    (problem,) = info.value.problems
+    assert problem.location == Location(str(path), 1, 1)
+    assert "larger than" in problem.message
+
+
+def test_the_first_byte_that_is_not_utf8_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("a: 1\ntitle: {zh: 河南省}\n".encode("gbk"))
+    with pytest.raises(RulesetError) as info:
+        read_yaml(path)
+    (problem,) = info.value.problems
+    assert problem.location == Location(str(path), 2, 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('test: "x \\N y \\_ bad.name"', "bad.name"),  # YAML's own escapes: \N is U+0085
+        ('test: "x \\t\\/\\" bad.name"', "bad.name"),
+        ('test: "x \\x41\\u00e9\\U0001F600 bad.name"', "bad.name"),
+    ],
+)
+def test_expression_location_after_yaml_escapes(text: str, needle: str) -> None:
+    doc = parse_yaml(text, "f.yaml")
+    offset = doc.data["test"].index(needle)
+    assert doc.expression_location(("test",), offset) == _raw_location(text, needle)
+
+
+def test_expression_location_in_a_long_scalar_is_fast() -> None:
+    import time
+
+    lines = "".join(f"  and x{i} == \"a''b\"\n" for i in range(2000))
+    for text in ("test: 'x\n" + lines + "  and bad'\n", "test: |\n  x\n" + lines + "  and bad\n"):
+        doc = parse_yaml(text, "f.yaml")
+        offset = doc.data["test"].index("bad")
+        start = time.process_time()
+        for _ in range(10):  # the old character-by-character mapping took ~1 s
+            assert doc.expression_location(("test",), offset) == _raw_location(text, "bad")
+        assert time.process_time() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        yaml.YAMLError("something odd"),
+        yaml.MarkedYAMLError("while reading", None, "it broke", None),
+        RecursionError("maximum recursion depth exceeded"),
+    ],
+    ids=["unmarked", "marked-without-marks", "recursion"],
+)
+def test_a_parser_error_without_a_place_is_still_on_line_1(
+    error: BaseException, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Failing(yaml_source._PythonLoader):
+        def get_single_node(self) -> None:
+            raise error
+
+    monkeypatch.setattr(yaml_source, "_Loader", Failing)
+    problem = only_problem("a: 1\n")
+    assert problem.location == Location("f.yaml", 1, 1)
+
+
+@pytest.mark.parametrize("text", ["a:\n\t- 1\n", "a:\n  b: 1\n\tc: 2\n"])
+def test_a_tab_in_the_indentation_gets_a_hint(text: str, parser: str) -> None:
+    problem = problems(text)[0]
+    assert problem.message.startswith("YAML syntax error")
+    assert problem.hint is not None and "spaces" in problem.hint
+
+
+@pytest.mark.parametrize("name", ["a\x00b.yaml", "\ud800.yaml"])
+def test_a_name_no_file_can_have_is_a_ruleset_error(name: str) -> None:
+    with pytest.raises(RulesetError) as info:
+        read_yaml(name)
+    (problem,) = info.value.problems
+    assert problem.location.file == name
+    assert "cannot read the file" in problem.message
+    assert yaml_source.unreadable(name) is not None

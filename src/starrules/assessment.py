@@ -278,6 +278,8 @@ class Assessment:
             zeros = test.zero_divisors(self.input)
             if zeros:
                 reason = "division by zero: " + ", ".join(f"{z} is 0" for z in zeros)
+            elif beyond := test.out_of_range(self.input):
+                reason = "a result is too large to compute: " + ", ".join(beyond)
         return CriterionResult(
             id=node.id,
             kind=node.kind,

@@ -22,15 +22,15 @@ from .diff import rule_changes, village_changes
 from .errors import RulesetError, StarrulesError, did_you_mean
 from .i18n import Lang
 from .inputs import VillageRecord, read_villages
+from .json_schemas import DOCUMENTS, json_schema
 from .loader import chain_key, find_ruleset_files, load_ruleset
 from .registry import Registry
 from .render.diff import render_diff
 from .render.table import Row, display_width, pad, render_table, row_of
-from .results import AssessmentRecord
 from .ruleset import Ruleset
-from .schema import RulesetDoc
 from .testcases import run_paths
 from .village import Village
+from .yaml_source import unreadable
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -200,11 +200,14 @@ def _records(files: Sequence[Path]) -> Iterator[VillageRecord]:
 
 def _count_villages(files: Sequence[Path]) -> int | None:
     count = 0
-    for file in files:
-        if file.suffix.lower() != ".jsonl" or not file.is_file():
-            return None
-        with file.open("rb") as handle:
-            count += sum(1 for line in handle if line.strip())
+    try:
+        for file in files:
+            if file.suffix.lower() != ".jsonl" or not file.is_file():
+                return None
+            with file.open("rb") as handle:
+                count += sum(1 for line in handle if line.strip())
+    except OSError:  # e.g. a name too long: reading the file reports it
+        return None
     return count
 
 
@@ -278,6 +281,10 @@ def lint(paths: tuple[Path, ...]) -> None:
     files = [file for path in paths for file in find_ruleset_files(path)]
     if not files:
         _fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+    for file in files:  # a FIFO would block, /dev/zero never end: never open them
+        reason = unreadable(file)
+        if reason is not None:
+            _fail(f"{file}: {reason}")
     try:
         registry = Registry.from_paths(paths, base=Registry.default())
     except RulesetError as exc:
@@ -560,9 +567,15 @@ def monitor(
             _print_capabilities(watcher.capabilities(), fmt)
             return
         assert events is not None
-        source = sys.stdin if events == "-" else Path(events)
+        if events == "-":
+            # The bytes, when there are: decoded as UTF-8 whatever the locale, bad bytes
+            # named by line, a byte order mark skipped.
+            source: Any = getattr(sys.stdin, "buffer", sys.stdin)
+            name = "<stdin>"
+        else:
+            source, name = Path(events), events
         out = sys.stdout
-        for item in read_events(source):
+        for item in read_events(source, name):
             for change in watcher.apply(item.event, where=item.where):
                 if fmt == "jsonl":
                     out.write(change.model_dump_json(exclude_none=True) + "\n")
@@ -589,34 +602,23 @@ def _print_capabilities(reports: Sequence[Any], fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["village", "ruleset", "assessment", "event", "change"]))
+@click.argument("what", type=click.Choice(DOCUMENTS))
 def schema(what: str) -> None:
-    """Print the JSON Schema of a village, a ruleset file, an assessment, or a monitor event
-    or change (the lines `starrules monitor` reads and writes)."""
-    if what == "village":
-        document = Village.model_json_schema()
-    elif what == "ruleset":
-        document = RulesetDoc.model_json_schema(by_alias=True)
-    elif what == "assessment":
-        document = AssessmentRecord.model_json_schema()
-    elif what == "event":
-        from .monitor.events import EVENT_ADAPTER
-
-        document = EVENT_ADAPTER.json_schema()
-    else:
-        from .monitor.changes import Change
-
-        document = Change.model_json_schema()
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    """Print the JSON Schema (draft 2020-12) of a village, a ruleset file, an assessment, or
+    a monitor event or change (the lines `starrules monitor` reads and writes)."""
+    click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (errors are reported, never raised)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if any("\x00" in arg for arg in args):  # no file name or value holds one; click would raise
+        return _report("an argument holds a NUL character (\\x00)", EXIT_USAGE)
     try:
         # Without standalone mode click returns the code of ctx.exit() / Exit instead of
         # calling sys.exit, so that errors of ours are reported here, in one place.
         result = cli.main(
-            args=list(argv) if argv is not None else None,
+            args=args,
             prog_name="starrules",
             standalone_mode=False,
         )

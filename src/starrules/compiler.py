@@ -19,8 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import EvaluationError, Location, Problem, RulesetError, did_you_mean
+from .exact import exact
 from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
 from .expr import compile_expression as compile_expr
+from .expr.errors import TokenBudget
+from .expr.parser import MAX_FILE_TOKENS
 from .fingerprint import with_fingerprint
 from .i18n import Text
 from .indicators import IndicatorSpec
@@ -189,6 +192,7 @@ class RulesetCompiler:
         self.index = 0
         self.indicators: Mapping[str, IndicatorSpec] = STANDARD_INDICATORS
         self.sources: dict[str, Source] = {}
+        self.budget = TokenBudget(MAX_FILE_TOKENS)  # bounds the cost of all its expressions
 
     # -- helpers -------------------------------------------------------------------------
     def problem(
@@ -198,7 +202,7 @@ class RulesetCompiler:
 
     def expression(self, text: str, path: PathKey, scope: Scope) -> CompiledExpression | None:
         try:
-            return compile_expr(text, scope)
+            return compile_expr(text, scope, budget=self.budget)
         except ExpressionError as exc:
             location = self.source.expression_location(path, exc.offset)
             self.problems.append(Problem(location, f"in '{text.strip()}': {exc.message}", exc.hint))
@@ -305,6 +309,10 @@ class RulesetCompiler:
                 default_id=f"{star_doc.id}.grant",
                 parent=None,
             )
+            if star_doc.grant.points is not None:
+                self.problem(
+                    (*path, "grant", "points"), "points only count inside a min_points group"
+                )
             vetoes: list[Criterion] = []
             for j, veto_doc in enumerate(star_doc.veto):
                 veto = self.criterion(veto_doc, (*path, "veto", j), scope, parent=None, kind="veto")
@@ -373,11 +381,11 @@ class RulesetCompiler:
                 self.problem((*item_path, "points"), "points only count inside a min_points group")
             items.append(item)
         if rule == "min_points" and needed is not None:
-            total = sum(i.points or 0 for i in items)
-            if total < needed and len(items) == len(item_docs):
+            total = sum((exact(i.points or 0.0) for i in items), 0)  # 0.1 + 0.7 is 0.8
+            if total < exact(needed) and len(items) == len(item_docs):
                 self.problem(
                     (*path, "min_points"),
-                    f"min_points {needed:g} is more than the {total:g} points available",
+                    f"min_points {needed:g} is more than the {float(total):g} points available",
                 )
         return Group(
             id=group_id,

@@ -54,6 +54,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
 
 
+def field_path(parts: Iterable[object]) -> str:
+    """A field path for a message, `branch.reserve_cadres`; a name that is not printable text
+    (a line break in an unknown key, say) is quoted with escapes, so that every line of a
+    message keeps its place."""
+    return ".".join(str(p) if not isinstance(p, str) or p.isprintable() else repr(p) for p in parts)
+
+
 class StarrulesError(Exception):
     """Base class of every error starrules raises on purpose."""
 

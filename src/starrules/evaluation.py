@@ -8,12 +8,15 @@ the Assessment (see assessment.py). Nothing here keeps state between calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from .assessment import Assessment, Outcome
 from .errors import EvaluationError
+from .exact import Exact, as_number, exact, scaled
 from .i18n import Text
 from .indicators import IndicatorKind
 from .results import LevelResult
@@ -46,13 +49,33 @@ def at_least(k: float, values: list[Truth]) -> Truth:
     return False if passed + values.count(None) < k else None
 
 
-def min_points(bar: float, points: list[float], values: list[Truth]) -> Truth:
-    """Pass if the passing items' points reach the bar; fail if no completion can."""
-    low = sum(p for p, v in zip(points, values, strict=True) if v is True)
+def min_points(
+    bar: float | Fraction, points: Sequence[float | Fraction], values: list[Truth]
+) -> Truth:
+    """Pass if the passing items' points reach the bar; fail if no completion can. Points
+    and bar are added and compared exactly, a float as the decimal it reads as (see
+    exact.py): 0.1 + 0.7 reaches 0.8."""
+    return _min_points_exact(exact(bar), [exact(p) for p in points], values)
+
+
+def _min_points_exact(bar: Exact, weights: Sequence[Exact], values: list[Truth]) -> Truth:
+    """`min_points` over exact numbers (the recorder passes integers, scaled by `_weights`)."""
+    low = sum(w for w, v in zip(weights, values, strict=True) if v is True)
     if low >= bar:
         return True
-    high = low + sum(p for p, v in zip(points, values, strict=True) if v is None)
+    high = low + sum(w for w, v in zip(weights, values, strict=True) if v is None)
     return False if high < bar else None
+
+
+def _weights(group: Group) -> tuple[list[int], int, int]:
+    """An at_least or min_points group as integers: (weight of each item, bar, denominator),
+    so that the items' points over `denominator` are exactly the points written, and
+    adding and comparing them is exact and as fast as it gets. at_least: weight 1 each."""
+    needed = group.needed or 0.0
+    if group.rule != "min_points":
+        return [1] * len(group.items), math.ceil(exact(needed)), 1
+    numerators, denominator = scaled([needed, *(item.points or 0.0 for item in group.items)])
+    return numerators[1:], numerators[0], denominator
 
 
 def star_status(grant: Truth, vetoes: list[Truth], required: list[Truth]) -> Truth:
@@ -98,18 +121,13 @@ def _decide_group(group: Group) -> Callable[[Village], Truth]:
             return None if unknown else False
 
         return decide_any
-    needed = group.needed
-    assert needed is not None
-    by_points = group.rule == "min_points"
-    weighted = tuple(
-        zip(
-            tests, ((item.points or 0.0) if by_points else 1.0 for item in group.items), strict=True
-        )
-    )
-    total = sum(weight for _, weight in weighted)
+    assert group.needed is not None
+    weights, needed, _ = _weights(group)  # integers: exact, and no slower than floats
+    weighted = tuple(zip(tests, weights, strict=True))
+    total = sum(weights)
 
     def decide_reach(v: Village) -> Truth:
-        passed = failed = 0.0
+        passed = failed = 0
         for test, weight in weighted:
             result = test(v)
             if result is True:
@@ -136,8 +154,7 @@ def _record_group(group: Group) -> NodeFn:
         else (None, None, _record_group(item))
         for item in group.items
     )
-    points = [item.points or 0.0 for item in group.items]
-    needed = group.needed or 0.0
+    weights, needed, _ = _weights(group)
     rule = group.rule
 
     def record_group(v: Village, out: list[Truth]) -> Truth:
@@ -157,25 +174,24 @@ def _record_group(group: Group) -> NodeFn:
         elif rule == "at_least":
             outcome = at_least(needed, results)
         else:
-            outcome = min_points(needed, points, results)
+            outcome = _min_points_exact(needed, weights, results)
         out[index] = outcome
         return outcome
 
     return record_group
 
 
-def _points_range(group: Group) -> Callable[[Village], tuple[float, float]]:
-    """The points a min_points group's items earn: (passing items, passing + unknown)."""
+def _points_range(group: Group) -> Callable[[Village], tuple[Exact, Exact]]:
+    """The points a min_points group's items earn: (passing items, passing + unknown), as
+    exact numbers (ints when every item's points are whole)."""
+    weights, _, denominator = _weights(group)
     items = tuple(
-        (
-            item.test.on_village if isinstance(item, Criterion) else _decide_group(item),
-            item.points or 0.0,
-        )
-        for item in group.items
+        (item.test.on_village if isinstance(item, Criterion) else _decide_group(item), weight)
+        for item, weight in zip(group.items, weights, strict=True)
     )
 
-    def earned(v: Village) -> tuple[float, float]:
-        low = high = 0.0
+    def earned(v: Village) -> tuple[int, int]:
+        low = high = 0
         for test, points in items:
             result = test(v)
             if result is True:
@@ -185,7 +201,14 @@ def _points_range(group: Group) -> Callable[[Village], tuple[float, float]]:
                 high += points
         return low, high
 
-    return earned
+    if denominator == 1:  # whole points: the integers are the points
+        return earned
+
+    def earned_fractions(v: Village) -> tuple[Exact, Exact]:
+        low, high = earned(v)
+        return as_number(low, denominator), as_number(high, denominator)
+
+    return earned_fractions
 
 
 class _LevelEnv(dict[str, Truth]):
@@ -197,13 +220,14 @@ class _LevelEnv(dict[str, Truth]):
         self,
         stars: dict[str, Truth],
         village: Village,
-        points: dict[str, Callable[[Village], tuple[float, float]]],
+        points: dict[str, Callable[[Village], tuple[Exact, Exact]]],
     ) -> None:
         super().__init__(stars)
         self._village = village
         self._points = points
 
-    def points(self, group_id: str) -> tuple[float, float]:
+    def points(self, group_id: str) -> tuple[Exact, Exact]:
+        """The range of points("group"), exact: compare it with exact numbers only."""
         return self._points[group_id](self._village)
 
 
@@ -452,8 +476,8 @@ def fits_kind(kind: IndicatorKind, value: Any) -> bool:
         return isinstance(value, str)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    if kind is IndicatorKind.COUNT:
-        return isinstance(value, int) and value >= 0
+    if kind is IndicatorKind.COUNT:  # a whole float (3.0, as spreadsheets write) counts
+        return (isinstance(value, int) or value.is_integer()) and value >= 0
     if kind is IndicatorKind.MONEY:
         return value >= 0
     if kind is IndicatorKind.RATE:

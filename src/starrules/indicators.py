@@ -6,12 +6,14 @@ ruleset declares its region-specific `extra.*` indicators with the same metadata
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
 from .i18n import Lang, Text
 
@@ -85,10 +87,51 @@ class IndicatorSpec:
         return str(value)
 
 
+def fits_float(value: int | float) -> bool:
+    """Whether a number converts to a finite float. Every number starrules accepts does, so
+    that comparisons, ratio(), gaps and formatting never overflow."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond about 1.8e308
+        return False
+
+
+def not_a_finite_float() -> PydanticCustomError:
+    """The validation error for NaN, infinity, or a number beyond the range of a float."""
+    return PydanticCustomError(
+        "finite_number",
+        "Input should be a finite number within the range of a float (about ±1.8e308)",
+    )
+
+
+def whole_count(value: Any) -> Any:
+    """Before a count's strict int: a whole float is the count, and an int must be a finite
+    float. A spreadsheet or a JSON encoder may write the count 3 as 3.0, and JSON Schema's
+    "integer" accepts it; 3.5 stays a float, which the strict int rejects."""
+    if type(value) is float:
+        if value.is_integer():
+            return int(value)
+        if not math.isfinite(value):
+            raise not_a_finite_float()
+    elif type(value) is int and not fits_float(value):
+        raise not_a_finite_float()
+    return value
+
+
+def finite_real(value: Any) -> Any:
+    """Before a money or rate value's strict float: an int beyond the range of a float is
+    named as such (pydantic's own message would be 'Input should be a valid number')."""
+    if type(value) is int and not fits_float(value):
+        raise not_a_finite_float()
+    return value
+
+
 def indicator(kind: IndicatorKind, zh: str, en: str, better: Better = Better.NONE) -> Any:
     """A pydantic field for an optional indicator: absent or null means unknown.
 
     Validation is strict: no string-to-number coercion, no clamping, no NaN or infinity.
+    (The `Village` sections add `whole_count` or `finite_real` in front: 3.0 is a count,
+    and no number beyond the range of a float gets in.)
     """
     extra: JsonDict = {
         "indicator": {"kind": kind.value, "better": better.value, "zh": zh, "en": en}

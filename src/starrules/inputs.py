@@ -6,7 +6,9 @@ the file, the line (JSONL) or item (JSON array), and the field path.
 
 from __future__ import annotations
 
+import codecs
 import json
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import InputError, did_you_mean
+from .errors import InputError, did_you_mean, field_path
 from .village import Village
 
 
@@ -29,7 +31,7 @@ class VillageRecord:
 def _format_validation(exc: ValidationError, where: str) -> str:
     lines = []
     for error in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in error["loc"]) or "(village)"
+        path = field_path(error["loc"]) or "(village)"
         message = str(error["msg"])
         if error["type"] == "extra_forbidden":
             parent = _model_for(error["loc"][:-1])
@@ -59,21 +61,49 @@ def parse_village(data: Any, where: str) -> Village:
         raise InputError(_format_validation(exc, where)) from None
 
 
+def check_file(path: Path, name: str) -> None:
+    """Raise an InputError unless `path` is a regular file: a directory cannot be read, and a
+    FIFO or a device (/dev/zero) might never end or never start."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:  # e.g. ENAMETOOLONG, EACCES on a folder on the way
+        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the name
+        raise InputError(f"{name}: cannot read the file: {exc}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{name}: is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{name}: not a regular file (a pipe or a device may never end)")
+
+
 def read_villages(path: str | Path) -> Iterator[VillageRecord]:
-    """Villages from a .json or .jsonl file, in file order."""
+    """Villages from a .json or .jsonl file (UTF-8, with or without a byte order mark), in
+    file order."""
     file = Path(path)
     name = str(path)
-    if not file.is_file():
-        raise InputError(f"{name}: no such file")
+    check_file(file, name)
     if file.suffix.lower() == ".jsonl":
         yield from _read_jsonl(file, name)
         return
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text ({exc.reason})") from None
+    try:
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot read the file: {exc}") from None
+    except RecursionError:
+        line, column, depth = _deepest(text)
+        raise InputError(f"{name}:{line}:{column}: invalid JSON: {_too_deep(depth)}") from None
     if isinstance(data, list):
         for i, item in enumerate(data):
             yield VillageRecord(parse_village(item, f"{name}[{i}]"), f"{name}[{i}]")
@@ -86,27 +116,96 @@ def _read_jsonl(file: Path, name: str) -> Iterator[VillageRecord]:
         yield VillageRecord(parse_village(data, where), where)
 
 
-def read_jsonl(source: Path | Iterable[str], name: str) -> Iterator[tuple[Any, str]]:
-    """The JSON value of each non-blank line of a file (or of lines already open, e.g.
-    stdin), with its place ('file:line'), read one line at a time."""
-    try:
-        if isinstance(source, Path):
-            with source.open(encoding="utf-8") as handle:
-                yield from _json_lines(handle, name)
-        else:
-            yield from _json_lines(source, name)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc}") from None
-
-
-def _json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[Any, str]]:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
+def read_jsonl(source: Path | Iterable[str | bytes], name: str) -> Iterator[tuple[Any, str]]:
+    """The JSON value of each non-blank line of a regular file (or of lines already open,
+    e.g. stdin, as text or as UTF-8 bytes), with its place ('file:line'), read one line at a
+    time. A byte order mark at the start is skipped."""
+    if isinstance(source, Path):
+        check_file(source, name)
         try:
-            yield json.loads(line), where
+            with source.open("rb") as handle:
+                yield from _json_lines(handle, name)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+    else:
+        try:
+            yield from _json_lines(source, name)
+        except UnicodeDecodeError as exc:  # a text stream that decodes as it reads
+            raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def _too_deep(depth: int) -> str:
+    return f"nested too deeply ({depth} levels of arrays and objects)"
+
+
+def _deepest(text: str) -> tuple[int, int, int]:
+    """Where JSON text first reaches its deepest nesting: line, column (1-based) and depth.
+    Only called when the decoder gave up, to name the place."""
+    depth = deepest = 0
+    line, column = 1, 1
+    place = (1, 1)
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, place = depth, (line, column)
+        elif char in "]}":
+            depth -= 1
+        if char == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+    return place[0], place[1], deepest
+
+
+# Longer integers are beyond the range of a float anyway (10**400 > 1.8e308), and always
+# shorter than the digit limit of int() (at least 640: sys.set_int_max_str_digits).
+_MAX_INT_DIGITS = 400
+
+
+def _parse_int(digits: str) -> int | float:
+    # An integer too long for a float is read as one (±inf), as json reads 1e400: the field
+    # then rejects it by name, where int() of 5,000 digits would raise a ValueError.
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_int=_parse_int)
+
+
+def _json_lines(lines: Iterable[str | bytes], name: str) -> Iterator[tuple[Any, str]]:
+    for number, line in enumerate(lines, start=1):
+        where = f"{name}:{number}"
+        if isinstance(line, bytes):
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start + 1})"
+                ) from None
+        else:
+            text = line.removeprefix("\ufeff") if number == 1 else line
+        if not text.strip():
+            continue
+        try:
+            data = _loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            _, column, depth = _deepest(text)
+            raise InputError(f"{where}:{column}: invalid JSON: {_too_deep(depth)}") from None
+        yield data, where

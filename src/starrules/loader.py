@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -200,17 +200,30 @@ def is_test_file(path: Path) -> bool:
     return path.name.endswith((".test.yaml", ".test.yml"))
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a directory; False for a name the system cannot even look up (too
+    long, a NUL in it), so that reading it reports the problem with its place."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _files_below(root: Path, wanted: Callable[[Path], bool]) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if wanted(p) and p.is_file())
+
+
 def find_ruleset_files(path: str | Path) -> list[Path]:
     """The ruleset files at `path`: the file itself, or every one below a directory."""
     root = Path(path)
-    if root.is_dir():
-        return sorted(p for p in root.rglob("*") if p.is_file() and is_ruleset_file(p))
+    if _is_dir(root):
+        return _files_below(root, is_ruleset_file)
     return [] if is_test_file(root) else [root]
 
 
 def find_test_files(path: str | Path) -> list[Path]:
     """The test-case files (*.test.yaml) at `path`."""
     root = Path(path)
-    if root.is_dir():
-        return sorted(p for p in root.rglob("*") if p.is_file() and is_test_file(p))
+    if _is_dir(root):
+        return _files_below(root, is_test_file)
     return [root] if is_test_file(root) else []

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .compiler import CompiledFile, RulesetCompiler
 from .errors import RulesetError, did_you_mean
+from .exact import exact
 from .expr import CompiledExpression, FunctionSpec, Scope
 from .expr.ast import Compare, Literal, Logical, to_source
 from .expr.ast import Node as ExprNode
@@ -180,6 +181,12 @@ class OverlayCompiler(RulesetCompiler):
         if not self.doc.override:
             return stars
         nodes = {n.id: n for s in stars for n in _walk(s)}
+        pointed = {
+            item.id
+            for n in nodes.values()
+            if isinstance(n, Group) and n.rule == "min_points"
+            for item in n.items
+        }
         replacements: dict[str, Node] = {}
         for rule_id, change in self.doc.override.items():
             path: PathKey = ("override", rule_id)
@@ -191,6 +198,9 @@ class OverlayCompiler(RulesetCompiler):
                     did_you_mean(rule_id, nodes),
                     key=True,
                 )
+                continue
+            if change.points is not None and rule_id not in pointed:
+                self.problem((*path, "points"), "points only count inside a min_points group")
                 continue
             if (
                 node.layer.extends is not None
@@ -251,10 +261,10 @@ class OverlayCompiler(RulesetCompiler):
                 f"unknown source '{change.source}'",
                 did_you_mean(change.source, self.sources),
             )
-        if change.points is not None and self.tighten_only and (node.points or 0) < change.points:
+        if change.points is not None and self.tighten_only and _more(change.points, node.points):
             self.refuse(
                 (*path, "points"),
-                f"'{node.id}' would earn more points ({node.points:g} → {change.points:g})",
+                f"'{node.id}' would earn more points ({node.points or 0:g} → {change.points:g})",
             )
         return dataclasses.replace(
             node,
@@ -283,12 +293,12 @@ class OverlayCompiler(RulesetCompiler):
             if node.rule != rule:
                 self.problem((*path, key), f"'{node.id}' is an '{node.rule}' group, not '{rule}'")
                 continue
-            if self.tighten_only and node.needed is not None and value < node.needed:
+            if self.tighten_only and node.needed is not None and exact(value) < exact(node.needed):
                 self.refuse(
                     (*path, key), f"'{node.id}' would need {value:g} instead of {node.needed:g}"
                 )
             needed = float(value)
-        if change.points is not None and self.tighten_only and (node.points or 0) < change.points:
+        if change.points is not None and self.tighten_only and _more(change.points, node.points):
             self.refuse((*path, "points"), f"'{node.id}' would earn more points")
         return dataclasses.replace(
             node,
@@ -380,6 +390,9 @@ class OverlayCompiler(RulesetCompiler):
                 )
                 is not None
             ]
+            for j, veto_doc in enumerate(veto_docs):
+                if veto_doc.points is not None:
+                    self.problem(("add_veto", key, j, "points"), "a veto has no points")
             by_id[key] = dataclasses.replace(star, vetoes=(*star.vetoes, *vetoes))
         return [by_id[s.id] for s in stars]
 
@@ -426,16 +439,22 @@ class OverlayCompiler(RulesetCompiler):
                         key=True,
                     )
                 elif node.rule == "min_points":
-                    total = sum(i.points or 0 for i in node.items)
-                    if total < (node.needed or 0):
+                    total = sum((exact(i.points or 0.0) for i in node.items), 0)  # exact sums
+                    if total < exact(node.needed or 0.0):
                         self.problem(
                             where,
-                            f"group '{node.id}' needs {node.needed:g} points of only {total:g}",
+                            f"group '{node.id}' needs {node.needed:g} points of only "
+                            f"{float(total):g}",
                             key=True,
                         )
 
 
 # -- tree helpers ------------------------------------------------------------------------
+
+
+def _more(new: float, old: float | None) -> bool:
+    """Whether `new` points are more than `old` (none: 0), compared as written."""
+    return exact(new) > exact(old or 0.0)
 
 
 def _walk(star: Star) -> list[Node]:

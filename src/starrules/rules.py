@@ -64,7 +64,7 @@ class Criterion:
     source: str | None
     provisional: bool
     note: str | None
-    points: float | None
+    points: float | None  # as written; added and compared exactly (see exact.py)
     layer: Layer
     location: Location
     parent: str | None
@@ -75,7 +75,7 @@ class Group:
     id: str
     index: int
     rule: GroupRule
-    needed: float | None  # k for at_least, the bar for min_points
+    needed: float | None  # k for at_least, the bar for min_points (compared exactly)
     items: tuple[Criterion | Group, ...]
     text: Text | None
     points: float | None

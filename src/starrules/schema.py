@@ -8,10 +8,12 @@ Schema of a ruleset file (`starrules schema ruleset`) is generated from these mo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -30,9 +32,22 @@ RulesetId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 StarId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
-Version = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)*$")]  # ASCII digits
 Expression = Annotated[str, StringConstraints(min_length=1)]
-LaxDate = Annotated[dt.date, Field(strict=False)]  # a YAML date, or the same date in quotes
+
+
+def _not_a_datetime(value: object) -> object:
+    # A timestamp with a time (even 00:00:00, as a YAML timestamp or quoted text) is not the
+    # calendar date the format asks for; pydantic alone would take it.
+    if isinstance(value, dt.datetime) or (
+        isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
+    ):
+        raise ValueError("expected a date like 2022-05-01, without a time of day")
+    return value
+
+
+# a YAML date, or the same date in quotes
+LaxDate = Annotated[dt.date, BeforeValidator(_not_a_datetime), Field(strict=False)]
 Points = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 

@@ -6,7 +6,8 @@
 
 Strategies: `villages(ruleset)` draws valid villages for a ruleset, with values clustered at
 the thresholds it uses (and their neighbours) and a controllable share of unknowns;
-`small_rulesets()` draws small random rulesets, for testing the engine itself.
+`small_rulesets()` draws small random rulesets (whole and decimal points), for testing the
+engine itself.
 
 Checks (each returns a `CheckResult`; a failure carries the counterexample shrunk by
 hypothesis, the two assessments that disagree and the criteria responsible):
@@ -26,6 +27,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, given, settings, target
@@ -187,6 +189,7 @@ _SMALL_PATHS = (
     ("branch.reserve_cadres", (1, 3, 5)),
 )
 _SMALL_FLAGS = ("industry.dual_binding", "ecology.garbage_system", "safety.grid_management")
+_SMALL_POINTS = ("1", "2", "3", "5", "0.1", "0.25", "0.3", "0.7", "1.5")
 
 
 @st.composite
@@ -207,8 +210,12 @@ def small_rulesets(draw: st.DrawFn) -> Ruleset:
             "id": f"c{n}",
             "test": test,
             "text": {"zh": f"条件{n}", "en": f"c{n}"},
-            "points": draw(st.integers(1, 5)),
+            "points": points(),
         }
+
+    def points() -> float:
+        # Whole and decimal points: decimal sums such as 0.1 + 0.7 must reach 0.8 exactly.
+        return float(draw(st.sampled_from(_SMALL_POINTS)))
 
     def group(depth: int) -> dict[str, Any]:
         items = [
@@ -218,20 +225,27 @@ def small_rulesets(draw: st.DrawFn) -> Ruleset:
         rule = draw(st.sampled_from(["all", "any", "at_least", "min_points"]))
         n = next(counter)
         if rule in ("all", "any"):
-            return {"id": f"g{n}", rule: items, "points": draw(st.integers(1, 5))}
+            return {"id": f"g{n}", rule: items, "points": points()}
         if rule == "at_least":
             return {
                 "id": f"g{n}",
                 "at_least": draw(st.integers(1, len(items))),
                 "of": items,
-                "points": draw(st.integers(1, 5)),
+                "points": points(),
             }
-        total = sum(i["points"] for i in items)
+        # A bar that some items reach exactly (the edge a float sum gets wrong), or just
+        # below it; never above every item's points together.
+        counted = draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
+        reached = sum(
+            (Fraction(repr(i["points"])) for i, c in zip(items, counted, strict=True) if c),
+            Fraction(0),
+        )
+        bar = reached - draw(st.sampled_from([Fraction(0), Fraction(1, 10), Fraction(1, 100)]))
         return {
             "id": f"g{n}",
-            "min_points": draw(st.integers(1, total)),
+            "min_points": float(bar if bar > 0 else Fraction(repr(items[0]["points"]))),
             "of": items,
-            "points": draw(st.integers(1, 5)),
+            "points": points(),
         }
 
     def strip_points(node: dict[str, Any], inside_points: bool) -> dict[str, Any]:

@@ -6,23 +6,35 @@ frozen so an assessment can keep a reference to the village it describes.
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from .i18n import Text
-from .indicators import Better, IndicatorKind, IndicatorSpec, indicator
+from .indicators import (
+    Better,
+    IndicatorKind,
+    IndicatorSpec,
+    finite_real,
+    fits_float,
+    not_a_finite_float,
+    whole_count,
+)
+from .indicators import indicator as _field
 
 C, M, R, B = IndicatorKind.COUNT, IndicatorKind.MONEY, IndicatorKind.RATE, IndicatorKind.BOOL
 HIGHER, LOWER = Better.HIGHER, Better.LOWER
@@ -32,12 +44,33 @@ Jurisdiction = Annotated[str, StringConstraints(pattern=JURISDICTION_PATTERN)]
 Kind = Literal["rural", "urban_community"]
 
 
+def _text(value: str) -> str:
+    # JSON's "\ud800" escape decodes to a lone surrogate: not a character, and no output
+    # (UTF-8 files, terminals, JSON writers) can write it.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError(
+                "string_surrogate",
+                "Input should be text without lone surrogates (\\ud800–\\udfff escapes "
+                "that are not part of a pair)",
+            ) from None
+    return value
+
+
+Str = Annotated[str, AfterValidator(_text)]
+"""Text that can be written out: a str without lone surrogates."""
+
+
 def _extra_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, int | float):
+        if not fits_float(value):
+            raise not_a_finite_float()
         return value
     raise ValueError(f"must be a number, yes/no, text or null, not {type(value).__name__}")
 
@@ -48,9 +81,47 @@ ExtraValue = Annotated[
     WithJsonSchema({"type": ["number", "boolean", "string", "null"]}),
 ]
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(value: Any) -> date:
+    # Only a calendar date: a date-time or a Unix timestamp (which pydantic would coerce)
+    # names an instant, and its date depends on a time zone the data do not state.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "date_parsing",
+                "Input should be a valid date like 2023-12-31: {reason}",
+                {"reason": str(exc)},
+            ) from None
+    raise PydanticCustomError(
+        "date_type", "Input should be a calendar date, a date like 2023-12-31 (no time)"
+    )
+
+
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+"""A calendar date, in JSON a 'YYYY-MM-DD' string (ASCII digits); no date-time, no timestamp."""
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def indicator(kind: IndicatorKind, zh: str, en: str, better: Better = Better.NONE) -> Any:
+    """A standard indicator's field: `indicators.indicator`, with `whole_count` (3.0 is a
+    count) or `finite_real` run first, so that no number beyond the range of a float gets
+    in. Appended to the field's metadata, the check wraps the strict type and its bounds,
+    which stay in the JSON Schema."""
+    field = _field(kind, zh, en, better)
+    if kind is IndicatorKind.COUNT:
+        field.metadata.append(BeforeValidator(whole_count))
+    elif kind.is_numeric:
+        field.metadata.append(BeforeValidator(finite_real))
+    return field
 
 
 class Branch(_Section):
@@ -183,22 +254,25 @@ class Village(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = Field(
+    # [0-9], not \d: \d also matches full-width and other Unicode digits.
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")] | None = Field(
         default=None, description="12-digit statistical division code (统计用区划代码)"
     )
-    name: Annotated[str, StringConstraints(min_length=1)]
+    name: Annotated[Str, StringConstraints(min_length=1)]
     jurisdiction: Jurisdiction = Field(
         description="Lowercase ids, province first, e.g. cn-henan/nanyang/xixia"
     )
     kind: Kind
-    township: str | None = None
-    as_of: date | None = Field(default=None, description="The date the indicators describe")
+    township: Str | None = None
+    as_of: CalendarDate | None = Field(
+        default=None, description="The date the indicators describe, e.g. 2023-12-31"
+    )
     branch: Branch = Field(default_factory=Branch)
     industry: Industry = Field(default_factory=Industry)
     ecology: Ecology = Field(default_factory=Ecology)
     safety: Safety = Field(default_factory=Safety)
     civility: Civility = Field(default_factory=Civility)
-    extra: dict[str, ExtraValue] = Field(
+    extra: dict[Str, ExtraValue] = Field(
         default_factory=dict, description="Region-specific indicators a ruleset declares"
     )
 

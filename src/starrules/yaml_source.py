@@ -1,30 +1,89 @@
 """Safe YAML reading that remembers where every key and value came from.
 
-PyYAML's safe composer builds a node tree; we turn it into plain data ourselves so that we
-can (a) record the file:line:column of every value and key, (b) refuse any tag outside the
-YAML core schema (no object construction, ever), (c) report duplicate keys, which PyYAML
-would silently overwrite, and (d) bound alias expansion (no "billion laughs").
+PyYAML's parser gives events, which we compose into nodes and turn into plain data ourselves,
+so that we can (a) record the file:line:column of every value and key, (b) refuse any tag
+outside the YAML core schema (no object construction, ever) and any core tag on a value it
+does not fit, (c) report duplicate keys, which PyYAML would silently overwrite, (d) refuse
+what no ruleset holds (characters that are not text, numbers beyond the range of a float),
+and (e) bound the cost of any input: its size, nesting, number of values and alias
+expansion are checked as it is read, so anything is refused or read in well under a second.
+Every problem is a located RulesetError.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import re
+import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .errors import Location, Problem, RulesetError
 
+try:  # libyaml scans about 30 times faster than pure Python: it keeps big inputs cheap
+    from yaml._yaml import CParser as _FastParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastParser = None  # type: ignore[assignment,misc]
+
 PathKey = tuple[str | int, ...]
 
-_CORE_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+
+class _Mark(Protocol):  # a place in the text, from the Python parser or from libyaml
+    index: int
+    line: int
+    column: int
+
+
+# Limits far above any real ruleset (the largest bundled one is 25 KB, ~1,300 values, 9 levels
+# deep, its longest value ~250 characters) and low enough that any input is refused fast.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_CHARACTERS = MAX_FILE_BYTES
+MAX_SCALAR_CHARACTERS = 64 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 20_000  # values in the file, and again after aliases are expanded
+_MAX_NUMBER_CHARACTERS = 1_000  # a longer whole number is beyond the range of a float anyway
+_FLOAT_MAX = sys.float_info.max
+_RANGE_HINT = "numbers in a ruleset must be within ±1.8e308"
+
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _TIMESTAMP = (
+    _CORE + name for name in ("str", "int", "float", "bool", "timestamp")
 )
-_MAX_NODES = 50_000  # a large real ruleset has a few thousand
+_MAP, _SEQ = _CORE + "map", _CORE + "seq"
+_SCALAR_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_CORE_TAGS = _SCALAR_TAGS | {_MAP, _SEQ}
+_BAD_VALUE = {
+    _INT: "is not a whole number",
+    _FLOAT: "is not a number",
+    _BOOL: "is not yes/no (true or false)",
+    _TIMESTAMP: "is not a valid date",
+}
+
+# What YAML allows in a file (the printable characters of YAML 1.1); the same test applies
+# to text made by escapes such as "\x00" or "\ud800" (a lone surrogate, which no file,
+# terminal or JSON writer can encode).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+# YAML's escapes in double-quoted scalars: \N, \_, \e, … and \x, \u, \U with hex digits
+_ESCAPES: Mapping[str, str] = yaml.scanner.Scanner.ESCAPE_REPLACEMENTS
+_HEX_ESCAPES: Mapping[str, int] = yaml.scanner.Scanner.ESCAPE_CODES
+_QUOTED_SPECIAL = {"'": re.compile("'"), '"': re.compile(r'["\\]')}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +127,8 @@ class SourceDocument:
         if pos is None or pos.span is None or not isinstance(value, str):
             return self.location(path)
         start, end = pos.span
-        places = scalar_positions(self.text[start:end], pos.style, pos.line, pos.column, value)
+        raw = self.text[start:end]
+        places = scalar_positions(raw, pos.style, pos.line, pos.column, value, upto=offset)
         if places is None:  # a layout we do not map: the scalar's start is still right
             return Location(self.file, pos.line, pos.column)
         line, column = places[min(offset, len(places) - 1)] if places else (pos.line, pos.column)
@@ -85,81 +145,238 @@ class SourceDocument:
 
 
 def scalar_positions(
-    raw: str, style: str | None, line: int, column: int, value: str
+    raw: str, style: str | None, line: int, column: int, value: str, upto: int | None = None
 ) -> list[tuple[int, int]] | None:
     """(line, column) of each character of `value` in `raw`, the scalar's source text that
-    starts at (line, column); None when the reconstruction does not give back `value`."""
-    chars: list[str] = []
+    starts at (line, column); None when the reconstruction does not give back `value`.
+    With `upto`, the lines past the one holding character `upto` may be left out.
+
+    Runs of plain characters are mapped a slice at a time: a long scalar costs little."""
+
+    def enough() -> bool:  # character `upto` is placed: the rest need not be
+        return upto is not None and len(places) > upto + 1
+
+    chars: list[str] = []  # pieces of the value, one place for each of their characters
     places: list[tuple[int, int]] = []
     lines = raw.split("\n")
     if style in ("|", ">"):
         body = lines[1:]
         indent = min((len(t) - len(t.lstrip(" ")) for t in body if t.strip()), default=0)
         for n, text in enumerate(body):
-            if n and chars:
+            if n and places:
                 folded = style == ">" and text.strip() and body[n - 1].strip()
                 chars.append(" " if folded else "\n")
                 places.append((line + n, len(body[n - 1]) + 1))
-            for k, char in enumerate(text[indent:]):
-                chars.append(char)
-                places.append((line + 1 + n, indent + k + 1))
+            piece = text[indent:]
+            chars.append(piece)
+            places.extend(zip(repeat(line + 1 + n), range(indent + 1, indent + 1 + len(piece))))
+            if enough():
+                return places if value.startswith("".join(chars)) else None
         built = "".join(chars)
         return places if built.rstrip("\n") == value.rstrip("\n") else None
     quote = style if style in ('"', "'") else None
+    special = _QUOTED_SPECIAL.get(quote) if quote else None
+    last = ""  # the last character of the value so far
     for n, text in enumerate(lines):
-        first_column = column if n == 0 else 1
+        if enough():
+            return places if value.startswith("".join(chars)) else None
+        row, first_column = line + n, column if n == 0 else 1
         k = 0
         if n == 0 and quote:
             k = 1  # the opening quote
         elif n:
             k = len(text) - len(text.lstrip(" \t"))
-            if chars and chars[-1] != "\n":
+            if places and last != "\n":
                 chars.append(" ")  # a line break inside a flow scalar folds to a space
-                places.append((line + n - 1, len(lines[n - 1]) + 1))
+                places.append((row - 1, len(lines[n - 1]) + 1))
+                last = " "
         while k < len(text):
-            char = text[k]
-            at = (line + n, first_column + k)
-            if quote and char == quote:
+            found = special.search(text, k) if special else None
+            stop = found.start() if found else len(text)
+            if upto is not None:
+                stop = min(stop, k + upto + 2 - len(places))
+            if stop > k:  # a run of plain characters
+                chars.append(text[k:stop])
+                places.extend(zip(repeat(row), range(first_column + k, first_column + stop)))
+                last, k = text[stop - 1], stop
+                if enough():
+                    return places if value.startswith("".join(chars)) else None
+                continue
+            at = (row, first_column + k)
+            if text[k] == quote:
                 if quote == "'" and text[k + 1 : k + 2] == "'":
                     chars.append("'")
                     places.append(at)
-                    k += 2
+                    last, k = "'", k + 2
                     continue
                 break  # the closing quote
-            if quote == '"' and char == "\\":
-                code = text[k + 1 : k + 2]
-                width = {"x": 4, "u": 6, "U": 10}.get(code, 2)
-                chars.append(text[k : k + width].encode().decode("unicode_escape"))
-                places.append(at)
-                k += width
-                continue
+            code = text[k + 1 : k + 2]  # a backslash escape of a double-quoted scalar
+            if code in _HEX_ESCAPES:
+                width = 2 + _HEX_ESCAPES[code]
+                try:
+                    char = chr(int(text[k + 2 : k + width], 16))
+                except ValueError:
+                    return None
+            elif code in _ESCAPES:
+                width, char = 2, _ESCAPES[code]
+            else:  # an escaped line break: a layout we do not map
+                return None
             chars.append(char)
             places.append(at)
-            k += 1
+            last, k = char, k + width
     built = "".join(chars).rstrip()
     return places if built == value.rstrip() else None
 
 
-class _Builder:
-    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+def _shorten(text: str, width: int = 40) -> str:
+    """`text` cut to `width` characters, so that a huge value is not echoed in a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+def _character(char: str) -> str:
+    """How a character that is not printable text is named in a message."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X} (a lone surrogate, e.g. from an escape '\\u{code:04x}')"
+    return f"U+{code:04X}"
+
+
+def _location_at(text: str, index: int, file: str) -> Location:
+    """The location of character `index` of `text`, counting lines as YAML does."""
+    line, start = 1, 0
+    for match in _LINE_BREAK.finditer(text, 0, index):
+        line, start = line + 1, match.end()
+    column = index - start + 1
+    if line == 1 and text.startswith("\ufeff"):
+        column -= 1  # a byte order mark takes no column
+    return Location(file, line, max(column, 1))
+
+
+def _location_of(mark: _Mark | None, file: str) -> Location:
+    if mark is None:
+        return Location(file, 1, 1)
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Composer(Composer):
+    """PyYAML's composer, checking limits as each event comes, before anything is built:
+    nesting depth, the number of values, the length of each value, and aliases that refer
+    to the value they are in (which would make the data infinite)."""
+
+    def _setup(self, file: str) -> None:
         self.file = file
-        self.loader = loader
+        self.depth = 0
+        self.composed = 0
+        self.open_anchors: set[str] = set()
+        self.explicit: set[int] = set()  # ids of scalar nodes whose tag is written out
+
+    def refuse(self, mark: _Mark | None, message: str, hint: str | None = None) -> RulesetError:
+        return RulesetError([Problem(_location_of(mark, self.file), message, hint)])
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = cast(Any, self).peek_event()
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise self.refuse(
+                event.start_mark,
+                f"the file is too large: it holds more than {MAX_NODES:,} values",
+                "a large ruleset holds a few thousand",
+            )
+        if isinstance(event, AliasEvent):
+            if event.anchor in self.open_anchors:
+                raise self.refuse(
+                    event.start_mark,
+                    f"the alias *{_shorten(str(event.anchor))} refers to the value that "
+                    "contains it",
+                )
+            return super().compose_node(parent, index)
+        if isinstance(event, ScalarEvent):
+            if len(event.value) > MAX_SCALAR_CHARACTERS:
+                raise self.refuse(
+                    event.start_mark,
+                    f"the value is longer than {MAX_SCALAR_CHARACTERS:,} characters",
+                    "a ruleset holds short texts and expressions",
+                )
+            node = super().compose_node(parent, index)
+            if event.tag not in (None, "!"):
+                self.explicit.add(id(node))
+            return node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.refuse(
+                event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep"
+            )
+        anchor = event.anchor
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self.open_anchors.discard(anchor)
+
+
+class _PythonLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _Composer,
+    SafeConstructor,
+    Resolver,
+):
+    def __init__(self, text: str, file: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._setup(file)
+
+
+_Loader = _PythonLoader
+if _FastParser is not None:
+
+    class _FastLoader(_Composer, _FastParser, SafeConstructor, Resolver):
+        # libyaml gives the events, our composer (in Python) checks them as they come.
+        def __init__(self, text: str, file: str) -> None:
+            _FastParser.__init__(self, text)
+            _Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._setup(file)
+
+    _Loader = _FastLoader  # type: ignore[assignment,misc]
+
+
+class _Builder:
+    def __init__(self, file: str, loader: _Composer) -> None:
+        self.file = file
+        self.loader = cast(SafeConstructor, loader)
+        self.explicit = loader.explicit
         self.doc = SourceDocument(file=file, data=None)
         self.problems: list[Problem] = []
         self.visited = 0
 
     def where(self, node: Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        return _location_of(node.start_mark, self.file)
+
+    def problem(self, node: Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.where(node), message, hint))
 
     def build(self, node: Node, path: PathKey) -> Any:
         self.visited += 1
-        if self.visited > _MAX_NODES:
+        if self.visited > MAX_NODES:
             raise RulesetError(
                 [
                     Problem(
                         self.where(node),
-                        "the document is too large or expands aliases too often",
-                        None,
+                        f"the document is too large: its aliases expand it to more than "
+                        f"{MAX_NODES:,} values",
                     )
                 ]
             )
@@ -167,98 +384,248 @@ class _Builder:
         self.doc.values[path] = Position(
             node.start_mark.line + 1,
             node.start_mark.column + 1,
-            scalar.style if scalar else None,
+            (scalar.style or None) if scalar else None,  # libyaml says '' for plain
             (node.start_mark.index, node.end_mark.index) if scalar else None,
         )
         if node.tag not in _CORE_TAGS:
-            self.problems.append(
-                Problem(
-                    self.where(node),
-                    f"tag {node.tag!r} is not allowed; a ruleset holds plain data only and "
-                    "nothing in it is ever executed",
-                )
+            self.problem(
+                node,
+                f"tag {_shorten(node.tag, 80)!r} is not allowed; a ruleset holds plain data "
+                "only and nothing in it is ever executed",
             )
             return None
         if isinstance(node, ScalarNode):
-            try:
-                return self.loader.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError) as exc:
-                if node.tag == "tag:yaml.org,2002:timestamp":
-                    message = f"'{node.value}' is not a valid date ({exc})"
-                else:
-                    message = f"bad value '{node.value}': {exc}"
-                self.problems.append(Problem(self.where(node), message))
-                return None
+            return self.scalar(node)[1]
         if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self.problem(node, f"tag '{_short_tag(node.tag)}' does not fit a list")
+                return None
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
-        result: dict[Any, Any] = {}
+        if node.tag != _MAP:
+            self.problem(node, f"tag '{_short_tag(node.tag)}' does not fit a mapping")
+            return None
+        return self.mapping(node, path)
+
+    def scalar(self, node: ScalarNode) -> tuple[bool, Any]:
+        """(True, the value) of a scalar, or (False, None) after recording its problem."""
+        tag, text = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            self.problem(node, f"tag '{_short_tag(tag)}' does not fit a scalar value")
+            return False, None
+        if tag == _INT and len(text) > _MAX_NUMBER_CHARACTERS:
+            self.problem(node, f"the number {_shorten(text)} is too large", _RANGE_HINT)
+            return False, None
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (
+            yaml.YAMLError,
+            ValueError,
+            ArithmeticError,
+            LookupError,
+            AttributeError,
+            TypeError,
+        ):
+            # PyYAML's core constructors refuse a bad value in many ways (KeyError for
+            # `!!bool maybe`, IndexError for `!!int ""`, ...): all mean the same here.
+            what = _BAD_VALUE.get(tag, "is not a valid value")
+            self.problem(node, f"{_shorten(text)!r} {what}")
+            return False, None
+        if isinstance(value, bool):
+            return True, value
+        if isinstance(value, int) and abs(value) > _FLOAT_MAX:
+            self.problem(node, f"the number {_shorten(text)} is too large", _RANGE_HINT)
+            return False, None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(node, f"{_shorten(text)!r} is not a finite number", _RANGE_HINT)
+            return False, None
+        if isinstance(value, str) and not self.printable(node, value):
+            return False, None
+        return True, value
+
+    def printable(self, node: Node, text: str) -> bool:
+        bad = _NOT_PRINTABLE.search(text)
+        if bad is None:
+            return True
+        self.problem(
+            node,
+            f"the text contains {_character(bad.group())}, which is not a printable character",
+            "remove it or the escape that makes it",
+        )
+        return False
+
+    def mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(
-                    Problem(self.where(key_node), "merge keys ('<<') are not supported")
-                )
+                self.problem(key_node, "merge keys ('<<') are not supported")
                 continue
-            # Keys are always text in a ruleset: a plain `on:` or `no:` is a name here, not
-            # the YAML 1.1 boolean it would otherwise be read as.
-            plain = isinstance(key_node, ScalarNode) and key_node.tag in _CORE_TAGS
-            key = key_node.value if plain else self.build(key_node, (*path, "<key>"))
-            if not isinstance(key, str):
-                self.problems.append(
-                    Problem(self.where(key_node), f"keys must be text, not {key!r}")
-                )
+            key = self.key(key_node, path)
+            if key is None:
                 continue
             if key in result:
-                self.problems.append(Problem(self.where(key_node), f"duplicate key '{key}'"))
+                self.problem(key_node, f"duplicate key '{_shorten(key)}'")
                 continue
             self.doc.keys[(*path, key)] = Position(
                 key_node.start_mark.line + 1, key_node.start_mark.column + 1
             )
             result[key] = self.build(value_node, (*path, key))
-        self.doc.values.pop((*path, "<key>"), None)
         return result
+
+    def key(self, node: Node, path: PathKey) -> str | None:
+        """A mapping key as text, or None after recording why it cannot be one."""
+        if isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS:
+            # Keys are always text in a ruleset: a plain `on:` or `no:` is a name here, not
+            # the YAML 1.1 boolean it would otherwise be read as. Only a tag written out
+            # (`!!int x:`) asks for its value to be checked.
+            if node.tag != _STR and id(node) in self.explicit and not self.scalar(node)[0]:
+                return None
+            return node.value if self.printable(node, node.value) else None
+        key = self.build(node, (*path, "<key>"))
+        self.doc.values.pop((*path, "<key>"), None)
+        if not isinstance(key, str):
+            self.problem(node, f"keys must be text, not {_shorten(repr(key), 60)}")
+            return None
+        return key
 
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
     """Parse one YAML document; raise RulesetError (with locations) on any problem."""
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_FILE_CHARACTERS:
+        raise RulesetError([_too_large(file)])
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        where = _location_at(text, bad.start(), file)
+        raise RulesetError(
+            [
+                Problem(
+                    where,
+                    f"the file contains {_character(bad.group())}, which is not text",
+                    "delete it; it often comes from copying out of a PDF or a word processor",
+                )
+            ]
+        )
+    loader = _Loader(text, file)
     try:
         try:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
             message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-            raise RulesetError([Problem(loc, f"YAML syntax error: {message}")]) from None
+            syntax = Problem(
+                _location_of(mark, file), f"YAML syntax error: {message}", _tab_hint(text, mark)
+            )
+            raise RulesetError([syntax]) from None
         except yaml.YAMLError as exc:
-            raise RulesetError([Problem(Location(file), f"YAML error: {exc}")]) from None
+            message = _shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 200)
+            raise RulesetError([Problem(Location(file, 1, 1), f"YAML error: {message}")]) from None
         if root is None:
-            raise RulesetError([Problem(Location(file), "the file is empty")])
+            raise RulesetError([Problem(Location(file, 1, 1), "the file is empty")])
         builder = _Builder(file, loader)
         builder.doc.text = text
         builder.doc.data = builder.build(root, ())
-    except RecursionError:
-        too_deep = Problem(Location(file), "the document is nested too deeply")
+    except RecursionError:  # not expected within MAX_DEPTH; never let it escape
+        too_deep = Problem(Location(file, 1, 1), "the document is nested too deeply")
         raise RulesetError([too_deep]) from None
     finally:
         loader.dispose()
     if builder.problems:
         raise RulesetError(builder.problems)
     if not isinstance(builder.doc.data, Mapping):
-        raise RulesetError([Problem(Location(file, 1, 1), "a ruleset must be a mapping")])
+        raise RulesetError([Problem(builder.where(root), "a ruleset must be a mapping")])
     return builder.doc
 
 
-def read_yaml(path: str | Path) -> SourceDocument:
-    """Read and parse a YAML file; unreadable or non-UTF-8 files are a RulesetError."""
-    file = str(path)
+def _tab_hint(text: str, mark: _Mark | None) -> str | None:
+    """A hint when the line of a syntax error is indented with a tab (an editor's doing)."""
+    if mark is None:
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+        return "indent with spaces: YAML does not allow tabs in indentation"
+    return None
+
+
+def _too_large(file: str) -> Problem:
+    return Problem(
+        Location(file, 1, 1),
+        f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        "a ruleset file is a few dozen KB",
+    )
+
+
+_BAD_NAME = "cannot read the file: no file can have this name (it holds a NUL or a lone surrogate)"
+
+
+def unreadable(path: str | Path) -> str | None:
+    """Why `path` cannot be read as a ruleset file (not a regular file, too large), checked
+    without opening it; None when it may be read."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
-        raise RulesetError([Problem(Location(file), "no such file")]) from None
-    except UnicodeDecodeError:
-        not_utf8 = "the file is not UTF-8 text (it may be GBK); save it as UTF-8"
-        raise RulesetError([Problem(Location(file), not_utf8)]) from None
+        return "no such file"
     except OSError as exc:
-        raise RulesetError([Problem(Location(file), f"cannot read the file: {exc}")]) from None
-    return parse_yaml(text, file)
+        return f"cannot read the file: {exc.strerror or exc}"
+    except ValueError:  # a NUL or a lone surrogate in the name
+        return _BAD_NAME
+    return _file_kind_problem(info)
+
+
+def _file_kind_problem(info: os.stat_result) -> str | None:
+    if stat.S_ISDIR(info.st_mode):
+        return "this is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block the reader forever, a device such as /dev/zero never ends.
+        return "not a regular file (a pipe, a device or a socket): only files are read"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    return None
+
+
+def read_yaml(path: str | Path) -> SourceDocument:
+    """Read and parse a YAML file; raise RulesetError when it is missing, not a regular file,
+    too large, not UTF-8 or not a valid ruleset document."""
+    file = str(path)
+    return parse_yaml(_read_text(path, file), file)
+
+
+def _read_text(path: str | Path, file: str) -> str:
+    def fail(message: str, where: Location | None = None) -> RulesetError:
+        return RulesetError([Problem(where or Location(file), message)])
+
+    # Non-blocking, so that opening a FIFO returns at once; its type is then checked on the
+    # open file itself (no window for it to be swapped after a check by name).
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL or a lone surrogate in the name
+        raise fail(_BAD_NAME) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            problem = _file_kind_problem(os.fstat(handle.fileno()))
+            if problem is not None:
+                large = problem.startswith("the file is larger")
+                raise fail(problem, Location(file, 1, 1) if large else None)
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # it grew, or its size is not known (e.g. under /proc)
+        raise RulesetError([_too_large(file)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        if line == 1 and data.startswith(b"\xef\xbb\xbf"):
+            column -= 1
+        raise fail(
+            "the file is not UTF-8 text (it may be GBK); save it as UTF-8",
+            Location(file, line, column),
+        ) from None

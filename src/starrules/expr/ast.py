@@ -116,20 +116,22 @@ def start_offset(node: Node) -> int:
 
 def walk(node: Node) -> Iterator[Node]:
     """Every node of the expression, depth first, the node itself first."""
-    yield node
-    if isinstance(node, Call):
-        for arg in node.args:
-            yield from walk(arg)
-    elif isinstance(node, Unary):
-        yield from walk(node.operand)
-    elif isinstance(node, Arithmetic | Compare):
-        yield from walk(node.left)
-        yield from walk(node.right)
-    elif isinstance(node, Logical):
-        for operand in node.operands:
-            yield from walk(operand)
-    elif isinstance(node, ListLiteral):
-        yield from node.items
+    # With a stack, not nested generators: each of those passes every node up through
+    # every level, which is quadratic in a long sum such as `a + b + c + …`.
+    stack: list[Node] = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Call):
+            stack.extend(reversed(node.args))
+        elif isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Arithmetic | Compare):
+            stack += (node.right, node.left)
+        elif isinstance(node, Logical):
+            stack.extend(reversed(node.operands))
+        elif isinstance(node, ListLiteral):
+            stack.extend(reversed(node.items))
 
 
 def names(node: Node) -> list[str]:

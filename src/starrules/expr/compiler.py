@@ -1,5 +1,9 @@
 """AST → closures. Values are Python values; None is *unknown* and propagates (Kleene).
 
+Arithmetic stays within the real numbers a float can hold: a result that overflows (to inf,
+or an int beyond ±1.8e308), a NaN, or `x / 0` is unknown, never an exception or a decided
+comparison; `zero_divisors` and `out_of_range` say why.
+
 Every closure takes `(village, stars)`: `stars` maps star id → True / False / None and is
 only read by level conditions. Closures capture constants only, so a compiled expression
 is immutable and safe to share between threads.
@@ -9,10 +13,13 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+from ..exact import exact, exact_number
 from ..indicators import IndicatorKind
 from .ast import (
     Arithmetic,
@@ -28,7 +35,7 @@ from .ast import (
     to_source,
     walk,
 )
-from .errors import ExpressionError
+from .errors import ExpressionError, TokenBudget
 from .parser import parse
 from .types import Scope, check
 from .valuetypes import ExprType
@@ -45,6 +52,29 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+_FLOAT_MAX = sys.float_info.max
+
+
+def _real(value: Any) -> Any:
+    """`value`, or None (unknown) when it is a number outside the reals a float holds: inf,
+    NaN, or an int beyond ±1.8e308 (which no float comparison or formatting can take)."""
+    if isinstance(value, int | float | Fraction) and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
+        return None
+    return value
+
+
+def _attempt(op: Callable[..., Any], *args: Any) -> Any:
+    """op(*args) kept within the reals: unknown when it overflows."""
+    try:
+        return _real(op(*args))
+    except OverflowError:  # e.g. an int too large for a float in int * float or int / int
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +96,22 @@ class Threshold:
         when it already does. A strict bound on a real number can give 0: 'more than 30%'
         with 30% observed is short by an arbitrarily small amount."""
         op = self.needed(want)
-        if _COMPARE[op](value, self.limit):
-            return None
-        if self.integral:  # the nearest whole number that satisfies the bound
-            bound = {
-                ">=": math.ceil(self.limit),
-                ">": math.floor(self.limit) + 1,
-                "<=": math.floor(self.limit),
-                "<": math.ceil(self.limit) - 1,
-            }[op]
-            return float(abs(bound - value))
-        return round(abs(self.limit - value), 9)  # no float noise such as 0.04999999999999993
+        if _real(value) is None or _real(self.limit) is None or _COMPARE[op](value, self.limit):
+            return None  # no distance to a value that is not a real number
+        try:
+            if self.integral:  # the nearest whole number that satisfies the bound
+                bound = {
+                    ">=": math.ceil(self.limit),
+                    ">": math.floor(self.limit) + 1,
+                    "<=": math.floor(self.limit),
+                    "<": math.ceil(self.limit) - 1,
+                }[op]
+                distance = float(abs(bound - value))
+            else:  # rounded: no float noise such as 0.04999999999999993
+                distance = round(abs(self.limit - value), 9)
+        except OverflowError:
+            return _FLOAT_MAX
+        return min(distance, _FLOAT_MAX)  # a distance beyond any float (inf) is the largest
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +120,32 @@ class Divisor:
 
     text: str
     evaluate: Evaluator
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An arithmetic step or a numeric function call: when its operands are known and its
+    result is not a real number a float can hold (it overflows), the result is unknown."""
+
+    node: Node
+    op: Callable[..., Any]
+    operands: tuple[Evaluator, ...]
+
+    @property
+    def text(self) -> str:  # on demand: building every step's text is quadratic in its size
+        return to_source(self.node)
+
+    def left_the_range(self, village: Any, stars: Any) -> bool:
+        values = [operand(village, stars) for operand in self.operands]
+        if any(x is None for x in values):
+            return False
+        try:
+            result = self.op(*values)
+        except ZeroDivisionError:  # division by zero: see zero_divisors
+            return False
+        except OverflowError:
+            return True
+        return result is not None and _real(result) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +164,28 @@ class CompiledExpression:
     getters: tuple[tuple[str, Callable[[Any], Any]], ...]  # (indicator path, accessor)
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
+    steps: tuple[Step, ...] = ()
 
     def zero_divisors(self, village: Any, stars: Any = None) -> list[str]:
         """The denominators that are 0 for this village (why a known input gave unknown)."""
         return [d.text for d in self.divisors if d.evaluate(village, stars) == 0]
 
+    def out_of_range(self, village: Any, stars: Any = None) -> list[str]:
+        """The steps whose result left the range of a float for this village (overflowed),
+        innermost first: another reason a known input gave unknown."""
+        found = [step.text for step in self.steps if step.left_the_range(village, stars)]
+        return list(dict.fromkeys(found))
+
 
 def compile_expression(
-    source: str, scope: Scope, expect: ExprType | None = ExprType.BOOL
+    source: str,
+    scope: Scope,
+    expect: ExprType | None = ExprType.BOOL,
+    budget: TokenBudget | None = None,
 ) -> CompiledExpression:
-    """Parse, type-check and compile; raise ExpressionError with the offset of a problem."""
-    node = parse(source)
+    """Parse, type-check and compile; raise ExpressionError with the offset of a problem.
+    With `budget`, the expression's tokens are spent from it (see TokenBudget)."""
+    node = parse(source, budget)
     try:
         kind = check(node, scope)
     except RecursionError:
@@ -136,6 +208,7 @@ def compile_expression(
         getters=tuple((n, indicator_getter(n)) for n in read if scope.star_of(n) is None),
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
+        steps=tuple(builder.steps),
     )
 
 
@@ -143,6 +216,8 @@ class _Builder:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.divisors: list[Divisor] = []
+        self.steps: list[Step] = []
+        self.stepped: set[int] = set()
 
     def on_village(self, node: Node, evaluate: Evaluator) -> Callable[[Any], Any]:
         """A one-argument function of the village, as direct as the expression allows:
@@ -173,6 +248,11 @@ class _Builder:
         text = to_source(node)
         if all(d.text != text for d in self.divisors):
             self.divisors.append(Divisor(text, evaluate))
+
+    def add_step(self, node: Node, op: Callable[..., Any], operands: tuple[Evaluator, ...]) -> None:
+        if id(node) not in self.stepped:  # `threshold` compiles its subject a second time
+            self.stepped.add(id(node))
+            self.steps.append(Step(node, op, operands))
 
     def compile(self, node: Node) -> Evaluator:
         if isinstance(node, Literal):
@@ -212,6 +292,13 @@ class _Builder:
         args = tuple(self.compile(a) for a in node.args)
         if spec.name == "ratio":
             self.add_divisor(node.args[1], args[1])
+        if spec.result is ExprType.NUMBER:  # a number it returns must be a real one
+            raw = impl
+            self.add_step(node, raw, args)
+
+            def impl(*values: Any) -> Any:
+                return _attempt(raw, *values)
+
         if spec.takes_unknown:
             return lambda v, s: impl(*[a(v, s) for a in args])
         if len(args) == 1:
@@ -273,13 +360,15 @@ class _Builder:
 
         def minus(v: Any, s: Any) -> Any:
             x = operand(v, s)
-            return None if x is None else -x
+            return None if x is None else _real(-x)
 
         return minus
 
     def arithmetic(self, node: Arithmetic) -> Evaluator:
         left = self.compile(node.left)
         right = self.compile(node.right)
+        op = _ARITHMETIC[node.op]
+        self.add_step(node, op, (left, right))
         if node.op == "/":
             self.add_divisor(node.right, right)
 
@@ -288,17 +377,16 @@ class _Builder:
                 y = right(v, s)
                 if x is None or y is None or y == 0:
                     return None
-                return x / y
+                return _attempt(op, x, y)
 
             return divide
-        op = {"+": operator.add, "-": operator.sub, "*": operator.mul}[node.op]
 
         def arith(v: Any, s: Any) -> Any:
             x = left(v, s)
             if x is None:
                 return None
             y = right(v, s)
-            return None if y is None else op(x, y)
+            return None if y is None else _attempt(op, x, y)
 
         return arith
 
@@ -365,8 +453,11 @@ class _Builder:
         every value in the range agrees, else unknown."""
         op_name = node.op if count_on_left else _FLIP[node.op]
         op = _COMPARE[op_name]
-        count = self.compile(node.left if count_on_left else node.right)
-        other = self.compile(node.right if count_on_left else node.left)
+        counted, number = (node.left, node.right) if count_on_left else (node.right, node.left)
+        count = self.compile(counted)
+        other = self.compile(number)
+        if isinstance(counted, Call) and counted.function == "points":
+            other = _exactly(number, other)  # points are exact; the float 0.8 is not 4/5
 
         def compare_range(v: Any, s: Any) -> Any:
             y = other(v, s)
@@ -427,6 +518,8 @@ class _Builder:
             return None
         if not isinstance(right.value, int | float) or isinstance(right.value, bool):
             return None
+        if _real(right.value) is None:  # the parser refuses such literals; never a Threshold
+            return None
         integral = rate = False
         if isinstance(left, Name):
             spec = self.scope.indicators.get(left.path)
@@ -435,6 +528,16 @@ class _Builder:
         elif isinstance(left, Call) and left.function == "ratio":
             rate = True
         return Threshold(self.compile(left), op, float(right.value), integral, rate)
+
+
+def _exactly(node: Node, evaluate: Evaluator) -> Evaluator:
+    """The number a points() range is compared with, as an exact rational (see exact.py): a
+    literal as the decimal written (as the canonical form shows it), a computed float as
+    the shortest decimal that reads as it."""
+    if isinstance(node, Literal) and isinstance(node.value, int | float):
+        value = exact(node.value)
+        return lambda v, s: value
+    return lambda v, s: exact_number(evaluate(v, s))
 
 
 def _point_groups(node: Node) -> list[str]:
@@ -463,6 +566,7 @@ __all__ = [
     "CompiledExpression",
     "Divisor",
     "ExpressionError",
+    "Step",
     "Threshold",
     "compile_expression",
     "indicator_getter",

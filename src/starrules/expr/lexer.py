@@ -1,12 +1,19 @@
-"""Tokens of the expression language."""
+"""Tokens of the expression language.
+
+Only ASCII is read as a number, a name or an operator: a full-width digit or sign from a
+Chinese keyboard (１００００, ≥, ＞＝, （）) is refused where it is, with the ASCII to write
+instead, never read as its look-alike (Python's \\d and int() would take １ for 1). Any
+space separates tokens, the full-width one too.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-from .errors import ExpressionError
+from .errors import ExpressionError, TokenLimitError
 
 
 class Tok(Enum):
@@ -34,13 +41,31 @@ _MISTAKES = {
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:[0-9][0-9_]*)?\.?[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?)
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
   | (?P<op>==|!=|<=|>=|&&|\|\||[<>+\-*/()\[\],=!&|%])
     """,
     re.VERBOSE,
 )
+
+_NUMBER_PARTS = frozenset("0123456789.")
+_SHOWN = 24  # at most this many characters of a look-alike run in a hint
+
+# Look-alikes that Unicode normalisation (NFKC) does not turn into their ASCII spelling.
+_LOOK_ALIKES = {
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "。": ".",
+    "、": ",",
+    "×": "*",
+    "÷": "/",
+}
 
 
 _GROUP_KINDS = {"number": Tok.NUMBER, "string": Tok.STRING, "name": Tok.NAME, "op": Tok.OP}
@@ -53,24 +78,22 @@ class Token:
     offset: int
 
 
-def tokenize(source: str) -> list[Token]:
+def tokenize(source: str, max_tokens: int | None = None) -> list[Token]:
+    """The tokens of `source`, ending with an END token. With `max_tokens`, an expression
+    of more tokens (END included) is refused as soon as lexing reaches the one too many."""
     tokens: list[Token] = []
     pos = 0
     while pos < len(source):
         match = _TOKEN_RE.match(source, pos)
         if match is None:
-            char = source[pos]
-            if char in "\"'":
-                raise ExpressionError(pos, "unterminated string")
-            if char in "万亿千百":
-                raise ExpressionError(
-                    pos,
-                    f"unexpected character {char!r}",
-                    "write numbers in digits: 10万 is 100000 or 100_000",
-                )
-            raise ExpressionError(pos, f"unexpected character {char!r}")
+            raise _unexpected(source, pos)
         kind = match.lastgroup
         text = match.group()
+        if kind == "ws":
+            pos = match.end()
+            continue
+        if max_tokens is not None and len(tokens) >= max_tokens:
+            raise _too_long(pos, max_tokens)
         if kind == "op" and text in _MISTAKES:
             follow = source[pos + 1 : pos + 2]
             if text == "=" and follow in "<>" and follow:
@@ -84,8 +107,68 @@ def tokenize(source: str) -> list[Token]:
             )
         if kind == "name" and text in KEYWORDS:
             tokens.append(Token(Tok.KEYWORD, text, pos))
-        elif kind != "ws":
+        else:
             tokens.append(Token(_GROUP_KINDS[str(kind)], text, pos))
         pos = match.end()
+    if max_tokens is not None and len(tokens) >= max_tokens:
+        raise _too_long(len(source), max_tokens)
     tokens.append(Token(Tok.END, "", len(source)))
     return tokens
+
+
+def _too_long(offset: int, max_tokens: int) -> TokenLimitError:
+    return TokenLimitError(
+        offset,
+        f"the expression is too long (more than {max_tokens} names, numbers and operators)",
+        "split it into several criteria in a group",
+    )
+
+
+def _ascii_for(char: str) -> str | None:
+    """The ASCII a non-ASCII character stands for (１ → 1, ＞ → >, ≥ → >=), if any."""
+    if char in _LOOK_ALIKES:
+        return _LOOK_ALIKES[char]
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    normal = unicodedata.normalize("NFKC", char)
+    return normal if normal.isascii() and normal.isprintable() else None
+
+
+def _unexpected(source: str, pos: int) -> ExpressionError:
+    """The error for the character at `pos`, which starts no token."""
+    char = source[pos]
+    if char in "\"'":
+        return ExpressionError(pos, "unterminated string")
+    if char in "万亿千百":
+        return ExpressionError(
+            pos,
+            f"unexpected character {char!r}",
+            "write numbers in digits: 10万 is 100000 or 100_000",
+        )
+    ascii_text = _ascii_for(char) if not char.isascii() else None
+    if ascii_text is None:
+        return ExpressionError(pos, f"unexpected character {char!r}")
+    if ascii_text.isdigit():  # the whole number, with any ASCII digits around it
+        start, stop = pos, min(len(source), pos + _SHOWN)  # a hint shows a short number
+        while start > max(0, pos - _SHOWN) and source[start - 1] in "0123456789._":
+            start -= 1
+        end = pos
+        while end < stop and (
+            source[end] in "0123456789._" or _ascii_for(source[end]) in _NUMBER_PARTS
+        ):
+            end += 1
+        number = "".join(c if c.isascii() else _ascii_for(c) or c for c in source[start:end])
+        return ExpressionError(
+            pos, f"unexpected digit {char!r} (not ASCII)", f"use ASCII digits: {number}"
+        )
+    end, stop = pos, min(len(source), pos + _SHOWN)  # a run of look-alikes, such as ＞＝
+    while end < stop and not source[end].isascii() and not source[end].isspace():
+        if _ascii_for(source[end]) is None:
+            break
+        end += 1
+    run = source[pos:end]
+    replacement = "".join(_ascii_for(c) or c for c in run)
+    return ExpressionError(
+        pos, f"unexpected {run!r} (not ASCII)", f"use {replacement} instead of {run}"
+    )

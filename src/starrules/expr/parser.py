@@ -5,6 +5,7 @@ Precedence, lowest first: or, and, not, comparison (one, not chained), + -, * /,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from .ast import (
@@ -19,26 +20,48 @@ from .ast import (
     Unary,
     start_offset,
 )
-from .errors import ExpressionError
+from .errors import ExpressionError, TokenBudget, TokenLimitError
 from .lexer import Tok, Token, tokenize
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 MAX_TOKENS = 256  # a real test has a few dozen; longer ones belong in several criteria
 MAX_DEPTH = 48
+# All the expressions of one ruleset file together (bundled files hold at most ~110): loading
+# costs ~30 µs a token, so this keeps any file's expressions under a third of a second.
+MAX_FILE_TOKENS = 10_000
 _NULLS = {"null", "None", "nil", "none"}
+_FLOAT_MAX = sys.float_info.max
+_MAX_DIGITS = 400  # more significant digits than any number within float range (±1.8e308)
 
 
-def parse(source: str) -> Node:
-    """Parse an expression; raise ExpressionError with the offset of the first problem."""
+def parse(source: str, budget: TokenBudget | None = None) -> Node:
+    """Parse an expression; raise ExpressionError with the offset of the first problem.
+
+    Lexing stops at MAX_TOKENS, or at what is left of `budget` (the tokens all expressions
+    of a file may hold, spent here), so that no text costs more than that to refuse."""
     if not source.strip():
         raise ExpressionError(0, "the expression is empty")
-    tokens = tokenize(source)
-    if len(tokens) > MAX_TOKENS:
+    limit = MAX_TOKENS if budget is None else min(MAX_TOKENS, budget.left)
+    try:
+        tokens = tokenize(source, limit)
+    except TokenLimitError as exc:
+        if budget is not None:
+            budget.spend(limit)
+        if limit == MAX_TOKENS:
+            raise
+        assert budget is not None
         raise ExpressionError(
-            tokens[MAX_TOKENS].offset,
-            f"the expression is too long (more than {MAX_TOKENS} names, numbers and operators)",
-            "split it into several criteria in a group",
-        )
+            exc.offset,
+            f"the expressions of this file hold more than {budget.total:,} names, numbers and "
+            "operators in all",
+            "split the ruleset into several files (an overlay can extend a base)",
+        ) from None
+    except ExpressionError as exc:
+        if budget is not None:  # no more tokens than characters were read
+            budget.spend(min(limit, exc.offset + 1))
+        raise
+    if budget is not None:
+        budget.spend(len(tokens))
     return _Parser(tokens).parse()
 
 
@@ -232,14 +255,27 @@ class _Parser:
 
 
 def _number(token: Token) -> int | float:
+    """The value of a number token; one beyond the range of a float (about ±1.8e308) is
+    refused here, so no later comparison, gap or message can overflow."""
     text = token.text.replace("_", "")
-    try:
-        value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
-    except ValueError:  # Python refuses integers of thousands of digits
-        raise ExpressionError(token.offset, "the number is too long") from None
-    if value in (float("inf"), float("-inf")):
-        raise ExpressionError(token.offset, f"the number {token.text} is too large")
+    too_large = ExpressionError(
+        token.offset,
+        f"the number {_shorten(token.text)} is too large",
+        "numbers must be within ±1.8e308",
+    )
+    if any(c in text for c in ".eE"):
+        value: int | float = float(text)  # any length: float() has no digit limit
+    elif len(text.lstrip("0")) > _MAX_DIGITS:  # and int() refuses thousands of digits
+        raise too_large
+    else:
+        value = int(text)
+    if not -_FLOAT_MAX <= value <= _FLOAT_MAX:
+        raise too_large
     return value
+
+
+def _shorten(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _unquote(text: str) -> str:

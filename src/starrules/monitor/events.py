@@ -13,32 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean, field_path
 from ..i18n import Text
+from ..indicators import whole_count
 from ..inputs import read_jsonl
-from ..village import ExtraValue
+from ..village import CalendarDate, ExtraValue, Str
+
+Name = Annotated[Str, Field(min_length=1)]
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: date
-    id: str | None = Field(default=None, description="The sender's reference, echoed back")
+    date: CalendarDate
+    id: Str | None = Field(default=None, description="The sender's reference, echoed back")
 
 
 class IndicatorUpdate(_Event):
     """A new value for one indicator of one village (null: the value became unknown)."""
 
     type: Literal["update"] = "update"
-    village: str = Field(min_length=1, description="The village's code, else its name")
-    field: str = Field(min_length=1, description="Indicator path, e.g. safety.grid_management")
+    village: Name = Field(description="The village's code, else its name")
+    field: Name = Field(description="Indicator path, e.g. safety.grid_management")
     value: ExtraValue
 
 
@@ -46,18 +48,23 @@ class Incident(_Event):
     """Something that happened in a village, counted into its indicator for the period."""
 
     type: Literal["incident"] = "incident"
-    village: str = Field(min_length=1)
-    incident: str = Field(min_length=1, description="An incident type, e.g. criminal_case")
-    count: PositiveInt = 1
-    note: str | None = None
+    village: Name
+    incident: Name = Field(description="An incident type, e.g. criminal_case")
+    count: int = Field(default=1, gt=0, strict=True)
+    note: Str | None = None
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _whole(cls, value: Any) -> Any:
+        return whole_count(value)  # as for a count indicator: 2.0 is 2, no 10**400
 
 
 class Review(_Event):
     """The clock moves to `date` for one village (or every village when `village` is null)."""
 
     type: Literal["review"] = "review"
-    village: str | None = None
-    note: str | None = None
+    village: Str | None = None
+    note: Str | None = None
 
 
 Event = Annotated[IndicatorUpdate | Incident | Review, Field(discriminator="type")]
@@ -153,21 +160,21 @@ def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
                 }[kind]
                 hint = did_you_mean(loc[-1], fields)
                 message = "unknown field" + (f" ({hint})" if hint else "")
-            lines.append(f"{where}: {'.'.join(loc) or '(event)'}: {message}")
+            lines.append(f"{where}: {field_path(error['loc'][1:]) or '(event)'}: {message}")
         raise InputError("\n".join(lines)) from None
 
 
-def read_events(source: str | Path | IO[str]) -> Iterator[EventRecord]:
-    """Events from a JSONL file (or an open text stream, e.g. stdin), one per line, in
-    order; blank lines are skipped. Streams: each event is yielded as soon as it is read."""
+def read_events(
+    source: str | Path | IO[str] | IO[bytes], name: str | None = None
+) -> Iterator[EventRecord]:
+    """Events from a JSONL file (or an open stream, e.g. stdin, of text or of UTF-8 bytes),
+    one per line, in order; blank lines and a byte order mark are skipped. Streams: each
+    event is yielded as soon as it is read. `name` names the source in error messages
+    (default: the path, else the stream's name)."""
     if isinstance(source, str | Path):
-        name = str(source)
-        path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{name}: no such file")
-        lines = read_jsonl(path, name)
+        lines = read_jsonl(Path(source), name or str(source))  # a regular file only
     else:
-        lines = read_jsonl(source, getattr(source, "name", "<stream>"))
+        lines = read_jsonl(source, name or str(getattr(source, "name", "<stream>")))
     for data, where in lines:
         yield EventRecord(parse_event(data, where), where)
 

@@ -30,6 +30,7 @@ from ..assessment import Assessment
 from ..errors import EvaluationError, InputError, MonitorError, ResolutionError, did_you_mean
 from ..evaluation import Truth, fits_kind
 from ..i18n import Text
+from ..indicators import fits_float
 from ..registry import Registry
 from ..results import LevelResult, StarResult, Status
 from ..ruleset import Ruleset, program_of
@@ -230,8 +231,10 @@ class Monitor:
         order: period start and ruleset changes first, then the event's own. `where`
         (e.g. 'events.jsonl:12') prefixes error messages."""
         place = where or "event"
-        if not isinstance(event, IndicatorUpdate | Incident | Review):
+        if isinstance(event, Mapping):
             event = parse_event(dict(event), place)
+        elif not isinstance(event, IndicatorUpdate | Incident | Review):
+            event = parse_event(event, place)  # refuses it, by its type
         with self._lock:
             self._check_open()
             if isinstance(event, Review) and event.village is None:
@@ -443,6 +446,14 @@ class Monitor:
         except (EvaluationError, ResolutionError) as exc:
             raise type(exc)(f"{place}: village '{state.key}': {exc}") from None
         path, value = self._event_value(state, ruleset, event, place)
+        if isinstance(event, Incident) and path is not None:
+            # The count it adds to (0 at a period's start) must stay a finite float.
+            old = 0 if any(p == path for p, _ in resets) else _get(state.village, path) or 0
+            if not fits_float(old + event.count):
+                raise InputError(
+                    f"{place}: count: {event.count} more would take {path} beyond the range "
+                    "of a float"
+                )
         return _Plan(period, ruleset, until, resets, path, value)
 
     def _commit(self, state: _State, event: AnyEvent, plan: _Plan) -> list[Change]:
@@ -538,7 +549,7 @@ class Monitor:
                     f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
                 )
             return path, event.value
-        adapter = self._adapters[path]
+        adapter = self._adapters[path]  # with the field's checks: 3.0 is a count, …
         try:
             return path, adapter.validate_python(event.value, strict=True)
         except ValidationError as exc:
