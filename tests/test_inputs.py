@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from starrules.errors import InputError
 from starrules.inputs import read_villages
@@ -228,3 +230,107 @@ def test_a_field_name_with_a_line_break_stays_on_its_located_line(tmp_path: Path
     message = str(caught.value)
     assert "\n" not in message
     assert message == f"{path}:1: 'a\\nb': unknown field"
+
+
+# ----------------------------------------------------------------------------- one pass
+# A JSONL line is validated straight from its bytes (pydantic's JSON parser); when that
+# fails, the line goes through json.loads + model_validate, which words the error. So the
+# messages above are unchanged, and every line the fast path accepts must give the village
+# the slow path gives.
+
+
+def _slow(line: str) -> object:
+    from starrules.inputs import _loads, parse_village
+
+    try:
+        return repr(parse_village(_loads(line), "w").model_dump())
+    except (InputError, ValueError):  # a ValueError: not JSON
+        return InputError
+
+
+def test_a_valid_jsonl_line_is_validated_from_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starrules import Village
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("validated from a dict")
+
+    monkeypatch.setattr(Village, "model_validate", refuse)
+    path = write(tmp_path, "v.jsonl", f"{VILLAGE}\n\n{VILLAGE}\n")
+    assert [r.where for r in read_villages(path)] == [f"{path}:1", f"{path}:3"]
+
+
+TRICKY = [
+    HEAD + '"township": "a", "township": "b"}',
+    HEAD + '"branch": {"reserve_cadres": 1}, "branch": {"reserve_cadres": 2}}',
+    HEAD + '"industry": {"collective_income": 0.1000000000000000055511151231257827}}',
+    HEAD + '"industry": {"collective_income": 123456789012345678901234567890.5e-3}}',
+    HEAD + '"extra": {"b": 123456789012345678901234567890, "c": -0, "d": -0.0, "e": 1e-320}}',
+    HEAD + '"branch": {"reserve_cadres": 1e2}}',
+    HEAD + '"township": "\\u97e9\\/x\\u0000"}',
+    "  " + HEAD + '"township": "a"}  \r',
+    HEAD + '"as_of": "2023-02-29"}',
+    HEAD + '"as_of": "2024-02-29"}',
+    HEAD + '"township": "a"} x',
+    HEAD + '"township": "a\tb"}',
+]
+
+
+@pytest.mark.parametrize("line", TRICKY)
+def test_the_one_pass_agrees_with_the_slow_path(tmp_path: Path, line: str) -> None:
+    path = write(tmp_path, "v.jsonl", line + "\n")
+    try:
+        got: object = repr(next(read_villages(path)).village.model_dump())
+    except InputError:
+        got = InputError
+    assert got == _slow(line)
+
+
+def test_the_one_pass_agrees_on_every_example_village(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples" / "villages.jsonl"
+    lines = [line for line in examples.read_text("utf-8").splitlines() if line.strip()]
+    got = [repr(r.village.model_dump()) for r in read_villages(examples)]
+    assert got == [_slow(line) for line in lines]
+
+
+_NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).map(str),
+)
+
+
+@settings(max_examples=int(os.environ.get("STARRULES_FUZZ_EXAMPLES", "60")), deadline=None)
+@given(
+    income=_NUMBERS,
+    cadres=_NUMBERS,
+    extra=st.dictionaries(st.text(max_size=4), st.one_of(_NUMBERS, st.text(), st.booleans())),
+    township=st.text(max_size=8),
+)
+def test_the_one_pass_agrees_with_the_slow_path_on_generated_values(
+    income: object, cadres: object, extra: dict[str, object], township: str
+) -> None:
+    def number(value: object) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    body = ", ".join(
+        [
+            f'"township": {json.dumps(township)}',
+            f'"industry": {{"collective_income": {number(income)}}}',
+            f'"branch": {{"reserve_cadres": {number(cadres)}}}',
+            '"extra": {'
+            + ", ".join(f"{json.dumps(k)}: {number(v)}" for k, v in extra.items())
+            + "}",
+        ]
+    )
+    line = HEAD + body + "}"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), "v.jsonl", line + "\n")
+        try:
+            got: object = repr(next(read_villages(path)).village.model_dump())
+        except InputError:
+            got = InputError
+    assert got == _slow(line)

@@ -82,3 +82,52 @@ def test_wheel_ships_rulesets_and_finds_them(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("henan-rural ")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+HEAVY = ("durable", "durable_rules", "hypothesis", "click", "starrules.monitor", "starrules.cli")
+
+
+def _loaded(modules: set[str], roots: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == r or m.startswith(r + ".") for r in roots))
+
+
+def test_import_starrules_loads_only_the_package() -> None:
+    modules = _modules_after("import starrules")
+    assert _loaded(modules, (*HEAVY, "pydantic", "yaml", "packaging")) == []
+    assert _loaded(modules, ("starrules",)) == ["starrules"]
+
+
+def test_first_use_loads_what_it_needs_and_no_more() -> None:
+    modules = _modules_after(
+        "import starrules\n"
+        "rs = starrules.load_ruleset('rulesets/cn-henan/henan-rural-2022.1.yaml')\n"
+        "assert starrules.Village.__name__ == 'Village' and rs.id == 'henan-rural'"
+    )
+    assert _loaded(modules, HEAVY) == []
+    assert "starrules.village" in modules and "starrules.loader" in modules
+
+
+def test_every_public_name_resolves_and_is_listed() -> None:
+    import starrules
+
+    for name in starrules.__all__:
+        assert getattr(starrules, name) is not None, name
+    assert set(starrules.__all__) <= set(dir(starrules))
+    assert starrules.Monitor is __import__("starrules.monitor").monitor.Monitor
+    with pytest.raises(AttributeError, match="no_such_name"):
+        starrules.no_such_name  # noqa: B018

@@ -12,7 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 
 import starrules
 from starrules import Registry, ResolutionError
+from starrules.registry import RESOLVE_CACHE_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -261,3 +263,85 @@ def test_importing_starrules_does_not_import_durable_rules() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_resolve_reuses_its_answer_for_the_same_jurisdiction_kind_and_date(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = registry.resolve(XIXIA, "rural", date(2023, 7, 1))
+    scans: list[date] = []
+    original = starrules.Ruleset.in_force
+    monkeypatch.setattr(
+        starrules.Ruleset, "in_force", lambda rs, on: scans.append(on) or original(rs, on)
+    )
+    assert registry.resolve(XIXIA, "rural", date(2023, 7, 1)) is first
+    assert scans == []  # answered without scanning the rulesets again
+    other = registry.resolve(XIXIA, "rural", date(2022, 7, 1))
+    assert scans and picked(other) == ("cn-henan", "2022.1")
+
+
+def test_the_resolution_cache_is_per_registry_and_bounded(rules_dir: Path) -> None:
+    registry = Registry.from_paths([rules_dir])
+    other = Registry.from_paths([rules_dir])
+    for day in range(2 * RESOLVE_CACHE_SIZE):
+        registry.resolve("cn-henan", "rural", date.fromordinal(date(2023, 1, 1).toordinal() + day))
+    assert 0 < len(registry._resolved) <= RESOLVE_CACHE_SIZE
+    assert len(other._resolved) == 0
+
+
+def test_a_resolution_error_is_raised_every_time(registry: Registry) -> None:
+    for _ in range(2):
+        with pytest.raises(ResolutionError, match="cn-hubei"):
+            registry.resolve("cn-hubei", "rural", date(2023, 7, 1))
+    assert len(registry._resolved) == 0
+
+
+def test_resolve_from_many_threads_agrees_with_one(registry: Registry) -> None:
+    days = [date(2022, 1, 1) + timedelta(days=d) for d in range(0, 1500, 7)]
+    places = [XIXIA, "cn-henan", "cn-henan/luohe"]
+    expected = {(p, d): picked(registry.resolve(p, "rural", d)) for p in places for d in days}
+    fresh = Registry(registry.rulesets)
+
+    def work(seed: int) -> list[tuple[tuple[str, date], tuple[str, str]]]:
+        keys = sorted(expected, key=lambda k: hash((k, seed)))
+        return [(k, picked(fresh.resolve(k[0], "rural", k[1]))) for k in keys]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for answers in pool.map(work, range(16)):
+            assert dict(answers) == expected
+
+
+def test_cli_with_a_standalone_ruleset_file_does_not_build_the_default_registry(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from starrules.cli import main
+
+    henan = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
+    villages = tmp_path / "villages.jsonl"
+    villages.write_text(json.dumps({**MODEL, "as_of": "2022-12-31"}) + "\n", encoding="utf-8")
+    expected = main(["evaluate", str(villages), "--ruleset", str(henan)]), capsys.readouterr()
+
+    def refuse() -> Registry:
+        raise AssertionError("the default registry was built")
+
+    monkeypatch.setattr(Registry, "default", staticmethod(refuse))
+    got = main(["evaluate", str(villages), "--ruleset", str(henan)]), capsys.readouterr()
+    assert got == expected and got[0] == 0
+
+
+def test_cli_with_an_overlay_file_extends_the_default_registry(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from starrules.cli import main
+
+    xixia = ROOT / "rulesets" / "cn-henan" / "nanyang" / "xixia" / "xixia-rural-2022.1.yaml"
+    villages = tmp_path / "villages.jsonl"
+    villages.write_text(
+        json.dumps({**MODEL, "jurisdiction": XIXIA, "as_of": "2022-12-31"}) + "\n", encoding="utf-8"
+    )
+    code = main(["evaluate", str(villages), "--ruleset", str(xixia), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    (line,) = out.splitlines()
+    layers = [layer["jurisdiction"] for layer in json.loads(line)["ruleset"]["layers"]]
+    assert layers == ["cn-henan", XIXIA]  # the overlay over the bundled province

@@ -4,48 +4,104 @@ import starrules
 village = starrules.Village.model_validate(data)
 assessment = starrules.evaluate(village)          # bundled rulesets, chosen by jurisdiction
 print(assessment.explain("en"))
+
+`import starrules` loads nothing but this module: each public name is imported on first
+use (PEP 562), so that a program using only part of the library (the CLI, the monitor, a
+ruleset check) does not pay for building every pydantic model and parser of the rest.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .assessment import Assessment
-from .errors import (
-    EvaluationError,
-    InputError,
-    Location,
-    MonitorError,
-    Problem,
-    ResolutionError,
-    RulesetError,
-    StarrulesError,
-)
-from .expr import ExprType, FunctionSpec
-from .i18n import Text
-from .indicators import Better, IndicatorKind, IndicatorSpec
-from .loader import load_ruleset, loads_ruleset
-from .monitor import Monitor
-from .plugins import available_functions
-from .registry import Registry
-from .results import (
-    AssessmentRecord,
-    CriterionResult,
-    CriterionStatus,
-    LevelResult,
-    StarResult,
-    Status,
-)
-from .ruleset import Ruleset
-from .village import STANDARD_INDICATORS, Village
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` imports these
+    from datetime import date
+
+    from .assessment import Assessment
+    from .errors import (
+        EvaluationError,
+        InputError,
+        Location,
+        MonitorError,
+        Problem,
+        ResolutionError,
+        RulesetError,
+        StarrulesError,
+    )
+    from .expr import ExprType, FunctionSpec
+    from .i18n import Text
+    from .indicators import Better, IndicatorKind, IndicatorSpec
+    from .loader import load_ruleset, loads_ruleset
+    from .monitor import Monitor
+    from .plugins import available_functions
+    from .registry import Registry
+    from .results import (
+        AssessmentRecord,
+        CriterionResult,
+        CriterionStatus,
+        LevelResult,
+        StarResult,
+        Status,
+    )
+    from .ruleset import Ruleset
+    from .village import STANDARD_INDICATORS, Village
 
 __version__ = "0.1.0"
+
+# Public name -> the submodule that defines it.
+_LAZY: dict[str, str] = {
+    "Assessment": "assessment",
+    "EvaluationError": "errors",
+    "InputError": "errors",
+    "Location": "errors",
+    "MonitorError": "errors",
+    "Problem": "errors",
+    "ResolutionError": "errors",
+    "RulesetError": "errors",
+    "StarrulesError": "errors",
+    "ExprType": "expr",
+    "FunctionSpec": "expr",
+    "Text": "i18n",
+    "Better": "indicators",
+    "IndicatorKind": "indicators",
+    "IndicatorSpec": "indicators",
+    "load_ruleset": "loader",
+    "loads_ruleset": "loader",
+    "Monitor": "monitor",
+    "available_functions": "plugins",
+    "Registry": "registry",
+    "AssessmentRecord": "results",
+    "CriterionResult": "results",
+    "CriterionStatus": "results",
+    "LevelResult": "results",
+    "StarResult": "results",
+    "Status": "results",
+    "Ruleset": "ruleset",
+    "STANDARD_INDICATORS": "village",
+    "Village": "village",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'starrules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups are plain module attributes
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def evaluate(
     village: Village, on: date | None = None, registry: Registry | None = None
 ) -> Assessment:
     """Assess a village with the ruleset in force for its jurisdiction, kind and date."""
+    from .registry import Registry
+
     return (registry or Registry.default()).evaluate(village, on)
 
 

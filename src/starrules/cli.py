@@ -30,7 +30,7 @@ from .render.table import Row, display_width, pad, render_table, row_of
 from .ruleset import Ruleset
 from .testcases import run_paths
 from .village import Village
-from .yaml_source import unreadable
+from .yaml_source import read_yaml, unreadable
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -67,13 +67,14 @@ class _Chooser:
         jurisdiction: str | None,
         on: date | None,
     ) -> None:
-        default = Registry.default()
         # An explicit file may be an overlay of bundled rulesets, even over several base
-        # versions (a range): each village gets the variant in force on its date.
+        # versions (a range): each village gets the variant in force on its date. A file
+        # that extends nothing needs no bundled ruleset, so they are not read for it.
         self.fixed: list[Ruleset] = []
         self.registry: Registry | None = None
         if ruleset is not None:
-            loaded = Registry.from_paths([ruleset], base=default)
+            base = Registry.default() if _may_extend(ruleset) else None
+            loaded = Registry.from_paths([ruleset], base=base)
             self.fixed = [
                 rs for rs in loaded.rulesets if Path(rs.file).resolve() == ruleset.resolve()
             ]
@@ -104,6 +105,16 @@ class _Chooser:
             return self.ruleset_for(record.village).evaluate(record.village, self.on)
         except StarrulesError as exc:
             raise StarrulesError(f"{record.where}: {exc}") from None
+
+
+def _may_extend(file: Path) -> bool:
+    """Whether a ruleset file may be an overlay (True when it cannot be read: loading it
+    with its bases then reports the problem exactly as ever)."""
+    try:
+        data = read_yaml(file).data
+    except StarrulesError:
+        return True
+    return not isinstance(data, dict) or "extends" in data
 
 
 def _rulesets_option(func: Any) -> Any:

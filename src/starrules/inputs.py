@@ -112,8 +112,31 @@ def read_villages(path: str | Path) -> Iterator[VillageRecord]:
 
 
 def _read_jsonl(file: Path, name: str) -> Iterator[VillageRecord]:
-    for data, where in read_jsonl(file, name):
-        yield VillageRecord(parse_village(data, where), where)
+    check_file(file, name)
+    try:
+        with file.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                where = f"{name}:{number}"
+                village = _from_json_bytes(line)
+                if village is None:  # the slow path words the error (or reads a BOM line)
+                    item = _json_line(line, number, name)
+                    if item is None:
+                        continue
+                    village = parse_village(item[0], where)
+                yield VillageRecord(village, where)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _from_json_bytes(line: bytes) -> Village | None:
+    """The village of a valid line, parsed and validated in one pass by pydantic (about
+    three times faster than json.loads + model_validate); None for any other line (blank,
+    invalid, too deep, a BOM, a value the model refuses): json.loads + model_validate then
+    read it again, so that every error keeps its exact, located message."""
+    try:
+        return Village.model_validate_json(line)
+    except Exception:  # whatever the parser makes of hostile input, the slow path decides
+        return None
 
 
 def read_jsonl(source: Path | Iterable[str | bytes], name: str) -> Iterator[tuple[Any, str]]:
@@ -187,25 +210,32 @@ def _loads(text: str) -> Any:
 
 def _json_lines(lines: Iterable[str | bytes], name: str) -> Iterator[tuple[Any, str]]:
     for number, line in enumerate(lines, start=1):
-        where = f"{name}:{number}"
-        if isinstance(line, bytes):
-            if number == 1:
-                line = line.removeprefix(codecs.BOM_UTF8)
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start + 1})"
-                ) from None
-        else:
-            text = line.removeprefix("\ufeff") if number == 1 else line
-        if not text.strip():
-            continue
+        item = _json_line(line, number, name)
+        if item is not None:
+            yield item
+
+
+def _json_line(line: str | bytes, number: int, name: str) -> tuple[Any, str] | None:
+    """The JSON value of line `number` and its place; None for a blank line."""
+    where = f"{name}:{number}"
+    if isinstance(line, bytes):
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
         try:
-            data = _loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
-        except RecursionError:
-            _, column, depth = _deepest(text)
-            raise InputError(f"{where}:{column}: invalid JSON: {_too_deep(depth)}") from None
-        yield data, where
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start + 1})"
+            ) from None
+    else:
+        text = line.removeprefix("\ufeff") if number == 1 else line
+    if not text.strip():
+        return None
+    try:
+        data = _loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        _, column, depth = _deepest(text)
+        raise InputError(f"{where}:{column}: invalid JSON: {_too_deep(depth)}") from None
+    return data, where

@@ -9,6 +9,7 @@ A broken plug-in is an error naming its entry point, never a silent omission.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
@@ -51,8 +52,12 @@ def _guarded(spec: FunctionSpec, where: str) -> FunctionSpec:
     )
 
 
+@functools.cache
 def plugin_functions() -> Mapping[str, FunctionSpec]:
-    """Every plug-in function, by name; clashes and wrong objects are errors."""
+    """Every plug-in function, by name; clashes and wrong objects are errors. Found once per
+    process, like the default registry's plug-in rulesets: scanning every installed
+    distribution's entry points costs more than compiling a small ruleset. The result is
+    read-only, so sharing it is safe; a plug-in that fails to load is not remembered."""
     found: dict[str, tuple[FunctionSpec, str]] = {}
     for entry in entry_points(group=FUNCTIONS_GROUP):
         where = f"entry point '{entry.name} = {entry.value}'"

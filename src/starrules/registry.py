@@ -12,6 +12,7 @@ specific jurisdiction with a chain in force, and there the highest versions, top
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,12 @@ def bundled_rulesets_dir() -> Path:
     )
 
 
+# How many (jurisdiction, kind, date) answers a Registry keeps: a run over many villages
+# meets a few jurisdictions and dates, so this holds them all while bounding what a stream
+# of distinct dates (one per village) can make it hold.
+RESOLVE_CACHE_SIZE = 1024
+
+
 @dataclass(frozen=True, slots=True)
 class _File:
     source: SourceDocument
@@ -59,7 +66,7 @@ class _File:
 class Registry:
     """An immutable collection of resolved rulesets, searchable by jurisdiction, kind, date."""
 
-    __slots__ = ("_rulesets",)
+    __slots__ = ("_lock", "_resolved", "_rulesets")
 
     def __init__(self, rulesets: Sequence[Ruleset]) -> None:
         seen: dict[tuple[str, ...], Ruleset] = {}
@@ -80,6 +87,11 @@ class Registry:
         if problems:
             raise RulesetError(problems)
         self._rulesets = tuple(seen.values())
+        # Resolution scans every ruleset, which costs as much as evaluating a village; the
+        # answers are reused (the rulesets never change). Reads need no lock (one dict
+        # lookup); the lock keeps insertion and eviction consistent between threads.
+        self._resolved: dict[tuple[str, str, date], Ruleset] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_paths(
@@ -139,6 +151,17 @@ class Registry:
         """The ruleset for the most specific jurisdiction on the path that has one in force
         on the date (today when not given); there, the highest versions, top layer first."""
         when = on or date.today()
+        key = (jurisdiction, kind, when)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve(jurisdiction, kind, when)
+            with self._lock:
+                if len(self._resolved) >= RESOLVE_CACHE_SIZE:
+                    del self._resolved[next(iter(self._resolved))]  # the oldest answer
+                self._resolved[key] = found
+        return found
+
+    def _resolve(self, jurisdiction: str, kind: str, when: date) -> Ruleset:
         parts = jurisdiction.split("/")
         for depth in range(len(parts), 0, -1):
             prefix = "/".join(parts[:depth])
