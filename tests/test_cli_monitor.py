@@ -65,7 +65,7 @@ def test_changes_as_jsonl(capsys: pytest.CaptureFixture[str], backend: str) -> N
 def test_changes_as_text_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "monitor", str(EVENTS), "--villages", str(EXAMPLES))
     assert code == 0
-    assert "2022-12-31 · 部落村 (410523105201) · 平安法治星：获得 → 未获得 (摘星)" in out
+    assert "2022-12-31 · 部落村 (410523105201) · 平安法治星：获得 → 未获得 (撤星)" in out
     assert "起因：发生事件 2022-12-31 刑事案件（入室盗窃） [case-1]" in out
     assert "[否决] 发生刑事案件的，一票否决" in out
     code, out, _ = run(capsys, "monitor", str(EVENTS), "--villages", str(EXAMPLES), "--lang", "en")

@@ -25,7 +25,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     Status.UNDETERMINED: ("待定", "undetermined"),
     "none": ("无", "none"),
     ChangeKind.STAR_GRANTED: ("授星", "star granted"),
-    ChangeKind.STAR_REVOKED: ("摘星", "star revoked"),
+    ChangeKind.STAR_REVOKED: ("撤星", "star revoked"),  # 摘星 means winning one
     ChangeKind.STAR_DENIED: ("确定未获得", "denied"),
     ChangeKind.STAR_UNDETERMINED: ("转为待定", "now undetermined"),
     ChangeKind.LEVEL_UP: ("升级", "up"),
