@@ -1,7 +1,10 @@
 """Evaluation semantics (spec §3), checked as properties.
 
-- The group functions agree with brute force over every true/false completion of the
-  unknowns (Kleene logic is the "supervaluation" of two-valued logic for these rules).
+- The group functions, the one kernel behind them and the evaluator's walk of every group
+  kind agree with brute force over every true/false completion of the unknowns (Kleene
+  logic is the "supervaluation" of two-valued logic for these rules).
+- The evaluator, deciding (no recorder) and recording every node (with one), agrees with
+  brute force over every completion of the unknown criteria of real and random rulesets.
 - On the real Henan ruleset, filling in unknown indicators only ever refines a result: what
   was decided stays decided, and the level range shrinks.
 - The level range brackets (and for Henan, whose tests each read an indicator once, is
@@ -18,8 +21,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from conftest import provincial_example_lines, ruleset_of
@@ -28,8 +33,19 @@ from hypothesis import strategies as st
 
 import starrules
 from starrules import IndicatorKind, Status, Village
-from starrules.evaluation import Truth, all_of, any_of, at_least, min_points, star_status
-from starrules.rules import Group
+from starrules.errors import Location
+from starrules.evaluation import (
+    GroupKernel,
+    Truth,
+    _walk,
+    all_of,
+    any_of,
+    at_least,
+    min_points,
+    star_status,
+)
+from starrules.i18n import Text
+from starrules.rules import Criterion, Group, Layer, Node, requirements_first
 
 ROOT = Path(__file__).resolve().parents[1]
 HENAN = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
@@ -119,6 +135,164 @@ def test_star_status_agrees_with_every_completion(
 
     expected = supervaluation([grant, *vetoes, *required], granted)
     assert star_status(grant, vetoes, required) is expected
+
+
+def two_valued(node: Node, leaves: dict[int, bool]) -> bool:
+    """A node's outcome when every criterion's outcome is known (spec §3, no Kleene)."""
+    if isinstance(node, Criterion):
+        return leaves[node.index]
+    values = [two_valued(item, leaves) for item in node.items]
+    if node.rule == "all":
+        return all(values)
+    if node.rule == "any":
+        return any(values)
+    if node.rule == "at_least":
+        return sum(values) >= (node.needed or 0)
+    earned = sum(
+        (Fraction(repr(i.points or 0.0)) for i, v in zip(node.items, values, strict=True) if v),
+        Fraction(0),
+    )
+    return earned >= Fraction(repr(node.needed or 0.0))  # the decimals as written
+
+
+_LAYER = Layer("t", "1", "cn-test", "<t>")
+_HERE = Location("<t>")
+
+
+def synthetic_group(rule: str, needed: float | None, items: list[tuple[Truth, float]]) -> Group:
+    """A group whose criteria come out as given (index 0 is the group, 1… its items)."""
+    criteria = tuple(
+        Criterion(
+            id=f"c{i}",
+            index=i + 1,
+            kind="criterion",
+            test=cast(Any, SimpleNamespace(on_village=lambda _, value=value: value)),
+            text=Text(zh="条件", en="test"),
+            source=None,
+            provisional=False,
+            note=None,
+            points=points,
+            layer=_LAYER,
+            location=_HERE,
+            parent="g",
+        )
+        for i, (value, points) in enumerate(items)
+    )
+    return Group("g", 0, cast(Any, rule), needed, criteria, None, None, _LAYER, _HERE, None)
+
+
+@st.composite
+def groups_of_every_kind(draw: st.DrawFn) -> Group:
+    items = draw(
+        st.lists(
+            st.tuples(truths, st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.7, 1.0, 1.5, 2.0, 5.0])),
+            max_size=6,
+        )
+    )
+    rule = draw(st.sampled_from(["all", "any", "at_least", "min_points"]))
+    needed = {
+        "all": None,
+        "any": None,
+        "at_least": draw(st.integers(0, 2 * len(items) + 2)) / 2,  # 2.5: 3 needed
+        "min_points": draw(st.sampled_from([0.0, 0.1, 0.8, 1.0, 1.5, 2.5, 3.0, 10.0])),
+    }[rule]
+    return synthetic_group(rule, needed, items)
+
+
+@settings(GROUPS, max_examples=400)
+@given(groups_of_every_kind())
+def test_the_walk_of_every_group_kind_agrees_with_every_completion(group: Group) -> None:
+    """Deciding (every shape of short-circuit loop), recording, and the kernel's verdict
+    all equal brute force, for empty groups, unreachable bars and zero points too."""
+    values = [cast(Truth, item.test.on_village(None)) for item in group.items]
+    expected = supervaluation(
+        values,
+        lambda c: two_valued(group, {i + 1: b for i, b in enumerate(c)}),
+    )
+    walk = _walk(group)
+    village = cast(Village, None)
+    assert walk(village) is expected
+    statuses: list[Truth] = ["unset"] * (len(values) + 1)  # type: ignore[list-item]
+    assert walk(village, statuses) is expected
+    assert statuses == [expected, *values]  # every node recorded
+    assert GroupKernel.of(group).outcome(values) is expected
+
+
+# ----------------------------------------------------------------------------------------
+# The evaluator on whole rulesets against brute force
+# ----------------------------------------------------------------------------------------
+
+
+def _single(outcomes: set[bool]) -> Truth:
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def brute_force(ruleset: starrules.Ruleset, village: Village) -> tuple[list[Truth], list[Truth]]:
+    """(every star's status, every node's outcome) by enumerating every true/false
+    completion of a star's unknown criteria and vetoes, the stars it requires taken at each
+    of their possible values. (A star reads its required stars monotonically, so taking
+    their values independently loses nothing.)"""
+    tree = ruleset.tree
+    stars: list[Truth] = [None] * len(tree.stars)
+    nodes: list[Truth] = [None] * tree.node_count
+    for star in requirements_first(tree.stars):
+        leaves = [n for n in star.nodes if isinstance(n, Criterion)]
+        known = {leaf.index: leaf.test.on_village(village) for leaf in leaves}
+        open_leaves = [i for i, v in known.items() if v is None]
+        required = [tree.star_index[r] for r in star.requires]
+        open_required = [r for r in required if stars[r] is None]
+        groups = [n for n in star.nodes if isinstance(n, Group)]
+        seen: dict[int, set[bool]] = {g.index: set() for g in groups}
+        granted: set[bool] = set()
+        for combo in itertools.product((False, True), repeat=len(open_leaves) + len(open_required)):
+            filled = {**known, **dict(zip(open_leaves, combo, strict=False))}
+            others = {r: stars[r] for r in required}
+            others.update(zip(open_required, combo[len(open_leaves) :], strict=True))
+            for g in groups:
+                seen[g.index].add(two_valued(g, filled))
+            granted.add(
+                two_valued(star.grant, filled)
+                and not any(filled[v.index] for v in star.vetoes)
+                and all(others[r] for r in required)
+            )
+        stars[star.index] = _single(granted)
+        for g in groups:
+            nodes[g.index] = _single(seen[g.index])
+        for leaf in leaves:  # a veto is recorded as passing when it does not hold
+            hit = known[leaf.index]
+            nodes[leaf.index] = hit if leaf.kind != "veto" or hit is None else not hit
+    return stars, nodes
+
+
+def assert_one_evaluator(ruleset: starrules.Ruleset, village: Village) -> None:
+    """The evaluator without a recorder (run, rerun, decide_star) and with one (walk,
+    record) equals brute force on every star and every node."""
+    program = ruleset._program
+    stars, nodes = brute_force(ruleset, village)
+    assert program.run(village).stars == stars
+    assert program.walk(village) == (stars, nodes)
+    assert program.record(village) == nodes
+    everything = {
+        p
+        for s in ruleset.tree.stars
+        for n in s.nodes
+        if isinstance(n, Criterion)
+        for p in n.test.names
+    }
+    assert program.rerun(village, [None] * len(stars), everything).stars == stars
+    for index in program.requirements_order:
+        assert program.decide_star(index, village, stars) is stars[index]
+
+
+@settings(PROPERTY, max_examples=60, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_the_evaluator_agrees_with_every_completion_on_random_rulesets(
+    data: st.DataObject,
+) -> None:
+    from starrules.testing import small_rulesets, villages
+
+    ruleset = data.draw(small_rulesets())
+    assert_one_evaluator(ruleset, data.draw(villages(ruleset, unknown=0.3)))
 
 
 # ----------------------------------------------------------------------------------------
@@ -465,6 +639,7 @@ def test_fast_decisions_equal_the_recorded_outcomes(
 ) -> None:
     values, _ = village
     assert_paths_agree(_HENAN, evaluate(values))
+    assert_one_evaluator(_HENAN, make_village(values))
 
 
 _GROUPS = starrules.load_ruleset(ROOT / "tests" / "fixtures" / "groups.yaml")
@@ -479,6 +654,7 @@ def test_fast_and_recorded_paths_agree_on_every_group_kind(values: dict[str, Any
     village = make_village({p: v for p, v in values.items() if v is not None})
     village = village.model_copy(update={"jurisdiction": "cn-test"})
     assert_paths_agree(_GROUPS, _GROUPS.evaluate(village, on=date(2024, 1, 1)))
+    assert_one_evaluator(_GROUPS, village)
 
 
 # -- re-deciding after a change (the monitor's native backend) ------------------------------

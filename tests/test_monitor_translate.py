@@ -3,11 +3,14 @@ needed: the conditions are plain data)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Any
 
 import pytest
 from conftest import ruleset_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from starrules import Registry, Ruleset, Village
 from starrules.monitor.translate import (
@@ -186,3 +189,73 @@ def test_a_star_reading_more_indicators_than_a_fact_holds_falls_back() -> None:
     translation = translate(ruleset_of(stars, ruleset_id="wide", indicators=indicators).tree)
     assert translation.native == frozenset({0})
     assert f"read {count} indicators" in translation.fallbacks[0].reason
+
+
+# -- the group conditions against brute force over every completion ------------------------
+
+FLAGS = (
+    "industry.dual_binding",
+    "ecology.garbage_system",
+    "safety.grid_management",
+    "safety.video_coverage",
+    "civility.practice_station",
+)
+
+
+def holds(condition: dict[str, Any], fact: dict[str, int]) -> bool:
+    """A durable-rules condition on a fact: a field the fact lacks never matches."""
+    if "$and" in condition:
+        return all(holds(c, fact) for c in condition["$and"])
+    if "$or" in condition:
+        return any(holds(c, fact) for c in condition["$or"])
+    ((op, test),) = condition.items()
+    if op.startswith("$"):
+        ((key, code),) = test.items()
+        compare = {"$lt": int.__lt__, "$lte": int.__le__, "$gt": int.__gt__, "$gte": int.__ge__}
+        return key in fact and compare[op](fact[key], code)
+    return op in fact and fact[op] == test
+
+
+def supervaluation(values: list[bool | None], rule: Any) -> bool | None:
+    unknown = [i for i, v in enumerate(values) if v is None]
+    outcomes = set()
+    for combo in itertools.product((False, True), repeat=len(unknown)):
+        filled = list(values)
+        for i, b in zip(unknown, combo, strict=True):
+            filled[i] = b
+        outcomes.add(rule(filled))
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=5),
+    st.sampled_from(["all", "any", "at_least"]),
+    st.integers(1, 5),
+)
+def test_group_conditions_fire_exactly_when_every_completion_agrees(
+    values: list[bool | None], rule: str, k: int
+) -> None:
+    """g1 fires when every completion of the unknown items passes the group, g0 when every
+    completion fails it, neither otherwise."""
+    items = [
+        {"id": f"c{i}", "test": path, "text": {"zh": "条件", "en": "test"}}
+        for i, path in enumerate(FLAGS[: len(values)])
+    ]
+    group: dict[str, Any] = {"id": "g", rule: items}
+    if rule == "at_least":
+        k = min(k, len(values))  # the loader refuses more than there are items
+        group = {"id": "g", "at_least": k, "of": items}
+    two_valued = {"all": all, "any": any, "at_least": lambda c: sum(c) >= k}[rule]
+    expected = supervaluation(values, two_valued)
+    (star,) = translate(ruleset(group=group).tree).stars
+    data: dict[str, Any] = {"name": "村", "jurisdiction": "cn-test", "kind": "rural"}
+    for path, value in zip(FLAGS, values, strict=False):
+        if value is not None:  # unknown: left out
+            section, name = path.split(".")
+            data.setdefault(section, {})[name] = value
+    fact = star.fact(Village.model_validate(data))
+    assert (holds(star.rules["g1"], fact), holds(star.rules["g0"], fact)) == (
+        expected is True,
+        expected is False,
+    )

@@ -867,12 +867,6 @@ def test_extends_that_matches_nothing_lists_the_known_version(tmp_path: Path) ->
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: the 'known:' list of an extends that matches nothing leaves out the "
-    "overlays not yet applied when the file is processed (files go in name order), so "
-    "whether test-rural@2023.1 is listed depends on the file names",
-    strict=True,
-)
 def test_extends_that_matches_nothing_lists_every_known_version(rules: Path) -> None:
     write(rules, "prov-2023.1.yaml", overlay(jurisdiction=PROVINCE, version="2023.1"))
     text = overlay(extends="test-rural@2021.1")
@@ -1019,12 +1013,6 @@ def test_removing_a_required_star_points_at_the_removed_id(
     assert problem.location == where(path, text, needle)
 
 
-@pytest.mark.xfail(
-    reason="BUG: an override that raises at_least beyond a group's items is reported at the "
-    "'override:' key (or at 'remove:' when the file also removes something), not at the "
-    "at_least value as the compiler does for a single file",
-    strict=True,
-)
 def test_an_impossible_at_least_override_points_at_the_value(rules: Path) -> None:
     text = overlay(
         """

@@ -1,18 +1,22 @@
 """Evaluation: run compiled rules over a village, in three-valued (Kleene) logic.
 
-Truth values are True (pass), False (fail) and None (unknown). The hot path records the
-outcome of every criterion, group and veto in a flat status vector and decides stars and
-the level; everything an explanation needs beyond that is derived later, on demand, by
-the Assessment (see assessment.py). Nothing here keeps state between calls.
+Truth values are True (pass), False (fail) and None (unknown). Every group rule (all, any,
+at_least, min_points) is one kernel, `GroupKernel`: a threshold over integer weights. One
+evaluator walks the rule tree on it: without a recorder it stops wherever Kleene logic has
+decided (`Program.run`: the star statuses and the level); with one (`Program.walk`,
+`Program.record`) it runs every node and records each outcome in a flat status vector,
+from which the Assessment builds explanations on demand (see assessment.py). Nothing here
+keeps state between calls.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from .assessment import Assessment, Outcome
 from .errors import EvaluationError
@@ -24,29 +28,108 @@ from .rules import Criterion, Group, RuleTree, default_level_name, requirements_
 from .village import Village
 
 Truth = bool | None
-NodeFn = Callable[[Village, list[Truth]], Truth]
+Recorder = list[Truth] | None  # the status vector to record every node in, or None
+
+
+class Walk(Protocol):
+    """A group's evaluator: `walk(village)` decides, `walk(village, statuses)` records."""
+
+    def __call__(self, village: Village, out: Recorder = None, /) -> Truth: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GroupKernel:
+    """Every group rule as one Kleene threshold over integer weights: a group passes once
+    the weight of its passing items reaches `bar`, and fails once even every unknown item
+    passing could not reach it. `all` is n of n (weight 1 each), `any` 1 of n, `at_least`
+    k of n, `min_points` the items' points scaled to integers over `denominator` (exact:
+    0.1 + 0.7 reaches 0.8, see exact.py). The evaluator, the reference functions, the
+    points() range and the rete translation all read these notions."""
+
+    weights: tuple[int, ...]
+    bar: int
+    denominator: int = 1
+
+    @staticmethod
+    def of(group: Group) -> GroupKernel:
+        n = len(group.items)
+        if group.rule == "all":
+            return GroupKernel((1,) * n, n)
+        if group.rule == "any":
+            return GroupKernel((1,) * n, 1)
+        needed = group.needed or 0.0
+        if group.rule == "at_least":
+            return GroupKernel((1,) * n, math.ceil(exact(needed)))
+        numerators, denominator = scaled([needed, *(item.points or 0.0 for item in group.items)])
+        return GroupKernel(tuple(numerators[1:]), numerators[0], denominator)
+
+    @property
+    def total(self) -> int:
+        return sum(self.weights)
+
+    @property
+    def slack(self) -> int:
+        """The most weight that may fail with the bar still reachable (negative: never)."""
+        return self.total - self.bar
+
+    def reached(self, passed: int) -> bool:
+        """Already reached: these passing items settle the group as passed."""
+        return passed >= self.bar
+
+    def reachable(self, failed: int) -> bool:
+        """Can still reach: the bar is within reach with these items failed."""
+        return failed <= self.slack
+
+    def verdict(self, passed: int, failed: int) -> Truth:
+        """The outcome once items of these weights passed and failed (the rest unknown)."""
+        if self.reached(passed):
+            return True
+        return None if self.reachable(failed) else False
+
+    def tally(self, values: Sequence[Truth]) -> tuple[int, int]:
+        """(weight passed, weight failed) of the items' outcomes."""
+        passed = failed = 0
+        for weight, value in zip(self.weights, values, strict=True):
+            if value is True:
+                passed += weight
+            elif value is False:
+                failed += weight
+        return passed, failed
+
+    def outcome(self, values: Sequence[Truth]) -> Truth:
+        return self.verdict(*self.tally(values))
+
+    def points(self, passed: int, failed: int) -> tuple[Exact, Exact]:
+        """The range of points earned: (passing items, passing + unknown), exact."""
+        d = self.denominator
+        return as_number(passed, d), as_number(self.total - failed, d)
+
+    @property
+    def any_fail_decides(self) -> bool:
+        """Every failing item alone settles a fail, and only every item passing reaches the
+        bar (n of n, as `all`): deciding needs no sums."""
+        return 0 <= self.slack < min(self.weights, default=math.inf)
+
+    @property
+    def any_pass_decides(self) -> bool:
+        """Every passing item alone reaches the bar, and only every item failing settles a
+        fail (1 of n, as `any`): deciding needs no sums."""
+        return 0 < self.bar <= min(self.weights, default=0)
 
 
 def all_of(values: list[Truth]) -> Truth:
     """Kleene 'all': fail if any fails; else unknown if any unknown; else pass."""
-    if False in values:
-        return False
-    return None if None in values else True
+    return GroupKernel((1,) * len(values), len(values)).outcome(values)
 
 
 def any_of(values: list[Truth]) -> Truth:
     """Kleene 'any': pass if any passes; else unknown if any unknown; else fail."""
-    if True in values:
-        return True
-    return None if None in values else False
+    return GroupKernel((1,) * len(values), 1).outcome(values)
 
 
 def at_least(k: float, values: list[Truth]) -> Truth:
     """Pass if ≥ k pass; fail if even every unknown passing would not reach k."""
-    passed = values.count(True)
-    if passed >= k:
-        return True
-    return False if passed + values.count(None) < k else None
+    return GroupKernel((1,) * len(values), math.ceil(exact(k))).outcome(values)
 
 
 def min_points(
@@ -55,32 +138,13 @@ def min_points(
     """Pass if the passing items' points reach the bar; fail if no completion can. Points
     and bar are added and compared exactly, a float as the decimal it reads as (see
     exact.py): 0.1 + 0.7 reaches 0.8."""
-    return _min_points_exact(exact(bar), [exact(p) for p in points], values)
-
-
-def _min_points_exact(bar: Exact, weights: Sequence[Exact], values: list[Truth]) -> Truth:
-    """`min_points` over exact numbers (the recorder passes integers, scaled by `_weights`)."""
-    low = sum(w for w, v in zip(weights, values, strict=True) if v is True)
-    if low >= bar:
-        return True
-    high = low + sum(w for w, v in zip(weights, values, strict=True) if v is None)
-    return False if high < bar else None
-
-
-def _weights(group: Group) -> tuple[list[int], int, int]:
-    """An at_least or min_points group as integers: (weight of each item, bar, denominator),
-    so that the items' points over `denominator` are exactly the points written, and
-    adding and comparing them is exact and as fast as it gets. at_least: weight 1 each."""
-    needed = group.needed or 0.0
-    if group.rule != "min_points":
-        return [1] * len(group.items), math.ceil(exact(needed)), 1
-    numerators, denominator = scaled([needed, *(item.points or 0.0 for item in group.items)])
-    return numerators[1:], numerators[0], denominator
+    numerators, denominator = scaled([bar, *points])
+    return GroupKernel(tuple(numerators[1:]), numerators[0], denominator).outcome(values)
 
 
 def star_status(grant: Truth, vetoes: list[Truth], required: list[Truth]) -> Truth:
     """Granted (True) / denied (False) / undetermined (None), per spec §3. The reference
-    definition: `Program.run` decides the same inline, and the tests hold it to this."""
+    definition: the evaluator decides the same inline, and the tests hold it to this."""
     if grant is False or True in vetoes or False in required:
         return False
     if grant is True and None not in vetoes and None not in required:
@@ -88,16 +152,57 @@ def star_status(grant: Truth, vetoes: list[Truth], required: list[Truth]) -> Tru
     return None
 
 
-def _decide_group(group: Group) -> Callable[[Village], Truth]:
-    """The fast path: a group's outcome only, stopping as soon as it is decided (Kleene).
-    Items are tried in ruleset order, so authors who list decisive criteria first help."""
-    tests = tuple(
-        item.test.on_village if isinstance(item, Criterion) else _decide_group(item)
-        for item in group.items
-    )
-    if group.rule == "all":
+def _walk(group: Group) -> Walk:
+    """The evaluator of a group, one walk of its subtree. `walk(village)` stops at the
+    first item that settles the kernel's verdict (items in ruleset order, so authors who
+    list decisive criteria first help); `walk(village, statuses)` runs every item and
+    records every node's outcome in the status vector (the tracer pattern)."""
+    return _walk_and_record(group)[0]
 
-        def decide_all(v: Village) -> Truth:
+
+def _walk_and_record(group: Group) -> tuple[Walk, Callable[[Village, list[Truth]], Truth]]:
+    """A group's walk, and its recording part (what the walk does given a recorder), which
+    an enclosing group's recording calls directly."""
+    kernel = GroupKernel.of(group)
+    bar, slack, index = kernel.bar, kernel.slack, group.index
+    # Deciding: a criterion's test, or a sub-group's walk, called with the village alone.
+    # Recording: (test, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
+    # recording, weight, -1) for a sub-group, which records itself.
+    decide: list[Callable[[Village], Truth]] = []
+    recording: list[tuple[Callable[..., Truth], int, int]] = []
+    for item, weight in zip(group.items, kernel.weights, strict=True):
+        if isinstance(item, Criterion):
+            decide.append(item.test.on_village)
+            recording.append((item.test.on_village, weight, item.index))
+        else:
+            sub_walk, sub_record = _walk_and_record(item)
+            decide.append(sub_walk)
+            recording.append((sub_record, weight, -1))
+    tests, items = tuple(decide), tuple(recording)
+    weighted = tuple(zip(tests, kernel.weights, strict=True))
+
+    def record(v: Village, out: list[Truth]) -> Truth:
+        passed = failed = 0
+        for test, weight, slot in items:
+            if slot < 0:
+                result = test(v, out)
+            else:
+                result = out[slot] = test(v)
+            if result is True:
+                passed += weight
+            elif result is False:
+                failed += weight
+        # kernel.verdict(passed, failed), inline: once per group and recorded village
+        outcome = out[index] = True if passed >= bar else (None if failed <= slack else False)
+        return outcome
+
+    # Deciding is the hot path. Its loop is the kernel's two checks inline; for n of n
+    # (all) and 1 of n (any) one check can only fire at the end, so it needs no sums.
+    if kernel.any_fail_decides:
+
+        def walk(v: Village, out: Recorder = None, /) -> Truth:
+            if out is not None:
+                return record(v, out)
             unknown = False
             for test in tests:
                 result = test(v)
@@ -107,10 +212,11 @@ def _decide_group(group: Group) -> Callable[[Village], Truth]:
                     unknown = True
             return None if unknown else True
 
-        return decide_all
-    if group.rule == "any":
+    elif kernel.any_pass_decides:
 
-        def decide_any(v: Village) -> Truth:
+        def walk(v: Village, out: Recorder = None, /) -> Truth:
+            if out is not None:
+                return record(v, out)
             unknown = False
             for test in tests:
                 result = test(v)
@@ -120,95 +226,39 @@ def _decide_group(group: Group) -> Callable[[Village], Truth]:
                     unknown = True
             return None if unknown else False
 
-        return decide_any
-    assert group.needed is not None
-    weights, needed, _ = _weights(group)  # integers: exact, and no slower than floats
-    weighted = tuple(zip(tests, weights, strict=True))
-    total = sum(weights)
+    else:
 
-    def decide_reach(v: Village) -> Truth:
-        passed = failed = 0
-        for test, weight in weighted:
-            result = test(v)
-            if result is True:
-                passed += weight
-                if passed >= needed:
-                    return True
-            elif result is False:
-                failed += weight
-                if total - failed < needed:
-                    return False
-        return None
-
-    return decide_reach
-
-
-def _record_group(group: Group) -> NodeFn:
-    """The explaining path: runs every item (no short cut), records each outcome in the
-    status vector, and applies the reference group functions above. Its conclusions equal
-    `_decide_group`'s; the tests check that they always do."""
-    index = group.index
-    items = tuple(
-        (item.index, item.test.on_village, None)
-        if isinstance(item, Criterion)
-        else (None, None, _record_group(item))
-        for item in group.items
-    )
-    weights, needed, _ = _weights(group)
-    rule = group.rule
-
-    def record_group(v: Village, out: list[Truth]) -> Truth:
-        results: list[Truth] = []
-        for slot, test, subgroup in items:
-            if subgroup is not None:
-                results.append(subgroup(v, out))
-            else:
-                assert slot is not None and test is not None
+        def walk(v: Village, out: Recorder = None, /) -> Truth:
+            if out is not None:
+                return record(v, out)
+            passed = failed = 0
+            for test, weight in weighted:
                 result = test(v)
-                out[slot] = result
-                results.append(result)
-        if rule == "all":
-            outcome = all_of(results)
-        elif rule == "any":
-            outcome = any_of(results)
-        elif rule == "at_least":
-            outcome = at_least(needed, results)
-        else:
-            outcome = _min_points_exact(needed, weights, results)
-        out[index] = outcome
-        return outcome
+                if result is True:
+                    passed += weight
+                    if passed >= bar:
+                        return True
+                elif result is False:
+                    failed += weight
+                    if failed > slack:
+                        return False
+            return kernel.verdict(passed, failed)  # e.g. a bar of 0: passed with no item
 
-    return record_group
+    return walk, record
 
 
 def _points_range(group: Group) -> Callable[[Village], tuple[Exact, Exact]]:
     """The points a min_points group's items earn: (passing items, passing + unknown), as
     exact numbers (ints when every item's points are whole)."""
-    weights, _, denominator = _weights(group)
-    items = tuple(
-        (item.test.on_village if isinstance(item, Criterion) else _decide_group(item), weight)
-        for item, weight in zip(group.items, weights, strict=True)
+    kernel = GroupKernel.of(group)
+    tests = tuple(
+        item.test.on_village if isinstance(item, Criterion) else _walk(item) for item in group.items
     )
 
-    def earned(v: Village) -> tuple[int, int]:
-        low = high = 0
-        for test, points in items:
-            result = test(v)
-            if result is True:
-                low += points
-                high += points
-            elif result is None:
-                high += points
-        return low, high
+    def earned(v: Village) -> tuple[Exact, Exact]:
+        return kernel.points(*kernel.tally([test(v) for test in tests]))
 
-    if denominator == 1:  # whole points: the integers are the points
-        return earned
-
-    def earned_fractions(v: Village) -> tuple[Exact, Exact]:
-        low, high = earned(v)
-        return as_number(low, denominator), as_number(high, denominator)
-
-    return earned_fractions
+    return earned
 
 
 class _LevelEnv(dict[str, Truth]):
@@ -232,23 +282,41 @@ class _LevelEnv(dict[str, Truth]):
 
 
 Decider = tuple[
-    int, Callable[[Village], Truth], tuple[Callable[[Village], Truth], ...], tuple[int, ...]
+    int,  # the star's index
+    Walk,  # its grant group
+    Callable[[Village, list[Truth]], Truth],  # the grant group's recording
+    tuple[tuple[int, Callable[[Village], Truth]], ...],  # vetoes: (slot, test)
+    tuple[int, ...],  # the stars it requires
 ]
 
 
-def _decide_star(entry: Decider, village: Village, stars: list[Truth]) -> Truth:
-    """A star's status per spec §3 (as `star_status`), short-circuiting where Kleene allows."""
-    _, grant, vetoes, requires = entry
-    status = grant(village)
-    if status is False:
-        return False
-    open_ = status is None
-    for veto in vetoes:
-        hit = veto(village)
-        if hit is True:
+def _walk_star(entry: Decider, village: Village, stars: list[Truth], out: Recorder) -> Truth:
+    """A star's status per spec §3 (as `star_status`): without a recorder, stopping where
+    Kleene allows; with one, recording its grant tree and vetoes (a veto passes when it
+    does not hold) first."""
+    _, grant, record, vetoes, requires = entry
+    if out is None:
+        status = grant(village)
+        if status is False:
             return False
-        if hit is None:
-            open_ = True
+        open_ = status is None
+        for _, veto in vetoes:
+            hit = veto(village)
+            if hit is True:
+                return False
+            if hit is None:
+                open_ = True
+    else:
+        status = record(village, out)
+        open_ = status is None
+        denied = status is False
+        for slot, veto in vetoes:
+            hit = veto(village)
+            out[slot] = None if hit is None else not hit
+            denied = denied or hit is True
+            open_ = open_ or hit is None
+        if denied:
+            return False
     for required in requires:
         other = stars[required]
         if other is False:
@@ -267,7 +335,6 @@ class Program:
         "_dependents",
         "_level_results",
         "_points",
-        "_recorders",
         "requirements_order",
         "tree",
     )
@@ -280,18 +347,14 @@ class Program:
         self._deciders: tuple[Decider, ...] = tuple(
             (
                 star.index,
-                _decide_group(star.grant),
-                tuple(v.test.on_village for v in star.vetoes),
+                *_walk_and_record(star.grant),
+                tuple((v.index, v.test.on_village) for v in star.vetoes),
                 tuple(index_of[r] for r in star.requires),
             )
             for star in ordered
         )
         self._decider_of = {entry[0]: entry for entry in self._deciders}
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
-        self._recorders = tuple(
-            (_record_group(star.grant), tuple((v.index, v.test.on_village) for v in star.vetoes))
-            for star in ordered
-        )
         self._level_results = _level_results(tree)
         self._dependents = _dependents(tree)
         self._points = {
@@ -365,15 +428,15 @@ class Program:
         return dirty
 
     def _run(self, village: Village, stars: list[Truth], dirty: set[int] | None) -> Outcome:
-        decide = _decide_star
+        walk = _walk_star
         for entry in self._deciders:
             if dirty is None or entry[0] in dirty:
-                stars[entry[0]] = decide(entry, village, stars)
+                stars[entry[0]] = walk(entry, village, stars, None)
         return self.outcome(village, stars)
 
     def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
         """One star's status, reading the statuses of the stars it requires from `stars`."""
-        return _decide_star(self._decider_of[index], village, stars)
+        return _walk_star(self._decider_of[index], village, stars, None)
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
@@ -390,14 +453,16 @@ class Program:
 
     def record(self, village: Village) -> list[Truth]:
         """The outcome of every criterion, group and veto (a veto passes when it does not
-        hold): what an explanation is built from."""
+        hold): what an explanation is built from. The same walk as `run`, with a recorder."""
+        return self.walk(village)[1]
+
+    def walk(self, village: Village) -> tuple[list[Truth], list[Truth]]:
+        """(every star's status, every node's outcome): the evaluator with a recorder."""
+        stars: list[Truth] = [None] * len(self.tree.stars)
         statuses: list[Truth] = [None] * self.tree.node_count
-        for grant, vetoes in self._recorders:
-            grant(village, statuses)
-            for index, veto in vetoes:
-                hit = veto(village)
-                statuses[index] = None if hit is None else not hit
-        return statuses
+        for entry in self._deciders:
+            stars[entry[0]] = _walk_star(entry, village, stars, statuses)
+        return stars, statuses
 
     def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:
         levels = self.tree.levels
@@ -495,6 +560,7 @@ def evaluate(
 
 
 __all__ = [
+    "GroupKernel",
     "Program",
     "Truth",
     "all_of",

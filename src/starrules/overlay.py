@@ -18,7 +18,6 @@ from .exact import exact
 from .expr import CompiledExpression, FunctionSpec, Scope
 from .expr.ast import Compare, Literal, Logical, to_source
 from .expr.ast import Node as ExprNode
-from .expr.parser import parse
 from .fingerprint import with_fingerprint
 from .indicators import IndicatorSpec
 from .rules import Criterion, Group, Layer, Level, Node, RuleTree, Source, Star
@@ -426,17 +425,20 @@ class OverlayCompiler(RulesetCompiler):
                 if not isinstance(node, Group):
                     continue
                 where: PathKey = ("remove",) if self.doc.remove else ("override",)
-                if node.id in self.doc.override:
-                    changed = self.doc.override[node.id]
+                at_key = True  # a whole section is to blame, unless the bar itself was set
+                changed = self.doc.override.get(node.id)
+                if changed is not None and (
+                    changed.at_least is not None or changed.min_points is not None
+                ):
                     key = "at_least" if changed.at_least is not None else "min_points"
-                    where = ("override", node.id, key)
+                    where, at_key = ("override", node.id, key), False
                 if not node.items:
-                    self.problem(where, f"group '{node.id}' has no items left", key=True)
+                    self.problem(where, f"group '{node.id}' has no items left", key=at_key)
                 elif node.rule == "at_least" and (node.needed or 0) > len(node.items):
                     self.problem(
                         where,
                         f"group '{node.id}' needs {node.needed:g} of only {len(node.items)} items",
-                        key=True,
+                        key=at_key,
                     )
                 elif node.rule == "min_points":
                     total = sum((exact(i.points or 0.0) for i in node.items), 0)  # exact sums
@@ -445,7 +447,7 @@ class OverlayCompiler(RulesetCompiler):
                             where,
                             f"group '{node.id}' needs {node.needed:g} points of only "
                             f"{float(total):g}",
-                            key=True,
+                            key=at_key,
                         )
 
 
@@ -545,7 +547,7 @@ def _parts(node: ExprNode, op: str) -> set[str]:
 def _looser(old: CompiledExpression, new: CompiledExpression, veto: bool) -> str | None:
     """Why `new` may let a village pass (or, for a veto, escape) where `old` would not;
     None when `new` is provably at least as strict."""
-    return _looser_node(parse(old.source), parse(new.source), veto, new.source)
+    return _looser_node(old.node, new.node, veto, new.source)
 
 
 def _looser_node(old: ExprNode, new: ExprNode, veto: bool, shown: str) -> str | None:

@@ -205,6 +205,7 @@ def _apply_overlays(
 ) -> list[Problem]:
     """Apply overlays in dependency order (bases first); add the results to `resolved`."""
     problems: list[Problem] = []
+    unmatched: list[_File] = []
     pending = list(overlays)
     while pending:
         ready = [o for o in pending if not any(_may_be_base(p, o) for p in pending if p is not o)]
@@ -220,20 +221,38 @@ def _apply_overlays(
         for item in ready:
             try:
                 bases = find_bases(item.source, item.doc, resolved)
-            except RulesetError as exc:
-                if not failed:  # a base that failed to load was reported already
-                    problems.extend(exc.problems)
+            except RulesetError:
+                unmatched.append(item)
                 continue
-            for base in bases:
-                try:
-                    compiled = apply_overlay(item.source, item.doc, base.tree, functions)
-                except RulesetError as exc:
-                    problems.extend(exc.problems)
-                    continue
-                tree = compiled.tree
-                if tree.effective_until is None or tree.effective_from <= tree.effective_until:
-                    resolved.append(Ruleset(tree, compiled.tests))
+            problems.extend(_apply_to_bases(item, bases, resolved, functions))
         pending = [o for o in pending if o not in ready]
+    if not failed:  # else a base that failed to load was reported already
+        # Reported once every overlay is applied, so that the "known:" list of an `extends`
+        # that matches nothing names every version loaded, whatever the order of the files.
+        for item in unmatched:
+            try:
+                find_bases(item.source, item.doc, resolved)
+            except RulesetError as exc:
+                problems.extend(exc.problems)
+    return problems
+
+
+def _apply_to_bases(
+    item: _File,
+    bases: list[Ruleset],
+    resolved: list[Ruleset],
+    functions: Mapping[str, FunctionSpec],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for base in bases:
+        try:
+            compiled = apply_overlay(item.source, item.doc, base.tree, functions)
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+            continue
+        tree = compiled.tree
+        if tree.effective_until is None or tree.effective_from <= tree.effective_until:
+            resolved.append(Ruleset(tree, compiled.tests))
     return problems
 
 

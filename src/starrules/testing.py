@@ -37,7 +37,7 @@ from hypothesis.errors import NoSuchExample
 
 from .assessment import Assessment
 from .expr.ast import Compare, Literal, Name, walk
-from .expr.parser import parse
+from .expr.ast import Node as ExprNode
 from .indicators import Better, IndicatorKind, IndicatorSpec
 from .loader import loads_ruleset
 from .rules import Criterion
@@ -81,17 +81,18 @@ class CheckResult:
 # -- strategies ---------------------------------------------------------------------------
 
 
-def _expressions(ruleset: Ruleset) -> list[str]:
-    texts = [n.test.source for s in ruleset.stars for n in s.nodes if isinstance(n, Criterion)]
-    texts += [level.when.source for level in ruleset.tree.levels or ()]
-    return texts
+def _expressions(ruleset: Ruleset) -> list[ExprNode]:
+    """The parsed tests and level conditions (the ASTs the compiler kept)."""
+    trees = [n.test.node for s in ruleset.stars for n in s.nodes if isinstance(n, Criterion)]
+    trees += [level.when.node for level in ruleset.tree.levels or ()]
+    return trees
 
 
 def read_paths(ruleset: Ruleset) -> list[str]:
     """Every indicator path the ruleset's tests and levels read, in ruleset order."""
     paths: dict[str, None] = {}
-    for text in _expressions(ruleset):
-        for node in walk(parse(text)):
+    for tree in _expressions(ruleset):
+        for node in walk(tree):
             if isinstance(node, Name) and node.path in ruleset.tree.indicators:
                 paths[node.path] = None
     return list(paths)
@@ -100,8 +101,8 @@ def read_paths(ruleset: Ruleset) -> list[str]:
 def _limits(ruleset: Ruleset) -> dict[str, set[Any]]:
     """The constants each indicator is compared with (thresholds, listed values)."""
     found: dict[str, set[Any]] = {}
-    for text in _expressions(ruleset):
-        for node in walk(parse(text)):
+    for tree in _expressions(ruleset):
+        for node in walk(tree):
             if not isinstance(node, Compare):
                 continue
             for side, other in ((node.left, node.right), (node.right, node.left)):

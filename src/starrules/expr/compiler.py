@@ -15,7 +15,7 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -155,6 +155,7 @@ class CompiledExpression:
 
     source: str
     canonical: str
+    node: Node = field(repr=False)  # the parsed AST: read it, never parse `source` again
     type: ExprType
     evaluate: Evaluator
     on_village: Callable[[Any], Any]
@@ -199,6 +200,7 @@ def compile_expression(
     return CompiledExpression(
         source=source.strip(),
         canonical=to_source(node),
+        node=node,
         type=kind,
         evaluate=evaluate,
         on_village=builder.on_village(node, evaluate),

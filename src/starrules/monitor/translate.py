@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..evaluation import GroupKernel
 from ..expr import ast
 from ..expr.compiler import indicator_getter
-from ..expr.parser import parse
 from ..rules import Criterion, Group, RuleTree, Star
 from .backend import Fallback
 
@@ -147,7 +147,7 @@ class _StarTranslator:
                     f"group {node.id} counts points (min_points), which durable-rules cannot add up"
                 )
         leaves = [n for n in star.nodes if isinstance(n, Criterion)]
-        parsed = {leaf.id: parse(leaf.test.canonical) for leaf in leaves}
+        parsed = {leaf.id: leaf.test.node for leaf in leaves}  # the compiler's AST
         for leaf in leaves:
             try:
                 self._collect(parsed[leaf.id])
@@ -258,18 +258,15 @@ class _StarTranslator:
         parts = [self._node(item, parsed) for item in node.items]
         passes = [p for p, _ in parts]
         fails = [f for _, f in parts]
-        if node.rule == "all":
-            return _all(passes), _any(fails)
-        if node.rule == "any":
-            return _any(passes), _all(fails)
-        assert node.needed is not None
-        n = len(parts)
-        k = math.ceil(node.needed)
-        if k <= 0 or k > n:
-            raise Untranslatable(f"group {node.id} needs {node.needed:g} of {n}")
+        # The evaluator's kernel (weight 1 per item here: min_points stars fall back): the
+        # group passes when `bar` items pass, and fails when more than `slack` fail. For
+        # all (n of n) and any (1 of n) this is one $and / $or.
+        kernel = GroupKernel.of(node)
+        if node.rule == "at_least" and (kernel.reached(0) or not kernel.reachable(0)):
+            raise Untranslatable(f"group {node.id} needs {node.needed:g} of {len(parts)}")
         return (
-            _any([_all(list(c)) for c in itertools.combinations(passes, k)]),
-            _any([_all(list(c)) for c in itertools.combinations(fails, n - k + 1)]),
+            _any([_all(list(c)) for c in itertools.combinations(passes, kernel.bar)]),
+            _any([_all(list(c)) for c in itertools.combinations(fails, kernel.slack + 1)]),
         )
 
     def _expression(self, node: ast.Node) -> tuple[Condition, Condition]:
