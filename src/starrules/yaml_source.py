@@ -1,12 +1,13 @@
 """Safe YAML reading that remembers where every key and value came from.
 
-PyYAML's parser gives events, which we compose into nodes and turn into plain data ourselves,
-so that we can (a) record the file:line:column of every value and key, (b) refuse any tag
-outside the YAML core schema (no object construction, ever) and any core tag on a value it
-does not fit, (c) report duplicate keys, which PyYAML would silently overwrite, (d) refuse
-what no ruleset holds (characters that are not text, numbers beyond the range of a float),
-and (e) bound the cost of any input: its size, nesting, number of values and alias
-expansion are checked as it is read, so anything is refused or read in well under a second.
+PyYAML's parser gives events, which we turn into plain data ourselves (in one pass when we
+can, else through nodes), so that we can (a) record the file:line:column of every value and
+key, (b) refuse any tag outside the YAML core schema (no object construction, ever) and any
+core tag on a value it does not fit, (c) report duplicate keys, which PyYAML would silently
+overwrite, (d) refuse what no ruleset holds (characters that are not text, numbers beyond
+the range of a float), and (e) bound the cost of any input: its size, nesting, number of
+values and alias expansion are checked as it is read, so anything is refused or read in well
+under a second.
 Every problem is a located RulesetError.
 """
 
@@ -26,7 +27,13 @@ from typing import Any, Protocol, cast
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -58,10 +65,10 @@ _FLOAT_MAX = sys.float_info.max
 _RANGE_HINT = "numbers in a ruleset must be within ±1.8e308"
 
 _CORE = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _TIMESTAMP = (
-    _CORE + name for name in ("str", "int", "float", "bool", "timestamp")
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
-_MAP, _SEQ = _CORE + "map", _CORE + "seq"
+_MAP, _SEQ, _MERGE = _CORE + "map", _CORE + "seq", _CORE + "merge"
 _SCALAR_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
@@ -273,19 +280,45 @@ class _Composer(Composer):
         self.composed = 0
         self.open_anchors: set[str] = set()
         self.explicit: set[int] = set()  # ids of scalar nodes whose tag is written out
+        self.one_pass: _Builder | None = None  # set: compose straight into its data
+
+    def compose_document(self) -> Node | None:
+        builder = self.one_pass
+        if builder is None:
+            return super().compose_document()
+        events = cast(Any, self)
+        events.get_event()  # the document's start
+        start = events.peek_event().start_mark
+        builder.doc.data = _OnePass(self, builder).node(events.get_event(), (), True)
+        end = events.get_event()  # the document's end
+        self.anchors = {}
+        return Node(_MAP, None, start, end.end_mark)  # stands for the root: its place only
 
     def refuse(self, mark: _Mark | None, message: str, hint: str | None = None) -> RulesetError:
         return RulesetError([Problem(_location_of(mark, self.file), message, hint)])
+
+    def too_many(self, mark: _Mark | None) -> RulesetError:
+        return self.refuse(
+            mark,
+            f"the file is too large: it holds more than {MAX_NODES:,} values",
+            "a large ruleset holds a few thousand",
+        )
+
+    def too_long(self, mark: _Mark | None) -> RulesetError:
+        return self.refuse(
+            mark,
+            f"the value is longer than {MAX_SCALAR_CHARACTERS:,} characters",
+            "a ruleset holds short texts and expressions",
+        )
+
+    def too_deep(self, mark: _Mark | None) -> RulesetError:
+        return self.refuse(mark, f"the file is nested more than {MAX_DEPTH} levels deep")
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = cast(Any, self).peek_event()
         self.composed += 1
         if self.composed > MAX_NODES:
-            raise self.refuse(
-                event.start_mark,
-                f"the file is too large: it holds more than {MAX_NODES:,} values",
-                "a large ruleset holds a few thousand",
-            )
+            raise self.too_many(event.start_mark)
         if isinstance(event, AliasEvent):
             if event.anchor in self.open_anchors:
                 raise self.refuse(
@@ -296,20 +329,14 @@ class _Composer(Composer):
             return super().compose_node(parent, index)
         if isinstance(event, ScalarEvent):
             if len(event.value) > MAX_SCALAR_CHARACTERS:
-                raise self.refuse(
-                    event.start_mark,
-                    f"the value is longer than {MAX_SCALAR_CHARACTERS:,} characters",
-                    "a ruleset holds short texts and expressions",
-                )
+                raise self.too_long(event.start_mark)
             node = super().compose_node(parent, index)
             if event.tag not in (None, "!"):
                 self.explicit.add(id(node))
             return node
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.refuse(
-                event.start_mark, f"the file is nested more than {MAX_DEPTH} levels deep"
-            )
+            raise self.too_deep(event.start_mark)
         anchor = event.anchor
         if anchor is not None:
             self.open_anchors.add(anchor)
@@ -489,6 +516,187 @@ class _Builder:
         return key
 
 
+class _NeedsNodes(Exception):
+    """The document holds what only the two-pass way reads (nodes, then data)."""
+
+
+# Positions made without the frozen dataclass's __init__ (which sets each field through
+# object.__setattr__): the same objects, three times faster; a ruleset makes thousands.
+_new_position = object.__new__
+_set_line = cast(Any, Position).line.__set__
+_set_column = cast(Any, Position).column.__set__
+_set_style = cast(Any, Position).style.__set__
+_set_span = cast(Any, Position).span.__set__
+
+
+def _position(line: int, column: int, style: str | None, span: tuple[int, int] | None) -> Position:
+    position = _new_position(Position)
+    _set_line(position, line)
+    _set_column(position, column)
+    _set_style(position, style)
+    _set_span(position, span)
+    return position
+
+
+class _OnePass:
+    """What _Composer and then _Builder do, in one pass from the parser's events to the data
+    and positions, with no nodes in between: about twice as fast. It reads a document
+    without anchors, aliases, explicit tags or keys that are not plain text (no bundled
+    ruleset has any); on anything else it raises _NeedsNodes, and the document is read again
+    the two-pass way. The limits are checked on the same events in the same order, and the
+    problems are found in the same order, so either way gives the same result."""
+
+    def __init__(self, loader: _Composer, builder: _Builder) -> None:
+        resolver = cast(Resolver, loader)
+        if resolver.yaml_path_resolvers:  # none in PyYAML unless added
+            raise _NeedsNodes
+        self.loader = loader
+        self.builder = builder
+        self.get_event = cast(Any, loader).get_event
+        self.resolvers = resolver.yaml_implicit_resolvers
+        self.resolve: Any = resolver.resolve
+        self.tags: dict[str, str] = {}  # plain text -> its tag: keys and yes/no recur
+        self.bool_values = cast(SafeConstructor, loader).bool_values
+        self.values = builder.doc.values
+        self.keys = builder.doc.keys
+        self.composed = 0
+        self.depth = 0
+
+    def problem(self, mark: _Mark, message: str, hint: str | None = None) -> None:
+        self.builder.problems.append(Problem(_location_of(mark, self.builder.file), message, hint))
+
+    def unprintable(self, mark: _Mark, char: str) -> None:
+        self.problem(
+            mark,
+            f"the text contains {_character(char)}, which is not a printable character",
+            "remove it or the escape that makes it",
+        )
+
+    def node(self, event: Any, path: PathKey, keep: bool) -> Any:
+        """The value of the node that starts with `event`, at `path`; when not `keep`, a value
+        the builder would skip: its limits are checked, nothing else."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise self.loader.too_many(event.start_mark)
+        if event.anchor is not None or event.tag is not None:
+            raise _NeedsNodes
+        kind = type(event)
+        if kind is ScalarEvent:
+            text: str = event.value
+            if len(text) > MAX_SCALAR_CHARACTERS:
+                raise self.loader.too_long(event.start_mark)
+            if not keep:
+                return None
+            implicit = event.implicit
+            resolvers = self.resolvers
+            if implicit[0] and (text[:1] in resolvers or None in resolvers):
+                tag = self.tags.get(text)
+                if tag is None:
+                    tag = self.tags[text] = self.resolve(ScalarNode, text, implicit)
+                if tag != _STR:
+                    return self.typed(event, tag, text, path)
+            start = event.start_mark
+            self.values[path] = _position(
+                start.line + 1,
+                start.column + 1,
+                event.style or None,  # libyaml says '' for plain
+                (start.index, event.end_mark.index),
+            )
+            bad = _NOT_PRINTABLE.search(text)
+            if bad is None:
+                return text
+            self.unprintable(start, bad.group())
+            return None
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.loader.too_deep(event.start_mark)
+        if keep:
+            start = event.start_mark
+            self.values[path] = _position(start.line + 1, start.column + 1, None, None)
+        value = (
+            self.sequence(path, keep) if kind is SequenceStartEvent else self.mapping(path, keep)
+        )
+        self.depth -= 1
+        return value
+
+    def typed(self, event: Any, tag: str, text: str, path: PathKey) -> Any:
+        """A plain scalar that is not text: yes/no, null and a short whole number here, with
+        what PyYAML's constructors give; anything else (and any problem) by the builder."""
+        if tag == _BOOL:
+            value: Any = self.bool_values[text.lower()]  # the resolver matched one of them
+        elif tag == _NULL:
+            value = None
+        elif tag == _INT and len(text) <= 300 and text.isdigit() and text[0] != "0":
+            value = int(text)  # decimal, well within the range of a float
+        else:
+            node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=event.style)
+            return self.builder.build(node, path)
+        start = event.start_mark
+        self.values[path] = _position(
+            start.line + 1,
+            start.column + 1,
+            event.style or None,
+            (start.index, event.end_mark.index),
+        )
+        return value
+
+    def sequence(self, path: PathKey, keep: bool) -> list[Any] | None:
+        result: list[Any] = []
+        get_event, node = self.get_event, self.node
+        index = 0
+        while True:
+            event: Any = get_event()
+            if type(event) is SequenceEndEvent:
+                return result if keep else None
+            item = node(event, (*path, index), keep)
+            if keep:
+                result.append(item)
+            index += 1
+
+    def mapping(self, path: PathKey, keep: bool) -> dict[str, Any] | None:
+        result: dict[str, Any] = {}
+        get_event, node, keys, resolvers = self.get_event, self.node, self.keys, self.resolvers
+        tags = self.tags
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is MappingEndEvent:
+                return result if keep else None
+            self.composed += 1
+            if self.composed > MAX_NODES:
+                raise self.loader.too_many(event.start_mark)
+            if kind is not ScalarEvent or event.anchor is not None or event.tag is not None:
+                raise _NeedsNodes
+            text: str = event.value
+            if len(text) > MAX_SCALAR_CHARACTERS:
+                raise self.loader.too_long(event.start_mark)
+            key: str | None = None  # None: the value is skipped
+            if keep:
+                implicit = event.implicit
+                tag = _STR
+                if implicit[0] and (text[:1] in resolvers or None in resolvers):
+                    known = tags.get(text)
+                    if known is None:
+                        known = tags[text] = self.resolve(ScalarNode, text, implicit)
+                    tag = known
+                start = event.start_mark
+                if tag == _MERGE:
+                    self.problem(start, "merge keys ('<<') are not supported")
+                elif tag not in _SCALAR_TAGS:
+                    raise _NeedsNodes
+                elif (bad := _NOT_PRINTABLE.search(text)) is not None:
+                    self.unprintable(start, bad.group())
+                elif text in result:
+                    self.problem(start, f"duplicate key '{_shorten(text)}'")
+                else:
+                    key = text
+                    keys[(*path, key)] = _position(start.line + 1, start.column + 1, None, None)
+            if key is None:
+                node(get_event(), path, False)
+            else:
+                result[key] = node(get_event(), (*path, key), True)
+
+
 def parse_yaml(text: str, file: str) -> SourceDocument:
     """Parse one YAML document; raise RulesetError (with locations) on any problem."""
     if len(text) > MAX_FILE_CHARACTERS:
@@ -505,7 +713,18 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
                 )
             ]
         )
+    try:
+        return _parse(text, file, one_pass=True)
+    except _NeedsNodes:
+        return _parse(text, file, one_pass=False)
+
+
+def _parse(text: str, file: str, *, one_pass: bool) -> SourceDocument:
     loader = _Loader(text, file)
+    builder = _Builder(file, loader)
+    builder.doc.text = text
+    if one_pass:
+        loader.one_pass = builder
     try:
         try:
             root = loader.get_single_node()
@@ -521,9 +740,8 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
             raise RulesetError([Problem(Location(file, 1, 1), f"YAML error: {message}")]) from None
         if root is None:
             raise RulesetError([Problem(Location(file, 1, 1), "the file is empty")])
-        builder = _Builder(file, loader)
-        builder.doc.text = text
-        builder.doc.data = builder.build(root, ())
+        if not one_pass:
+            builder.doc.data = builder.build(root, ())
     except RecursionError:  # not expected within MAX_DEPTH; never let it escape
         too_deep = Problem(Location(file, 1, 1), "the document is nested too deeply")
         raise RulesetError([too_deep]) from None
