@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import starrules
 from starrules import RulesetError, yaml_source
 from starrules.errors import Location, Problem
 from starrules.yaml_source import PathKey, Position, SourceDocument, parse_yaml, read_yaml
@@ -752,3 +753,20 @@ def test_any_text_reads_the_same_every_way(text: str, monkeypatch: pytest.Monkey
 def test_bundled_rulesets_are_read_in_one_pass() -> None:
     for path in sorted((ROOT / "rulesets").rglob("*.yaml")):
         yaml_source._parse(path.read_text(encoding="utf-8"), str(path), one_pass=True)
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_an_expression_error_is_placed_exactly_in_a_file_with_a_byte_order_mark(
+    tmp_path: Path, bom: str
+) -> None:
+    text = (ROOT / "tests/fixtures/minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(">= 100000\n", ">= 100000 andd x\n", 1)
+    path = tmp_path / "bom.yaml"
+    path.write_text(bom + text, encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        starrules.load_ruleset(path)
+    (problem,) = caught.value.problems
+    index = text.index("andd")
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    assert (problem.location.line, problem.location.column) == (line, column)

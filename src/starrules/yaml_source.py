@@ -699,6 +699,9 @@ class _OnePass:
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
     """Parse one YAML document; raise RulesetError (with locations) on any problem."""
+    # A byte order mark is not part of the document, and libyaml would leave it out of its
+    # offsets where the text keeps it: every character of an expression would be misplaced.
+    text = text.removeprefix("\ufeff")
     if len(text) > MAX_FILE_CHARACTERS:
         raise RulesetError([_too_large(file)])
     bad = _NOT_PRINTABLE.search(text)
