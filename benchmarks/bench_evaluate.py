@@ -5,13 +5,18 @@ Contenders, each timed over the same generated villages and repeated (median rep
 * ``starrules evaluate``: ``ruleset.evaluate(village)``, then the level and every star's status
   (the decided outcome; the per-criterion explanation is built lazily, on demand);
 * ``starrules evaluate + full record``: the same plus ``to_record()``, which materialises every
-  StarResult / CriterionResult with observed values and gaps (reported, not the target);
+  StarResult / CriterionResult with observed values and gaps;
+* ``starrules full JSON``: ``evaluate`` then ``to_json()``, the full record as JSON bytes;
+* ``starrules compact JSON line``: ``evaluate`` then ``to_json("compact")`` and a newline, what
+  ``starrules evaluate --format jsonl`` writes per village;
 * ``hand-written``: one plain Python function with the same grant logic, in three-valued logic;
 * ``durable-rules``: the same grant logic as durable-rules rules (when installed), without
   three-valued logic: assert the village as a fact, collect the grants, retract.
 
-Targets (from the issue): full Assessment <= 4x the hand-written function, and >= 4x faster
-than durable-rules. Run: ``python benchmarks/bench_evaluate.py [--villages N] [--json]``.
+Targets (from the issues): full Assessment <= 4x the hand-written function, and >= 4x faster
+than durable-rules; full record (``to_record()``) <= 8x and compact JSON line <= 6x the
+hand-written function, compact JSON <= 3 KB per village (mean).
+Run: ``python benchmarks/bench_evaluate.py [--villages N] [--json]``.
 """
 
 from __future__ import annotations
@@ -538,6 +543,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 a.status(star)
             a.to_record()
 
+    def run_full_json(items: Sequence[Any]) -> None:
+        for village in items:
+            evaluate(village).to_json()
+
+    def run_compact_line(items: Sequence[Any]) -> None:
+        for village in items:
+            evaluate(village).to_json("compact") + b"\n"
+
     def run_hand_written(items: Sequence[Any]) -> None:
         for village in items:
             hand_written(village)
@@ -546,6 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "hand-written": (run_hand_written, villages),
         "starrules evaluate": (run_starrules, villages),
         "starrules evaluate + full record": (run_starrules_record, villages),
+        "starrules full JSON": (run_full_json, villages),
+        "starrules compact JSON line": (run_compact_line, villages),
     }
     if durable is not None:
         grants = durable.grants
@@ -567,6 +582,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     full = medians["starrules evaluate"]
     ratio_full = full / hand
     ratio_durable = medians["durable-rules"] / full if durable is not None else None
+    ratio_record = medians["starrules evaluate + full record"] / hand
+    ratio_compact = medians["starrules compact JSON line"] / hand
+    compact_bytes = statistics.fmean(len(evaluate(v).to_json("compact")) + 1 for v in villages)
+    full_bytes = statistics.fmean(len(evaluate(v).to_json()) for v in villages[:1000])
     elapsed = time.perf_counter() - began
 
     report: dict[str, Any] = {
@@ -601,6 +620,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "ratio": ratio_full,
                 "target": "<= 4",
                 "pass": ratio_full <= 4,
+            },
+            "full_record_over_hand_written": {
+                "ratio": ratio_record,
+                "target": "<= 8",
+                "pass": ratio_record <= 8,
+            },
+            "compact_line_over_hand_written": {
+                "ratio": ratio_compact,
+                "target": "<= 6",
+                "pass": ratio_compact <= 6,
+            },
+            "compact_bytes_per_village": {
+                "bytes": compact_bytes,
+                "full_bytes": full_bytes,
+                "target": "<= 3072",
+                "pass": compact_bytes <= 3072,
             },
             "durable_over_starrules": {
                 "ratio": ratio_durable,
@@ -657,6 +692,21 @@ def print_report(r: dict[str, Any]) -> None:
     print(
         f"full Assessment / hand-written = {t['ratio']:.1f}× (target ≤ 4×): "
         f"{'PASS' if t['pass'] else 'FAIL'}"
+    )
+    t = r["targets"]["full_record_over_hand_written"]
+    print(
+        f"full record (to_record) / hand-written = {t['ratio']:.1f}× (target ≤ 8×): "
+        f"{'PASS' if t['pass'] else 'FAIL'}"
+    )
+    t = r["targets"]["compact_line_over_hand_written"]
+    print(
+        f"compact JSON line / hand-written = {t['ratio']:.1f}× (target ≤ 6×): "
+        f"{'PASS' if t['pass'] else 'FAIL'}"
+    )
+    t = r["targets"]["compact_bytes_per_village"]
+    print(
+        f"compact JSON per village = {t['bytes']:,.0f} bytes (full: {t['full_bytes']:,.0f}; "
+        f"target ≤ 3 KB): {'PASS' if t['pass'] else 'FAIL'}"
     )
     t = r["targets"]["durable_over_starrules"]
     if t["ratio"] is None:

@@ -50,7 +50,7 @@ def test_evaluate_english_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "jsonl")
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "jsonl", "--detail", "full")
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "json")
@@ -58,7 +58,8 @@ def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(out) == records
     assert len(records) == 40
     first = records[0]
-    assert set(first) == {"village", "as_of", "ruleset", "stars", "level", "missing"}
+    assert set(first) == {"format", "village", "as_of", "ruleset", "stars", "level", "missing"}
+    assert first["format"] == "full/1"
     assert len(first["ruleset"]["fingerprint"]) == 64
 
 
@@ -73,7 +74,15 @@ def test_evaluate_with_explicit_ruleset(tmp_path: Path, capsys: pytest.CaptureFi
         ),
     )
     code, out, _ = run(
-        capsys, "evaluate", str(provincial), "--ruleset", str(HENAN), "--format", "jsonl"
+        capsys,
+        "evaluate",
+        str(provincial),
+        "--ruleset",
+        str(HENAN),
+        "--format",
+        "jsonl",
+        "--detail",
+        "full",
     )
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
@@ -303,7 +312,15 @@ def test_an_explicit_overlay_follows_each_villages_date(
         ),
     )
     code, out, err = run(
-        capsys, "evaluate", str(villages), "--ruleset", str(xixia), "--format", "jsonl"
+        capsys,
+        "evaluate",
+        str(villages),
+        "--ruleset",
+        str(xixia),
+        "--format",
+        "jsonl",
+        "--detail",
+        "full",
     )
     assert code == 0, err
     layers = [
@@ -423,3 +440,105 @@ def test_a_nul_in_an_argument_is_a_usage_error(
     err = capsys.readouterr().err
     assert "NUL" in err
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------------- records and catalogue
+
+
+def test_evaluate_jsonl_writes_compact_records_by_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "evaluate", str(EXAMPLES), "--format", "jsonl")
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 40
+    assert {r["format"] for r in records} == {"compact/1"}
+    assert all(len(line.encode()) <= 3_000 for line in out.splitlines())
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "json", "--detail", "compact")
+    assert code == 0
+    assert json.loads(out) == records
+
+
+def test_evaluate_json_writes_full_records_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "json")
+    assert code == 0
+    assert {r["format"] for r in json.loads(out)} == {"full/1"}
+
+
+def test_detail_with_the_table_format_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "evaluate", str(EXAMPLES), "--detail", "full")
+    assert code == 2
+    assert "--detail" in err and "Traceback" not in err
+
+
+def test_rules_prints_the_catalogue_a_compact_record_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES), "--format", "jsonl")
+    assert code == 0
+    record = json.loads(out.splitlines()[0])
+    fingerprint = record["ruleset"]["fingerprint"]
+    code, out, err = run(capsys, "rules", fingerprint, "--format", "json")
+    assert code == 0, err
+    catalogue = json.loads(out)
+    assert catalogue["fingerprint"] == fingerprint
+    for star_id, star in record["stars"].items():
+        assert catalogue["stars"][star_id]["criteria"] == list(star["criteria"])
+        for criterion_id in star["criteria"]:
+            assert catalogue["criteria"][criterion_id]["text"]["zh"]
+    code, again, _ = run(capsys, "rules", fingerprint[:8].upper())  # a prefix, any case
+    assert code == 0 and json.loads(again) == catalogue
+
+
+def test_rules_finds_rulesets_of_other_folders(capsys: pytest.CaptureFixture[str]) -> None:
+    fixtures = ROOT / "tests" / "fixtures" / "eval_registry"
+    import starrules
+
+    registry = starrules.Registry.from_paths([fixtures], base=starrules.Registry.default())
+    mine = next(rs for rs in registry.rulesets if str(fixtures) in rs.file)
+    code, _, err = run(capsys, "rules", mine.fingerprint)
+    assert code == 2 and "--rulesets" in err
+    code, out, err = run(capsys, "rules", mine.fingerprint, "--rulesets", str(fixtures))
+    assert code == 0, err
+    assert json.loads(out)["id"] == mine.id
+
+
+@pytest.mark.parametrize(
+    ("fingerprint", "message"),
+    [
+        ("0" * 64, "no ruleset has fingerprint"),
+        ("abc", "is not a fingerprint"),
+        ("not-hex-at-all", "is not a fingerprint"),
+        ("f" * 65, "is not a fingerprint"),
+    ],
+)
+def test_rules_with_an_unknown_fingerprint_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], fingerprint: str, message: str
+) -> None:
+    code, out, err = run(capsys, "rules", fingerprint)
+    assert code == 2
+    assert message in err and not out and "Traceback" not in err
+
+
+def test_rules_with_an_ambiguous_prefix_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import starrules
+    from starrules import cli
+
+    rulesets = starrules.Registry.default().rulesets
+    first, second = rulesets[0], rulesets[1]
+
+    class Fake:
+        def __init__(self, ruleset: starrules.Ruleset, fingerprint: str) -> None:
+            self.ruleset, self.fingerprint = ruleset, fingerprint
+            self.id, self.version = ruleset.id, ruleset.version
+
+    class Registry:
+        rulesets = (Fake(first, "ab" * 32), Fake(second, "ab" * 4 + "cd" * 28))
+
+    monkeypatch.setattr(cli, "_registry", lambda _paths: Registry())
+    code, _, err = run(capsys, "rules", "ab" * 4)
+    assert code == 2 and "ambiguous" in err

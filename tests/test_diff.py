@@ -11,6 +11,7 @@ from conftest import provincial_examples
 import starrules
 from starrules.cli import main
 from starrules.diff import rule_changes, village_changes
+from starrules.inputs import read_villages
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
@@ -87,3 +88,99 @@ def test_cli_diff_without_villages_is_structural(capsys: pytest.CaptureFixture[s
     assert main(["diff", str(OLD), str(NEW), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert "villages" not in document and document["rules"]
+
+
+# --- issue 13, item 3: dates, counterfactual "because", per-village skips, zh output ---
+
+XIXIA = ROOT / "rulesets" / "cn-henan" / "nanyang" / "xixia" / "xixia-rural-2022.1.yaml"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal.yaml"
+XIXIA_IDS = {
+    "ecology.sanitary-toilets",
+    "xixia.one-village-one-product",
+    "xixia.mushroom-standard",
+}
+
+
+def test_an_overlay_range_is_judged_on_the_base_in_force_on_the_village_date() -> None:
+    from starrules.diff import load_side
+
+    default = starrules.Registry.default()
+    old, new = load_side(OLD, default), load_side(XIXIA, default)
+    assert len(new) == 2  # 西峡 on 2022.1 and on 2023.1
+    records = list(read_villages(EXAMPLES))
+    changes, summary = village_changes(old, new, records)
+    # the province's 2023 revision is not charged to 西峡: every reason is a 西峡 criterion
+    reasons = {cid for v in changes for s in v.stars for cid, _, _ in s.because}
+    assert reasons and reasons <= XIXIA_IDS, reasons
+    # the 33 汤阴 villages are outside 西峡: reported one by one, with file:line
+    assert summary.villages == 7 and len(summary.skipped) == 33
+    assert all(s.side == "new" and s.reason == "jurisdiction" for s in summary.skipped)
+    assert summary.skipped[0].where == f"{EXAMPLES}:1"
+
+
+def _minimal_variant(text_edits: dict[str, str]) -> starrules.Ruleset:
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in text_edits.items():
+        assert old in text
+        text = text.replace(old, new)
+    return starrules.loads_ruleset(text, name="new.yaml")
+
+
+VILLAGE = starrules.Village.model_validate(
+    {
+        "name": "样板村",
+        "jurisdiction": "cn-henan",
+        "kind": "rural",
+        "as_of": "2022-12-31",
+        "industry": {
+            "collective_income": 250000,
+            "branch_led_cooperative": True,
+            "one_village_one_product": True,
+            "wage_arrears_cases": 0,
+        },
+        "ecology": {"sanitary_toilet_rate": 0.9, "garbage_system": True},
+        "branch": {"secretary_strong": True},
+    }
+)
+
+
+def test_because_lists_only_the_criteria_whose_change_flips_the_star() -> None:
+    old = starrules.load_ruleset(MINIMAL)
+    new = _minimal_variant(
+        {
+            "income >= 100000": "income >= 300000",
+            "industry.branch_led_cooperative,": "industry.collective_income > 9000000,",
+        }
+    )
+    changes, _ = village_changes(old, new, [VILLAGE])
+    (industry,) = [s for s in changes[0].stars if s.star == "industry"]
+    assert industry.old == "granted" and industry.new == "denied"
+    # industry.coop changed too, but the engines group still passes through the product
+    assert [c[0] for c in industry.because] == ["industry.collective-income"]
+    assert industry.basis == "each"
+
+
+def test_because_names_a_minimal_set_when_no_single_criterion_flips_back() -> None:
+    old = starrules.load_ruleset(MINIMAL)
+    new = _minimal_variant(
+        {
+            "ecology.sanitary_toilet_rate >= 0.85": "ecology.sanitary_toilet_rate >= 0.95",
+            "test: ecology.garbage_system,": "test: not ecology.garbage_system,",
+        }
+    )
+    changes, _ = village_changes(old, new, [VILLAGE])
+    (ecology,) = [s for s in changes[0].stars if s.star == "ecology"]
+    assert ecology.old == "granted" and ecology.new == "denied"
+    assert sorted(c[0] for c in ecology.because) == ["ecology.garbage", "ecology.toilets"]
+    assert ecology.basis == "together"
+
+
+def test_the_rules_of_an_overlay_are_compared_on_the_old_side_s_base() -> None:
+    from starrules.diff import load_side, rules_pair
+
+    default = starrules.Registry.default()
+    before, after = rules_pair(load_side(OLD, default), load_side(XIXIA, default))
+    assert [la.version for la in after.layers] == ["2022.1", "2022.1"]
+    changes = rule_changes(before.tree, after.tree)
+    assert {c.id for c in changes} <= XIXIA_IDS | {"industry.standards"}
+    assert all("xixia" in (c.new_layer or "") for c in changes if c.kind == "added")

@@ -173,7 +173,7 @@ def test_the_example_villages_validate() -> None:
 
 
 def test_evaluate_records_validate(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", str(EXAMPLES), "--format", "jsonl"]) == 0
+    assert main(["evaluate", str(EXAMPLES), "--format", "jsonl", "--detail", "full"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(records) == 40
     check = validator("assessment")
@@ -401,6 +401,7 @@ STANDALONE: list[tuple[str, Edit, tuple[bool, bool]]] = [
     ("an extra indicator in capitals", put("indicators", indicator("extra.Bags")), NEITHER),
     ("a standard indicator declared", put("indicators", indicator("industry.local_jobs")), NEITHER),
     ("no stars key", drop("stars"), NEITHER),
+    ("a standalone file without title", drop("title"), NEITHER),
     ("an empty override", put("override", {}), BOTH),
     ("an override without extends",
      put("override", {"industry.coop": {"test": "industry.dual_binding"}}), NEITHER),
@@ -450,6 +451,14 @@ OVERLAY_HEAD: Doc = {
 TIGHT: Doc = {"policy": "tighten-only"}
 STRICTER: Doc = {"industry.income": {"test": "industry.collective_income >= 200000"}}
 NEW_STAR: Doc = {"id": "new", "name": {"zh": "新", "en": "New"}, "grant": {"all": [criterion("n")]}}
+DROP: Any = object()  # as a value in OVERLAYS: the key is taken out of the head
+
+
+def overlay_doc(changes: Doc) -> Doc:
+    merged = {**OVERLAY_HEAD, **changes}
+    return copy.deepcopy({key: value for key, value in merged.items() if value is not DROP})
+
+
 LEVEL: Doc = {"value": 1, "name": {"zh": "一", "en": "One"}, "when": "count(stars) >= 1"}
 
 # (name, overlay of tests/fixtures/overlay/base-2022.1.yaml, verdicts)
@@ -457,6 +466,7 @@ OVERLAYS: list[tuple[str, Doc, tuple[bool, bool]]] = [
     ("an override", {"override": STRICTER}, BOTH),
     ("no stars", {"stars": []}, BOTH),
     ("nothing but the head", {}, BOTH),
+    ("an overlay without title", {"title": DROP}, BOTH),
     ("a new star", {"stars": [NEW_STAR]}, BOTH),
     ("a criterion with points into a min_points group",
      {"add": {"ecology.care": [criterion("x.a", 1)]}}, BOTH),
@@ -527,7 +537,7 @@ def overlay_base() -> Bases:
 def test_edits_of_an_overlay(
     overlay_base: Bases, name: str, changes: Doc, verdicts: tuple[bool, bool]
 ) -> None:
-    doc = {**copy.deepcopy(OVERLAY_HEAD), **copy.deepcopy(changes)}
+    doc = overlay_doc(changes)
     found = errors("ruleset", doc)
     assert (found == [], loads(doc, overlay_base)) == verdicts, found
 
@@ -635,7 +645,7 @@ def test_draft_07_tools_judge_alike() -> None:
         doc = read_yaml(MINIMAL)
         edit(doc)
         rulesets.append(doc)
-    rulesets += [{**OVERLAY_HEAD, **changes} for _, changes, _ in OVERLAYS]
+    rulesets += [overlay_doc(changes) for _, changes, _ in OVERLAYS]
     villages = [v for _, v in example_villages()]
     for _, edit, _ in VILLAGES:
         village = example_village()

@@ -1857,3 +1857,17 @@ def test_points_overridden_outside_a_min_points_group_are_refused(tmp_path: Path
     line, column = at(text, "points: 3")
     assert problem.location == Location(str(path), line, column + len("points: "))
     assert "points only count inside a min_points group" in problem.message
+
+
+def test_an_overlay_without_title_inherits_the_bases(tmp_path: Path) -> None:
+    text = overlay("").replace("title: {zh: 测试县标准, en: Test county standard}\n", "")
+    assert "title" not in text
+    path = write(tmp_path, "county.yaml", text)
+    ruleset = starrules.load_ruleset(path, registry=base_registry())
+    assert ruleset.tree.title == base().tree.title
+
+
+def test_an_overlays_own_title_wins(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, "")
+    assert ruleset.tree.title != base().tree.title
+    assert ruleset.tree.title.zh == "测试县标准"

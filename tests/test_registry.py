@@ -339,7 +339,18 @@ def test_cli_with_an_overlay_file_extends_the_default_registry(
     villages.write_text(
         json.dumps({**MODEL, "jurisdiction": XIXIA, "as_of": "2022-12-31"}) + "\n", encoding="utf-8"
     )
-    code = main(["evaluate", str(villages), "--ruleset", str(xixia), "--format", "jsonl"])
+    code = main(
+        [
+            "evaluate",
+            str(villages),
+            "--ruleset",
+            str(xixia),
+            "--format",
+            "jsonl",
+            "--detail",
+            "full",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     (line,) = out.splitlines()

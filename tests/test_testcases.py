@@ -233,3 +233,30 @@ def test_starrules_test_reports_a_broken_overlay_with_its_place(
     ) in out
     assert "did you mean 'industry.collective-income'" in out
     assert "passed" not in out
+
+
+def test_a_test_file_named_directly_resolves_through_the_overlay_next_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = xinzheng_folder(tmp_path)
+    # 15万元 is enough under the province (10万元) but not under 新郑's overlay (20万元).
+    expect = "      stars: {industry: denied}\n      criteria: {industry.collective-income: fail}\n"
+    only_overlay = folder / "only-overlay.test.yaml"
+    only_overlay.write_text(
+        cases_file(
+            case("15万元 in 新郑", expect, XINZHENG, "2022-12-31", "{}").replace(
+                "collective_income: 250000", "collective_income: 150000"
+            )
+        ),
+        encoding="utf-8",
+    )
+    by_folder = {r.case.name: r for r in run_paths([folder], Registry.default())}["15万元 in 新郑"]
+    assert by_folder.passed, by_folder.differences
+    (named,) = run_paths([only_overlay], Registry.default())
+    assert named.passed, named.differences
+    assert named.ruleset is not None and named.ruleset.layers[-1].jurisdiction == XINZHENG
+    # The folder's own inline cases are not run when only the test file is named.
+    code = main(["test", str(only_overlay)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.splitlines()[-1] == "1 passed, 0 failed"

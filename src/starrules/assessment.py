@@ -4,7 +4,9 @@ Evaluation stores only the compact `Outcome` (a status per rule node, per star, 
 level range). The result models (`StarResult`, `CriterionResult`, …) with observed values,
 gaps and reasons are built from it the first time they are asked for, then kept. This keeps
 bulk evaluation fast while every explanation stays complete and exact: all of it is a pure
-function of the (frozen) village, the (immutable) rules and the outcome.
+function of the (frozen) village, the (immutable) rules and the outcome. Being the
+library's own, they are built without validation (see `records.py`, which also writes the
+full and compact records as JSON straight from the outcome).
 """
 
 from __future__ import annotations
@@ -12,24 +14,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
-from .expr.compiler import indicator_getter
+from .errors import InputError
 from .i18n import Lang
+from .records import (
+    COMPACT_FORMAT,
+    FULL_FORMAT,
+    Detail,
+    Explanation,
+    LazyTables,
+    compact_record,
+    construct,
+    construct_from,
+    dumps,
+    explain,
+    full_record,
+)
 from .render.text import render_explanation
 from .results import (
     AssessmentRecord,
+    CompactLevel,
+    CompactRecord,
+    CompactStar,
     CriterionResult,
     CriterionStatus,
-    IndicatorValue,
     LayerRef,
     LevelResult,
+    RulesetKey,
     RulesetRef,
     StarResult,
     Status,
     VillageRef,
 )
-from .rules import Criterion, Node, RuleTree, Star, requirements_first
+from .rules import RuleTree, Star
 from .village import Village
 
 _STATUS = {True: Status.GRANTED, False: Status.DENIED, None: Status.UNDETERMINED}
@@ -47,16 +65,19 @@ class Outcome:
     stars: list[bool | None]
     level: LevelResult  # shared between assessments: immutable, one per (min, max)
     record: Callable[[Village], list[bool | None]]  # every node's outcome, on demand
+    tables: LazyTables  # the ruleset's parts of every record, built once
 
 
 class Assessment:
     """A village's stars and level under one ruleset, with explanations (spec §4).
 
     Parts are pydantic models built on first access; `to_record()` gives the whole as one
-    model, and `model_dump()` / `model_dump_json()` serialise it.
+    model, and `model_dump()` / `model_dump_json()` serialise it. `to_json()` writes the
+    full or the compact record straight from the outcome, the fast way.
     """
 
     __slots__ = (
+        "_explanation",
         "_missing",
         "_outcome",
         "_record",
@@ -76,6 +97,7 @@ class Assessment:
         self._stars: dict[str, StarResult] | None = None
         self._missing: list[str] | None = None
         self._record: AssessmentRecord | None = None
+        self._explanation: Explanation | None = None
 
     # -- cheap views, straight from the outcome -----------------------------------------
     def status(self, star_id: str) -> Status:
@@ -94,20 +116,26 @@ class Assessment:
     @property
     def village(self) -> VillageRef:
         v = self.input
-        return VillageRef(
-            code=v.code, name=v.name, jurisdiction=v.jurisdiction, kind=v.kind, township=v.township
+        return construct(
+            VillageRef,
+            code=v.code,
+            name=v.name,
+            jurisdiction=v.jurisdiction,
+            kind=v.kind,
+            township=v.township,
         )
 
     @property
     def ruleset(self) -> RulesetRef:
         tree = self._tree
-        return RulesetRef(
+        return construct(
+            RulesetRef,
             id=tree.id,
             version=tree.version,
             jurisdiction=tree.jurisdiction,
             kind=tree.kind,
             layers=[
-                LayerRef(id=la.id, version=la.version, jurisdiction=la.jurisdiction)
+                construct(LayerRef, id=la.id, version=la.version, jurisdiction=la.jurisdiction)
                 for la in tree.layers
             ],
             fingerprint=tree.fingerprint,
@@ -122,52 +150,38 @@ class Assessment:
     @property
     def stars(self) -> dict[str, StarResult]:
         if self._stars is None:
-            built: dict[str, StarResult] = {}
-            # Required stars first, so that a star can name what its prerequisites lack.
-            for star in requirements_first(self._tree.stars):
-                built[star.id] = self._build_star(star, built)
-            self._stars = {s.id: built[s.id] for s in self._tree.stars}
+            self._stars = {s.id: self._build_star(s) for s in self._tree.stars}
         return self._stars
 
     def star(self, star_id: str) -> StarResult:
-        """One star's explanation; cheaper than `stars` when only one is wanted (the
-        stars it requires are built too, for what they lack)."""
+        """One star's explanation; cheaper than `stars` when only one is wanted."""
         if self._stars is not None:
             return self._stars[star_id]
-        built: dict[str, StarResult] = {}
-        tree = self._tree
-
-        def build(star: Star) -> None:
-            if star.id not in built:
-                for required in star.requires:
-                    build(tree.star(required))
-                built[star.id] = self._build_star(star, built)
-
-        build(tree.star(star_id))
-        return built[star_id]
+        return self._build_star(self._tree.star(star_id))
 
     @property
     def missing(self) -> list[str]:
         """Every unknown indicator that could change a star or the level, in ruleset order."""
         if self._missing is None:
-            found: dict[str, None] = {}
-            for result in self.stars.values():
-                found.update(dict.fromkeys(result.missing))
-            if self.level.value is None and self._tree.levels is not None:
-                criteria = {c.id: c for s in self.stars.values() for c in s.criteria}
-                for level in self._tree.levels:
-                    for path in level.when.names:
-                        if not path.startswith("stars.") and self._value(path) is None:
-                            found[path] = None
-                    for group_id in level.when.point_groups:  # unknown items of points()
-                        for node_id in self._tree.descendants(group_id):
-                            found.update(dict.fromkeys(criteria[node_id].missing))
-            self._missing = list(found)
+            self._missing = list(self._explained().all_missing)
         return self._missing
 
-    def to_record(self) -> AssessmentRecord:
+    @overload
+    def to_record(self, detail: Literal["full"] = "full") -> AssessmentRecord: ...
+    @overload
+    def to_record(self, detail: Literal["compact"]) -> CompactRecord: ...
+    def to_record(self, detail: Detail = "full") -> AssessmentRecord | CompactRecord:
+        """The record as one pydantic model: the full `AssessmentRecord`, or with
+        `detail="compact"` the `CompactRecord` that leaves texts, sources and layers to the
+        ruleset's catalogue (`Ruleset.catalogue()`)."""
+        if detail == "compact":
+            return self._compact_model()
+        if detail != "full":
+            raise InputError(f"unknown detail {detail!r}; one of: full, compact")
         if self._record is None:
-            self._record = AssessmentRecord(
+            self._record = construct(
+                AssessmentRecord,
+                format=FULL_FORMAT,
                 village=self.village,
                 as_of=self.as_of,
                 ruleset=self.ruleset,
@@ -176,6 +190,59 @@ class Assessment:
                 missing=self.missing,
             )
         return self._record
+
+    def to_json(self, detail: Detail = "full", *, indent: int | None = None) -> bytes:
+        """The full (default) or compact record as UTF-8 JSON bytes, built straight from
+        the outcome: the same content as `to_record(detail).model_dump_json()`, faster."""
+        if detail not in ("full", "compact"):
+            raise InputError(f"unknown detail {detail!r}; one of: full, compact")
+        build = full_record if detail == "full" else compact_record
+        outcome = self._outcome
+        data = build(
+            outcome.tables(),
+            self.input,
+            self.as_of,
+            outcome.stars,
+            outcome.level,
+            self._explained(),
+        )
+        return dumps(data, indent)
+
+    def _compact_model(self) -> CompactRecord:
+        outcome = self._outcome
+        data = compact_record(
+            outcome.tables(),
+            self.input,
+            self.as_of,
+            outcome.stars,
+            outcome.level,
+            self._explained(),
+        )
+        stars = {
+            star_id: construct(
+                CompactStar,
+                status=Status(star["status"]),
+                criteria={k: CriterionStatus(v) for k, v in star["criteria"].items()},
+                gaps=dict(star.get("gaps", {})),
+                reasons=dict(star.get("reasons", {})),
+                vetoes=list(star.get("vetoes", [])),
+                requires_unmet=list(star.get("requires_unmet", [])),
+                missing=list(star.get("missing", [])),
+            )
+            for star_id, star in data["stars"].items()
+        }
+        level = self.level
+        return construct(
+            CompactRecord,
+            format=COMPACT_FORMAT,
+            village=self.village,
+            as_of=self.as_of,
+            ruleset=construct(RulesetKey, **data["ruleset"]),
+            level=construct(CompactLevel, value=level.value, min=level.min, max=level.max),
+            stars=stars,
+            observed={section: dict(values) for section, values in data["observed"].items()},
+            missing=list(data["missing"]),
+        )
 
     def model_dump(
         self, *, mode: Literal["json", "python"] = "python", exclude_none: bool = False
@@ -198,108 +265,51 @@ class Assessment:
         )
 
     # -- builders ------------------------------------------------------------------------
-    def _value(self, path: str) -> IndicatorValue:
-        value: IndicatorValue = indicator_getter(path)(self.input)
-        return value
+    def _explained(self) -> Explanation:
+        if self._explanation is None:
+            outcome = self._outcome
+            self._explanation = explain(
+                outcome.tables(),
+                self.input,
+                outcome.stars,
+                outcome.record(self.input),
+                outcome.level,
+            )
+        return self._explanation
 
-    def _node_statuses(self) -> list[bool | None]:
-        if self._statuses is None:
-            self._statuses = self._outcome.record(self.input)
-        return self._statuses
-
-    def _build_star(self, star: Star, built: dict[str, StarResult]) -> StarResult:
-        statuses = self._node_statuses()
-        criteria = [self._build_node(node, statuses[node.index]) for node in star.nodes]
-        status = _STATUS[self._outcome.stars[star.index]]
-        vetoes = [v.id for v in star.vetoes if statuses[v.index] is False]
-        unmet = [r for r in star.requires if self.status(r) is not Status.GRANTED]
-        missing: dict[str, None] = {}
-        if status is Status.UNDETERMINED:
-            by_id = {c.id: c for c in criteria}
-            self._collect_missing(star.grant, by_id, missing)
-            for veto in star.vetoes:
-                missing.update(dict.fromkeys(by_id[veto.id].missing))
-            for required in unmet:
-                missing.update(dict.fromkeys(built[required].missing))
-        return StarResult(
+    def _build_star(self, star: Star) -> StarResult:
+        # The parts are the library's own, already valid: built without validation.
+        ex = self._explained()
+        nodes, details, values = ex.nodes, ex.details, ex.values
+        tables = self._outcome.tables()
+        templates, leaves = tables.model_templates, tables.leaves
+        criteria = []
+        for node in star.nodes:
+            i = node.index
+            fields = templates[i].copy()
+            fields["status"] = _CRITERION[nodes[i]]
+            fields["missing"] = []  # a model's own list and dict, never the template's
+            leaf = leaves.get(i)
+            if leaf is None:
+                fields["observed"] = {}
+            else:
+                fields["observed"] = {path: values[path] for path in leaf.reads}
+                detail = details.get(i)
+                if detail is not None:
+                    fields["gap"], fields["limit"], fields["target"], missing, fields["reason"] = (
+                        detail
+                    )
+                    fields["missing"] = list(missing)
+            criteria.append(construct_from(CriterionResult, fields))
+        return construct(
+            StarResult,
             id=star.id,
             name=star.name,
-            status=status,
+            status=_STATUS[self._outcome.stars[star.index]],
             criteria=criteria,
-            vetoes=vetoes,
+            vetoes=list(ex.vetoes[star.index]),
             requires=list(star.requires),
-            requires_unmet=unmet,
-            missing=list(missing),
+            requires_unmet=list(ex.unmet[star.index]),
+            missing=list(ex.missing[star.index]),
             layer=star.layer.ref,
         )
-
-    def _collect_missing(
-        self, node: Node, by_id: dict[str, CriterionResult], found: dict[str, None]
-    ) -> None:
-        """Unknown inputs that matter: only inside groups whose outcome is still open."""
-        result = by_id[node.id]
-        if result.status is not CriterionStatus.UNKNOWN:
-            return
-        if isinstance(node, Criterion):
-            found.update(dict.fromkeys(result.missing))
-            return
-        for item in node.items:
-            self._collect_missing(item, by_id, found)
-
-    def _build_node(self, node: Node, truth: bool | None) -> CriterionResult:
-        if not isinstance(node, Criterion):
-            return CriterionResult(
-                id=node.id,
-                kind="group",
-                status=_CRITERION[truth],
-                parent=node.parent,
-                rule=node.rule,
-                needed=node.needed,
-                text=node.text,
-                points=node.points,
-                layer=node.layer.ref,
-            )
-        test = node.test
-        observed = {path: getter(self.input) for path, getter in test.getters}
-        # A veto's status is pass when its test (the denying condition) does not hold.
-        gap = limit = None
-        target = reason = None
-        missing = [p for p, v in observed.items() if v is None] if truth is None else []
-        threshold = test.threshold
-        if threshold is not None and truth is False:
-            subject = threshold.subject(self.input, None)
-            if isinstance(subject, int | float) and not isinstance(subject, bool):
-                want = node.kind != "veto"
-                gap = threshold.gap(subject, want)
-                if gap is not None:
-                    limit = threshold.limit
-                    target = f"{threshold.needed(want)} {_number(limit)}"
-        if truth is None and not missing:
-            zeros = test.zero_divisors(self.input)
-            if zeros:
-                reason = "division by zero: " + ", ".join(f"{z} is 0" for z in zeros)
-            elif beyond := test.out_of_range(self.input):
-                reason = "a result is too large to compute: " + ", ".join(beyond)
-        return CriterionResult(
-            id=node.id,
-            kind=node.kind,
-            status=_CRITERION[truth],
-            parent=node.parent,
-            expression=test.source,
-            observed=observed,
-            text=node.text,
-            source=node.source,
-            provisional=node.provisional,
-            note=node.note,
-            points=node.points,
-            layer=node.layer.ref,
-            gap=gap,
-            limit=limit,
-            target=target,
-            missing=missing,
-            reason=reason,
-        )
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)

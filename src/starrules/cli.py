@@ -18,12 +18,13 @@ import click
 
 from . import __version__
 from .assessment import Assessment
-from .diff import rule_changes, village_changes
+from .diff import load_side, rule_changes, rules_pair, village_changes
 from .errors import RulesetError, StarrulesError, did_you_mean
 from .i18n import Lang
 from .inputs import VillageRecord, read_villages
 from .json_schemas import DOCUMENTS, json_schema
-from .loader import chain_key, find_ruleset_files, load_ruleset
+from .loader import chain_key, find_ruleset_files
+from .records import Detail
 from .registry import Registry
 from .render.diff import render_diff
 from .render.table import Row, display_width, pad, render_table, row_of
@@ -171,6 +172,13 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--detail",
+    type=click.Choice(["compact", "full"]),
+    default=None,
+    help="The records of json / jsonl: compact (texts, sources and layers in the catalogue, "
+    "`starrules rules FINGERPRINT`) or full. Default: compact for jsonl, full for json.",
+)
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @click.option(
     "--progress/--no-progress",
@@ -184,10 +192,17 @@ def evaluate(
     jurisdiction: str | None,
     on: date | None,
     fmt: str,
+    detail: str | None,
     lang: Lang,
     progress: bool | None,
 ) -> None:
     """Assess the villages in FILES (JSON object or array, or JSONL)."""
+    if detail is not None and fmt == "table":
+        raise click.BadParameter("applies to --format json and jsonl only", param_hint="--detail")
+    # spec §6: compact by default for jsonl (bulk, for other systems), full for json.
+    chosen: Detail = (
+        "full" if (detail or ("compact" if fmt == "jsonl" else "full")) == "full" else "compact"
+    )
     chooser = _Chooser(ruleset, rulesets, jurisdiction, on)
     records = _records(files)
     total = _count_villages(files) if progress is not False else None
@@ -199,9 +214,9 @@ def evaluate(
         with click.progressbar(
             assessments, length=total, file=sys.stderr, label="evaluating"
         ) as bar:
-            _emit(bar, fmt, lang)
+            _emit(bar, fmt, chosen, lang)
     else:
-        _emit(assessments, fmt, lang)
+        _emit(assessments, fmt, chosen, lang)
 
 
 def _records(files: Sequence[Path]) -> Iterator[VillageRecord]:
@@ -222,17 +237,23 @@ def _count_villages(files: Sequence[Path]) -> int | None:
     return count
 
 
-def _emit(assessments: Iterator[Assessment], fmt: str, lang: Lang) -> None:
+def _emit(assessments: Iterator[Assessment], fmt: str, detail: Detail, lang: Lang) -> None:
     out = sys.stdout
-    if fmt == "jsonl":
-        for a in assessments:
-            out.write(a.model_dump_json() + "\n")
-        return
-    if fmt == "json":
-        out.write("[")
-        for i, a in enumerate(assessments):
-            out.write(("," if i else "") + "\n" + a.model_dump_json(indent=2))
-        out.write("\n]\n")
+    if fmt in ("json", "jsonl"):
+        # The records are JSON bytes already: written as bytes, not decoded and encoded again.
+        out.flush()
+        binary = getattr(out, "buffer", None)
+        write = binary.write if binary is not None else lambda b: out.write(b.decode("utf-8"))
+        if fmt == "jsonl":
+            for a in assessments:
+                write(a.to_json(detail) + b"\n")
+        else:
+            write(b"[")
+            for i, a in enumerate(assessments):
+                write((b"," if i else b"") + b"\n" + a.to_json(detail, indent=2))
+            write(b"\n]\n")
+        if binary is not None:
+            binary.flush()
         return
     rows: list[Row] = []
     columns: dict[str, str] = {}
@@ -366,13 +387,18 @@ def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang) -> None:
     """What changes from ruleset file OLD to NEW: the rules, and (with --villages) which
-    villages gain or lose which star, and why."""
+    villages gain or lose which star, and why.
+
+    Each village is judged on each side by the chain in force on its date; a village a side
+    cannot judge (outside its jurisdiction, or no chain in force) is listed with its file:line
+    and the others are compared (exit code 0)."""
     default = Registry.default()
-    before, after = load_ruleset(old, default), load_ruleset(new, default)
+    old_side, new_side = load_side(old, default), load_side(new, default)
+    before, after = rules_pair(old_side, new_side)
     rules = rule_changes(before.tree, after.tree)
     outcome = None
     if villages_file is not None:
-        outcome = village_changes(before, after, (r.village for r in read_villages(villages_file)))
+        outcome = village_changes(old_side, new_side, read_villages(villages_file))
     if fmt == "json":
         document: dict[str, Any] = {
             "old": [la.ref for la in before.layers],
@@ -389,6 +415,7 @@ def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang)
                 "lost": dict(summary.lost),
                 "levels_old": dict(summary.levels_old),
                 "levels_new": dict(summary.levels_new),
+                "skipped": [dataclasses.asdict(v) for v in summary.skipped],
             }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
         return
@@ -613,9 +640,34 @@ def _print_capabilities(reports: Sequence[Any], fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("fingerprint")
+@_rulesets_option
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def rules(fingerprint: str, rulesets: tuple[Path, ...], fmt: str) -> None:
+    """The catalogue a compact record refers to (texts, sources, layers, expressions and
+    targets by criterion id; star and level names) of the ruleset with FINGERPRINT, or with
+    a fingerprint that starts with it (at least 8 hex digits)."""
+    wanted = fingerprint.strip().lower()
+    if not 8 <= len(wanted) <= 64 or any(c not in "0123456789abcdef" for c in wanted):
+        _fail(f"'{fingerprint}' is not a fingerprint (8 to 64 hex digits, e.g. from a record)")
+    found = {rs.fingerprint: rs for rs in _registry(rulesets).rulesets}  # same rules, once
+    matches = [rs for fp, rs in found.items() if fp.startswith(wanted)]
+    if not matches:
+        _fail(
+            f"no ruleset has fingerprint {wanted}"
+            + ("" if rulesets else "; give the folder of others with --rulesets")
+        )
+    if len(matches) > 1:
+        names = ", ".join(f"{rs.id}@{rs.version} ({rs.fingerprint[:12]})" for rs in matches)
+        _fail(f"fingerprint {wanted} is ambiguous: {names}; give more of it")
+    click.echo(json.dumps(matches[0].catalogue(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
 @click.argument("what", type=click.Choice(DOCUMENTS))
 def schema(what: str) -> None:
-    """Print the JSON Schema (draft 2020-12) of a village, a ruleset file, an assessment, or
+    """Print the JSON Schema (draft 2020-12) of a village, a ruleset file, an assessment
+    record (full, or compact as `evaluate --format jsonl` writes it by default), or
     a monitor event or change (the lines `starrules monitor` reads and writes)."""
     click.echo(json.dumps(json_schema(what), ensure_ascii=False, indent=2))
 

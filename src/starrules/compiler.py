@@ -234,7 +234,7 @@ class RulesetCompiler:
             version=self.doc.version,
             effective_from=self.doc.effective.from_,
             effective_until=self.doc.effective.until,
-            title=self.doc.title,
+            title=self.doc.title or Text(zh="", en=""),  # required without `extends`
             layers=(self.layer,),
             sources=MappingProxyType(self.sources),
             indicators=self.indicators,

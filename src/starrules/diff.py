@@ -2,19 +2,43 @@
 
 `rule_changes` compares the compiled rules (criteria, groups and vetoes by id, stars,
 levels); `village_changes` evaluates villages under both and names, for every star that a
-village gains or loses, the criteria whose outcome changed.
+village gains or loses, the criteria whose change caused it.
+
+A side is one ruleset file, which may resolve to several chains (an overlay extending a
+version range sits on each base). Each village is judged on each side by the chain in
+force on its date (`as_of`, else today), the highest when several are; a side with a
+single chain is used whatever its dates (a what-if: a new version on last year's data).
+A village outside a side's jurisdiction or kind, or with no chain of a range overlay in
+force on its date, is listed in `OutcomeSummary.skipped` and the others are compared.
+
+"Because" is a counterfactual check on NEW's rules. The candidates are the star's
+criteria and vetoes whose outcome changed (one new in NEW counts as changed: its old
+outcome is its absence) and its required stars whose status changed. A candidate is listed
+when putting back its old outcome alone, with every other outcome as in NEW, gives back
+the star's old status (`basis = "each"`: every listed one would do). When no single one
+does, the smallest set that does, first in ruleset order (`"together"`: all of them are
+needed). When not even every candidate put back does, the rules themselves changed (a
+group's rule or bar, a removed criterion): all candidates are listed (`"rules"`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+from pathlib import Path
 from typing import Literal
 
 from .assessment import Assessment
-from .results import Status
-from .rules import Criterion, Group, Node, RuleTree
+from .errors import EvaluationError, StarrulesError
+from .evaluation import GroupKernel, Truth, star_status
+from .inputs import VillageRecord
+from .loader import chain_key
+from .registry import Registry
+from .results import CriterionStatus, Status
+from .rules import Criterion, Group, Node, RuleTree, Star
 from .ruleset import Ruleset
 from .village import Village
 
@@ -140,12 +164,18 @@ def rule_changes(old: RuleTree, new: RuleTree) -> list[RuleChange]:
     return changes
 
 
+Basis = Literal["each", "together", "rules", "removed"]
+SkipReason = Literal["jurisdiction", "kind", "not_in_force", "error"]
+Side = Literal["old", "new"]
+
+
 @dataclass(frozen=True, slots=True)
 class StarChange:
     star: str
     old: Status
     new: Status
     because: tuple[tuple[str, str, str], ...]  # (criterion id, old status, new status)
+    basis: Basis = "each"  # how `because` was found (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +189,51 @@ class VillageChange:
     stars: tuple[StarChange, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedVillage:
+    """A village one side cannot judge; `detail` is the jurisdiction, kind or date that
+    does not fit (for "error", the evaluation's message)."""
+
+    name: str
+    code: str | None
+    where: str | None  # file:line when read from a file
+    side: Side
+    reason: SkipReason
+    detail: str
+
+
 @dataclass(slots=True)
 class OutcomeSummary:
-    villages: int = 0
+    villages: int = 0  # villages compared (the skipped ones are not counted)
     changed: int = 0
     gained: Counter[str] = field(default_factory=Counter)  # star id → villages gaining it
     lost: Counter[str] = field(default_factory=Counter)
     levels_old: Counter[str] = field(default_factory=Counter)
     levels_new: Counter[str] = field(default_factory=Counter)
+    skipped: list[SkippedVillage] = field(default_factory=list)
+
+
+def load_side(path: str | Path, registry: Registry) -> tuple[Ruleset, ...]:
+    """Every chain a ruleset file resolves to over `registry` (one for a file that extends
+    nothing or one exact version; one per base for an overlay extending a range)."""
+    loaded = Registry.from_paths([path], base=registry)
+    mine = Path(path).resolve()
+    side = tuple(rs for rs in loaded.rulesets if Path(rs.file).resolve() == mine)
+    if not side:
+        raise StarrulesError(f"{path}: no ruleset resolves from this file")
+    return side
+
+
+def rules_pair(old: Sequence[Ruleset], new: Sequence[Ruleset]) -> tuple[Ruleset, Ruleset]:
+    """The chains whose rules are compared: the highest of each side, except that a NEW
+    overlay sitting on OLD's chain is taken on it (so 西峡 over the province 2022.1 shows
+    only what 西峡 changes)."""
+    before = max(old, key=chain_key)
+    chain = [(la.id, la.version, la.jurisdiction) for la in before.layers]
+    on_old = [
+        rs for rs in new if [(la.id, la.version, la.jurisdiction) for la in rs.layers[:-1]] == chain
+    ]
+    return before, max(on_old or new, key=chain_key)
 
 
 def _declared(village: Village, ruleset: Ruleset) -> Village:
@@ -183,22 +250,162 @@ def _level(assessment: Assessment) -> str:
     return str(level.value) if level.value is not None else f"{level.min}–{level.max}"
 
 
+def _chain_for(
+    side: Sequence[Ruleset], village: Village, when: date
+) -> tuple[Ruleset | None, SkipReason, str]:
+    """The chain judging the village on this side, or why there is none."""
+    first = side[0]
+    if not (
+        village.jurisdiction == first.jurisdiction
+        or village.jurisdiction.startswith(first.jurisdiction + "/")
+    ):
+        return None, "jurisdiction", first.jurisdiction
+    if village.kind != first.kind:
+        return None, "kind", first.kind
+    if len(side) == 1:
+        return first, "error", ""
+    in_force = [rs for rs in side if rs.in_force(when)]
+    if not in_force:
+        return None, "not_in_force", when.isoformat()
+    return max(in_force, key=chain_key), "error", ""
+
+
+_TRUTH = {CriterionStatus.PASS: True, CriterionStatus.FAIL: False, CriterionStatus.UNKNOWN: None}
+_ABSENT = "absent"
+
+
+def _group_truth(group: Group, values: dict[str, Truth | str]) -> Truth:
+    """The group's outcome from its leaves' outcomes; an item whose value is `absent`
+    (a criterion NEW added, put back to not existing) is left out of the group."""
+    kept: list[Criterion | Group] = []
+    truths: list[Truth] = []
+    for item in group.items:
+        value = _group_truth(item, values) if isinstance(item, Group) else values[item.id]
+        if value == _ABSENT:
+            continue
+        kept.append(item)
+        truths.append(value if not isinstance(value, str) else None)
+    if len(kept) < len(group.items):
+        if group.rule == "all":
+            return GroupKernel((1,) * len(kept), len(kept)).outcome(truths)
+        group = Group(
+            group.id, group.index, group.rule, group.needed, tuple(kept), group.text,
+            group.points, group.layer, group.location, group.parent,
+        )  # fmt: skip
+    return GroupKernel.of(group).outcome(truths)
+
+
+def _star_truth(star: Star, values: dict[str, Truth | str]) -> Truth:
+    def truth(key: str) -> Truth:
+        value = values[key]
+        return None if isinstance(value, str) else value
+
+    # a veto passes when it does not hold: star_status wants True for a triggered one
+    vetoes = [v.id for v in star.vetoes if values[v.id] != _ABSENT]
+    return star_status(
+        _group_truth(star.grant, values),
+        [None if truth(v) is None else truth(v) is False for v in vetoes],
+        [truth(f"requires {r}") for r in star.requires],
+    )
+
+
+_STATUS_TRUTH = {Status.GRANTED: True, Status.DENIED: False, Status.UNDETERMINED: None}
+
+
+def _because(
+    star: Star, before: Assessment | None, after: Assessment, was: Status
+) -> tuple[tuple[tuple[str, str, str], ...], Basis]:
+    """The counterfactual check (see the module docstring)."""
+    new_values: dict[str, Truth | str] = {}
+    old_values: dict[str, Truth | str] = {}
+    shown: dict[str, tuple[str, str]] = {}
+    old_criteria = (
+        {c.id: c.status for c in before.stars[star.id].criteria}
+        if before is not None and star.id in before.stars
+        else {}
+    )
+    for c in after.stars[star.id].criteria:
+        if c.kind == "group":
+            continue
+        new_values[c.id] = _TRUTH[c.status]
+        old = old_criteria.get(c.id)
+        old_values[c.id] = _ABSENT if old is None else _TRUTH[old]
+        shown[c.id] = (old.value if old is not None else _ABSENT, c.status.value)
+    for r in star.requires:
+        key = f"requires {r}"
+        new_values[key] = _STATUS_TRUTH[after.status(r)]
+        had = before.status(r) if before is not None and r in before.stars else None
+        old_values[key] = _STATUS_TRUTH[had] if had is not None else new_values[key]
+        shown[key] = ((had or after.status(r)).value, after.status(r).value)
+    candidates = [k for k in new_values if old_values[k] != new_values[k]]
+    target = _STATUS_TRUTH[was]
+
+    def gives_back(keys: Sequence[str]) -> bool:
+        values = dict(new_values)
+        for k in keys:
+            values[k] = old_values[k]
+        return _star_truth(star, values) is target
+
+    def listed(keys: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+        return tuple((k, *shown[k]) for k in keys)
+
+    each = [k for k in candidates if gives_back([k])]
+    if each:
+        return listed(each), "each"
+    if len(candidates) <= 12:  # 4,096 subsets at most: a star has a few dozen criteria
+        for size in range(2, len(candidates) + 1):
+            for keys in combinations(candidates, size):
+                if gives_back(keys):
+                    return listed(keys), "together"
+    return listed(candidates), "rules"
+
+
 def village_changes(
-    old: Ruleset, new: Ruleset, villages: Iterable[Village]
+    old: Ruleset | Sequence[Ruleset],
+    new: Ruleset | Sequence[Ruleset],
+    villages: Iterable[Village | VillageRecord],
 ) -> tuple[list[VillageChange], OutcomeSummary]:
-    """Evaluate each village under both rulesets (regardless of their effective dates)
-    and report the villages whose stars or level differ, with the criteria responsible."""
+    """Evaluate each village under both sides (each a ruleset, or the chains of one file
+    from `load_side`) and report the villages whose stars or level differ, with the
+    criteria whose change caused it. Villages a side cannot judge are listed in
+    `summary.skipped`, not raised."""
+    old_side = (old,) if isinstance(old, Ruleset) else tuple(old)
+    new_side = (new,) if isinstance(new, Ruleset) else tuple(new)
     summary = OutcomeSummary()
     changes: list[VillageChange] = []
-    for village in villages:
-        before = old.evaluate(_declared(village, old), check_dates=False)
-        after = new.evaluate(_declared(village, new), check_dates=False)
+    for item in villages:
+        village, where = (
+            (item.village, item.where) if isinstance(item, VillageRecord) else (item, None)
+        )
+        when = village.as_of or date.today()
+        judged: list[tuple[Ruleset, Assessment]] = []
+        sides: tuple[tuple[Side, tuple[Ruleset, ...]], ...] = (
+            ("old", old_side),
+            ("new", new_side),
+        )
+        for side_name, side in sides:
+            chain, reason, detail = _chain_for(side, village, when)
+            if chain is not None:
+                try:
+                    judged.append(
+                        (chain, chain.evaluate(_declared(village, chain), check_dates=False))
+                    )
+                    continue
+                except EvaluationError as exc:
+                    reason, detail = "error", str(exc)
+            summary.skipped.append(
+                SkippedVillage(village.name, village.code, where, side_name, reason, detail)
+            )
+            break
+        if len(judged) < 2:
+            continue
+        (old_rs, before), (new_rs, after) = judged
         summary.villages += 1
         summary.levels_old[_level(before)] += 1
         summary.levels_new[_level(after)] += 1
         star_changes: list[StarChange] = []
-        for star in new.stars:
-            was = before.status(star.id) if star.id in old.tree.star_index else None
+        for star in new_rs.stars:
+            was = before.status(star.id) if star.id in old_rs.tree.star_index else None
             now = after.status(star.id)
             if was == now:
                 continue
@@ -206,31 +413,14 @@ def village_changes(
                 summary.gained[star.id] += 1
             if was is Status.GRANTED:
                 summary.lost[star.id] += 1
-            old_criteria = {c.id: c.status for c in before.stars[star.id].criteria} if was else {}
-            because = tuple(
-                (
-                    c.id,
-                    old_criteria[c.id].value if c.id in old_criteria else "absent",
-                    c.status.value,
-                )
-                for c in after.stars[star.id].criteria
-                if c.kind != "group" and old_criteria.get(c.id) != c.status
-            ) + tuple(
-                (f"requires {r}", before.status(r).value, after.status(r).value)
-                for r in star.requires
-                if r in old.tree.star_index and before.status(r) != after.status(r)
-            )
-            star_changes.append(StarChange(star.id, was or Status.UNDETERMINED, now, because))
-        for star in old.stars:
-            if star.id not in new.tree.star_index and before.status(star.id) is Status.GRANTED:
+            status_was = was or Status.UNDETERMINED
+            because, basis = _because(star, before if was else None, after, status_was)
+            star_changes.append(StarChange(star.id, status_was, now, because, basis))
+        for star in old_rs.stars:
+            if star.id not in new_rs.tree.star_index and before.status(star.id) is Status.GRANTED:
                 summary.lost[star.id] += 1
                 star_changes.append(
-                    StarChange(
-                        star.id,
-                        Status.GRANTED,
-                        Status.DENIED,
-                        (("(star removed)", "granted", "absent"),),
-                    )
+                    StarChange(star.id, Status.GRANTED, Status.DENIED, (), "removed")
                 )
         if star_changes or _level(before) != _level(after):
             summary.changed += 1

@@ -23,6 +23,7 @@ from .errors import EvaluationError
 from .exact import Exact, as_number, exact, scaled
 from .i18n import Text
 from .indicators import IndicatorKind
+from .records import LazyTables
 from .results import LevelResult
 from .rules import Criterion, Group, RuleTree, default_level_name, requirements_first
 from .village import Village
@@ -335,6 +336,7 @@ class Program:
         "_dependents",
         "_level_results",
         "_points",
+        "record_tables",
         "requirements_order",
         "tree",
     )
@@ -356,6 +358,7 @@ class Program:
         self._decider_of = {entry[0]: entry for entry in self._deciders}
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
         self._level_results = _level_results(tree)
+        self.record_tables = LazyTables(tree)
         self._dependents = _dependents(tree)
         self._points = {
             node.id: _points_range(node)
@@ -440,7 +443,8 @@ class Program:
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
-        return Outcome(stars, self._level_results[self._level(village, stars)], self.record)
+        level = self._level_results[self._level(village, stars)]
+        return Outcome(stars, level, self.record, self.record_tables)
 
     def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
         """Each explicit level's value and the outcome of its `when` for this village,

@@ -25,7 +25,7 @@ from .indicators import IndicatorKind
 from .village import SECTIONS, STANDARD_INDICATORS, Village
 
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
-DOCUMENTS: Final = ("village", "ruleset", "assessment", "event", "change")
+DOCUMENTS: Final = ("village", "ruleset", "assessment", "compact", "event", "change")
 """The documents `json_schema` knows, as `starrules schema` names them."""
 
 Schema = dict[str, Any]
@@ -47,6 +47,7 @@ def json_schema(what: str) -> Schema:
         "village": village_schema,
         "ruleset": ruleset_schema,
         "assessment": assessment_schema,
+        "compact": compact_schema,
         "event": event_schema,
         "change": change_schema,
     }
@@ -68,10 +69,17 @@ def ruleset_schema() -> Schema:
 
 
 def assessment_schema() -> Schema:
-    """An assessment record, as `evaluate --format json|jsonl` writes it."""
+    """A full assessment record, as `evaluate --format json` (or `--detail full`) writes it."""
     from .results import AssessmentRecord
 
     return _document("assessment", AssessmentRecord.model_json_schema())
+
+
+def compact_schema() -> Schema:
+    """A compact assessment record, as `evaluate --format jsonl` writes it by default."""
+    from .results import CompactRecord
+
+    return _document("compact", CompactRecord.model_json_schema())
 
 
 def event_schema() -> Schema:
@@ -353,12 +361,12 @@ def _points_only_in_min_points_groups(defs: Schema, points: Schema) -> None:
 
 
 def _standalone_or_overlay() -> Schema:
-    """A file without `extends` defines its stars and changes nothing (compiler
+    """A file without `extends` has a title, defines its stars and changes nothing (compiler
     `check_standalone`); an overlay may define no stars at all."""
     return {
         "if": {"required": ["extends"], "properties": {"extends": {"type": "string"}}},
         "else": {
-            "required": ["stars"],
+            "required": ["stars", "title"],
             "properties": {
                 "stars": {"minItems": 1},
                 "policy": {"type": "null"},

@@ -96,7 +96,7 @@ class OverlayCompiler(RulesetCompiler):
             version=doc.version,
             effective_from=max(base.effective_from, doc.effective.from_),
             effective_until=min(until) if until else None,
-            title=doc.title,
+            title=doc.title if doc.title is not None else base.title,
             layers=(*base.layers, self.layer),
             sources=MappingProxyType(self.sources),
             indicators=self.indicators,

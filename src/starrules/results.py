@@ -106,9 +106,57 @@ class RulesetRef(_Result):
 class AssessmentRecord(_Result):
     """The full, serialisable form of an Assessment."""
 
+    format: Literal["full/1"] = "full/1"
+    """The record's shape and version."""
     village: VillageRef
     as_of: date
     ruleset: RulesetRef
     stars: dict[str, StarResult]
     level: LevelResult
+    missing: list[str]
+
+
+class RulesetKey(_Result):
+    """The ruleset a compact record refers to; its catalogue has the same fingerprint."""
+
+    id: str
+    version: str
+    fingerprint: str
+
+
+class CompactLevel(_Result):
+    value: int | None
+    min: int
+    max: int
+
+
+class CompactStar(_Result):
+    """One star in a compact record; an empty map or list is left out of the JSON."""
+
+    status: Status
+    criteria: dict[str, CriterionStatus]
+    """The status of every criterion, group and veto of the star, in ruleset order."""
+    gaps: dict[str, float] = {}
+    """How far a failing numeric threshold is from passing (its target: in the catalogue)."""
+    reasons: dict[str, str] = {}
+    """Why a criterion with every input known is unknown (e.g. a division by zero)."""
+    vetoes: list[str] = []
+    requires_unmet: list[str] = []
+    missing: list[str] = []
+
+
+class CompactRecord(_Result):
+    """The compact form of an Assessment: what the village decided. Texts, sources, layers,
+    expressions and targets are in the catalogue of the ruleset with `ruleset.fingerprint`
+    (`Ruleset.catalogue()`, `starrules rules FINGERPRINT`)."""
+
+    format: Literal["compact/1"] = "compact/1"
+    village: VillageRef
+    as_of: date
+    ruleset: RulesetKey
+    level: CompactLevel
+    stars: dict[str, CompactStar]
+    observed: dict[str, dict[str, IndicatorValue]]
+    """Every indicator the criteria read, once, by section as in a village:
+    `observed["industry"]["local_jobs"]` for `industry.local_jobs`."""
     missing: list[str]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from .assessment import Assessment
 from .evaluation import Program, evaluate
@@ -91,6 +93,13 @@ class Ruleset:
         not hold), without building an explanation. Used by the refinement check."""
         statuses = self._program.record(village)
         return {node.id: statuses[node.index] for star in self.stars for node in star.nodes}
+
+    def catalogue(self) -> dict[str, Any]:
+        """What a compact record refers to, as JSON-ready data: per criterion id its texts
+        (zh, en), source, layer, expression, the indicators it reads and the target of a
+        threshold; star names, level names, sources and layers; and the fingerprint the
+        records name. A new copy each call: callers may change it."""
+        return copy.deepcopy(self._program.record_tables().catalogue)
 
     def evaluate_many(
         self, villages: Iterable[Village], on: date | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -17,10 +17,13 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
     Tag,
+    ValidationError,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from .i18n import Text
 from .indicators import Better, IndicatorKind
@@ -240,7 +243,9 @@ class RulesetDoc(_Doc):
     kind: Literal["rural", "urban_community"]
     version: Version
     effective: EffectiveDoc
-    title: Text
+    title: Text | None = Field(
+        default=None, description="Required without `extends`; an overlay inherits its base's"
+    )
     description: Text | None = None
     sources: list[SourceDoc] = Field(default_factory=list)
     indicators: dict[str, IndicatorDoc] = Field(default_factory=dict)
@@ -253,6 +258,24 @@ class RulesetDoc(_Doc):
     add: dict[str, list[ItemDoc]] = Field(default_factory=dict)
     add_veto: dict[str, list[CriterionDoc]] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _standalone_has_title(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """`title` is required of a file without `extends`: reported as pydantic reports a
+        missing key, alongside the file's other errors."""
+        if not (isinstance(data, dict) and data.get("extends") is None and "title" not in data):
+            return handler(data)
+        errors: list[InitErrorDetails] = []
+        try:
+            handler(data)
+        except ValidationError as exc:
+            errors = [
+                cast(InitErrorDetails, {k: e[k] for k in ("type", "loc", "input", "ctx") if k in e})
+                for e in exc.errors(include_url=False)
+            ]
+        errors.append({"type": "missing", "loc": ("title",), "input": data})
+        raise ValidationError.from_exception_data(cls.__name__, errors)
 
 
 for _model in (AllDoc, AnyDoc, AtLeastDoc, MinPointsDoc, StarDoc, RulesetDoc):

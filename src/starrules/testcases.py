@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .errors import Problem, RulesetError, StarrulesError
 from .i18n import Lang
-from .loader import chain_key, find_ruleset_files, find_test_files
+from .loader import chain_key, find_ruleset_files, find_test_files, is_test_file
 from .registry import Registry
 from .rules import TestCase
 from .ruleset import Ruleset
@@ -159,10 +159,22 @@ def run_file_cases(
     return results
 
 
+def _registry_files(paths: Sequence[Path]) -> list[Path]:
+    """The ruleset files the cases under `paths` resolve through: a test file named directly
+    brings the rulesets of its own directory, as when that directory is named. Each file
+    once, spelled as first named (a file loaded twice would be a duplicate ruleset)."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        where = Path(path).parent if is_test_file(Path(path)) else path
+        for file in find_ruleset_files(where):
+            seen.setdefault(file.resolve(), file)
+    return list(seen.values())
+
+
 def run_paths(paths: Sequence[Path], base: Registry | None, lang: Lang = "zh") -> list[CaseResult]:
     """Every case under `paths`: the inline cases of their ruleset files and the cases of
     their `*.test.yaml` files. Raise RulesetError listing every file problem."""
-    registry = Registry.from_paths(paths, base=base)
+    registry = Registry.from_paths(_registry_files(paths), base=base)
     files = {p.resolve() for path in paths for p in find_ruleset_files(path)}
     variants: dict[str, list[Ruleset]] = {}
     for ruleset in registry.rulesets:

@@ -1,0 +1,537 @@
+"""Records of an assessment, built fast: plain dicts straight from the recorded outcome.
+
+Everything the library made itself (statuses, observed values, gaps, texts) is known to be
+valid, so the output path validates nothing and copies nothing: the parts that depend on the
+rules alone are built once per ruleset (`RecordTables`), the rest once per assessment
+(`Explanation`), and `dumps` writes JSON bytes. Two shapes (spec §4, §6):
+
+* the **full** record: `AssessmentRecord` field for field, the same JSON content as its
+  `model_dump_json()`;
+* the **compact** record: per criterion only what the village decides (status, observed
+  values, gap, reason), with texts, sources, layers, expressions and targets left in the
+  ruleset's catalogue (`catalogue()`), which the record names by fingerprint.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal, TypeVar
+
+from pydantic import BaseModel
+from pydantic_core import to_json
+
+from .expr.compiler import indicator_getter
+from .i18n import Text
+from .results import IndicatorValue, LevelResult
+from .rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
+from .village import Village
+
+Detail = Literal["full", "compact"]
+M = TypeVar("M", bound=BaseModel)
+FULL_FORMAT: Final = "full/1"
+COMPACT_FORMAT: Final = "compact/1"
+CATALOGUE_FORMAT: Final = "catalogue/1"
+
+Truth = bool | None
+JSON = dict[str, Any]
+STAR_STATUS: Final = {True: "granted", False: "denied", None: "undetermined"}
+NODE_STATUS: Final = {True: "pass", False: "fail", None: "unknown"}
+
+# What a criterion that did not pass adds: gap, limit, target, missing inputs, reason.
+CriterionDetail = tuple[float | None, float | None, str | None, list[str], str | None]
+PASSED: Final[CriterionDetail] = (None, None, None, [], None)
+
+
+def _text(text: Text | None) -> JSON | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
+
+
+def _float(value: float | None) -> float | None:
+    # The result models declare these as floats: an int as written dumps as 2.0 there.
+    return None if value is None else float(value)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    """What explaining one criterion needs, taken from the rules once."""
+
+    node: Criterion
+    reads: tuple[str, ...]  # the indicator paths, in the order of `observed`
+    want: bool  # the outcome of the test that passes (a veto passes when it does not hold)
+    limit: float | None
+    target: str | None
+
+
+class RecordTables:
+    """The parts of every record that depend on the rules alone, built once per ruleset.
+
+    Immutable once built; shared by every assessment of the ruleset, across threads.
+    """
+
+    __slots__ = (
+        "catalogue",
+        "descendants",
+        "id_of",
+        "leaves",
+        "model_templates",
+        "order",
+        "ruleset_full",
+        "ruleset_key",
+        "sections",
+        "star_of",
+        "star_static",
+        "star_statuses",
+        "templates",
+        "tree",
+    )
+
+    def __init__(self, tree: RuleTree) -> None:
+        self.tree = tree
+        self.order = tuple(requirements_first(tree.stars))
+        self.leaves: dict[int, _Leaf] = {}
+        self.templates: dict[int, JSON] = {}  # full-record criterion fields, per node index
+        self.model_templates: dict[int, JSON] = {}  # the same for a `CriterionResult`
+        criteria: JSON = {}
+        stars: JSON = {}
+        for star in tree.stars:
+            stars[star.id] = {
+                "name": _text(star.name),
+                "layer": star.layer.ref,
+                "requires": list(star.requires),
+                "criteria": [node.id for node in star.nodes],
+            }
+            for node in star.nodes:
+                self.templates[node.index] = self._template(node)
+                self.model_templates[node.index] = {**self.templates[node.index], "text": node.text}
+                entry = {k: v for k, v in self.templates[node.index].items() if k not in _DYNAMIC}
+                entry = {"star": star.id, **entry}
+                if isinstance(node, Criterion):
+                    leaf = self._leaf(node)
+                    self.leaves[node.index] = leaf
+                    entry["reads"] = list(leaf.reads)
+                    entry["limit"] = leaf.limit
+                    entry["target"] = leaf.target
+                criteria[node.id] = entry
+        # Every indicator the criteria read, once, by section, in the order first read; a
+        # section's values are fetched in one call.
+        by_section: dict[str, dict[str, str]] = {}
+        for leaf in self.leaves.values():
+            for path in leaf.reads:
+                section, _, name = path.partition(".")
+                by_section.setdefault(section, {})[name] = path
+        self.sections = tuple(
+            (section, tuple(names), tuple(names.values()), _fetcher(section, tuple(names)))
+            for section, names in by_section.items()
+        )
+        self.star_of = {node.index: star.index for star in tree.stars for node in star.nodes}
+        self.id_of = {node.index: node.id for star in tree.stars for node in star.nodes}
+        # Per star: its node ids, and a getter of their outcomes (always a tuple).
+        self.star_statuses = {
+            star.index: (
+                tuple(node.id for node in star.nodes),
+                _picker(tuple(node.index for node in star.nodes)),
+            )
+            for star in tree.stars
+        }
+        self.descendants = {
+            node.id: [self._index_of(i) for i in tree.descendants(node.id)]
+            for star in tree.stars
+            for node in star.nodes
+            if isinstance(node, Group)
+        }
+        self.star_static = {
+            star.index: (star.id, _text(star.name), list(star.requires), star.layer.ref)
+            for star in tree.stars
+        }
+        layers = [
+            {"id": la.id, "version": la.version, "jurisdiction": la.jurisdiction}
+            for la in tree.layers
+        ]
+        self.ruleset_full: JSON = {
+            "id": tree.id,
+            "version": tree.version,
+            "jurisdiction": tree.jurisdiction,
+            "kind": tree.kind,
+            "layers": layers,
+            "fingerprint": tree.fingerprint,
+        }
+        self.ruleset_key: JSON = {
+            "id": tree.id,
+            "version": tree.version,
+            "fingerprint": tree.fingerprint,
+        }
+        self.catalogue: JSON = {
+            "format": CATALOGUE_FORMAT,
+            "fingerprint": tree.fingerprint,
+            "id": tree.id,
+            "version": tree.version,
+            "jurisdiction": tree.jurisdiction,
+            "kind": tree.kind,
+            "title": _text(tree.title),
+            "layers": [
+                {**la, "ref": layer.ref} for la, layer in zip(layers, tree.layers, strict=True)
+            ],
+            "sources": {
+                s.id: {
+                    "title": s.title,
+                    "date": s.date.isoformat() if s.date else None,
+                    "url": s.url,
+                    "note": s.note,
+                }
+                for s in tree.sources.values()
+            },
+            "stars": stars,
+            "criteria": criteria,
+            "levels": _levels(tree),
+        }
+
+    def _index_of(self, node_id: str) -> int:
+        for star in self.tree.stars:
+            for node in star.nodes:
+                if node.id == node_id:
+                    return node.index
+        raise KeyError(node_id)
+
+    @staticmethod
+    def _template(node: Node) -> JSON:
+        """The fields of a `CriterionResult`, in its order, the dynamic ones unset."""
+        return {
+            "id": node.id,
+            "kind": node.kind,
+            "status": None,
+            "parent": node.parent,
+            "expression": None if isinstance(node, Group) else node.test.source,
+            "rule": node.rule if isinstance(node, Group) else None,
+            "needed": _float(node.needed) if isinstance(node, Group) else None,
+            "observed": {},
+            "text": _text(node.text),
+            "source": None if isinstance(node, Group) else node.source,
+            "provisional": False if isinstance(node, Group) else node.provisional,
+            "note": None if isinstance(node, Group) else node.note,
+            "points": _float(node.points),
+            "layer": node.layer.ref,
+            "gap": None,
+            "limit": None,
+            "target": None,
+            "missing": [],
+            "reason": None,
+        }
+
+    @staticmethod
+    def _leaf(node: Criterion) -> _Leaf:
+        threshold = node.test.threshold
+        want = node.kind != "veto"
+        limit = target = None
+        if threshold is not None:
+            limit = float(threshold.limit)
+            target = f"{threshold.needed(want)} {_number(threshold.limit)}"
+        return _Leaf(node, tuple(path for path, _ in node.test.getters), want, limit, target)
+
+
+def _picker(indices: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ...]]:
+    pick = operator.itemgetter(*indices)
+    if len(indices) == 1:
+        return lambda nodes: (pick(nodes),)
+    return pick
+
+
+def _fetcher(section: str, names: tuple[str, ...]) -> Callable[[Village], tuple[Any, ...]]:
+    """The values of these indicators of one section of a village, as a tuple."""
+    if section == "extra":
+        return lambda village: tuple(village.extra.get(name) for name in names)
+    values = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda village: (values(getattr(village, section)),)
+    return lambda village: values(getattr(village, section))
+
+
+_DYNAMIC: Final = frozenset(
+    {"status", "observed", "gap", "limit", "target", "missing", "reason", "id"}
+)
+
+
+def _levels(tree: RuleTree) -> JSON:
+    if tree.levels is None:
+        return {
+            str(v): {"name": _text(default_level_name(v)), "named_by": None}
+            for v in range(len(tree.stars) + 1)
+        }
+    levels: JSON = {"0": {"name": _text(default_level_name(0)), "named_by": None}}
+    for level in sorted(tree.levels, key=lambda la: la.value):
+        levels[str(level.value)] = {"name": _text(level.name), "named_by": level.named_by}
+    return levels
+
+
+@dataclass(slots=True)
+class Explanation:
+    """What one assessment adds to the rules: per node and per star, by index."""
+
+    nodes: list[Truth]
+    values: dict[str, IndicatorValue]  # every indicator the criteria read, by path
+    observed: dict[str, dict[str, IndicatorValue]]  # the same by section, as in a village
+    details: dict[int, CriterionDetail]  # per criterion that did not pass, by index
+    vetoes: dict[int, list[str]]  # per star index
+    unmet: dict[int, list[str]]
+    missing: dict[int, list[str]]
+    all_missing: list[str]
+
+
+def explain(
+    tables: RecordTables,
+    village: Village,
+    stars: list[Truth],
+    nodes: list[Truth],
+    level: LevelResult,
+) -> Explanation:
+    """Observed values, gaps, reasons and what is missing, from the recorded outcome."""
+    values: dict[str, IndicatorValue] = {}
+    observed: dict[str, dict[str, IndicatorValue]] = {}
+    for section, names, paths, fetch in tables.sections:
+        got = fetch(village)
+        observed[section] = dict(zip(names, got, strict=True))
+        values.update(zip(paths, got, strict=True))
+    details: dict[int, CriterionDetail] = {}
+    for index, leaf in tables.leaves.items():
+        truth = nodes[index]
+        if truth is not True:
+            details[index] = _detail(leaf, truth, village, values)
+    tree = tables.tree
+    star_index = tree.star_index
+    vetoes: dict[int, list[str]] = {}
+    unmet: dict[int, list[str]] = {}
+    missing: dict[int, list[str]] = {}
+    for star in tables.order:
+        i = star.index
+        vetoes[i] = [v.id for v in star.vetoes if nodes[v.index] is False]
+        unmet[i] = [r for r in star.requires if stars[star_index[r]] is not True]
+        found: dict[str, None] = {}
+        if stars[i] is None:
+            _collect_missing(star.grant, nodes, details, found)
+            for veto in star.vetoes:
+                found.update(dict.fromkeys(details.get(veto.index, PASSED)[3]))
+            for required in unmet[i]:
+                found.update(dict.fromkeys(missing[star_index[required]]))
+        missing[i] = list(found)
+    everything: dict[str, None] = {}
+    for star in tree.stars:
+        everything.update(dict.fromkeys(missing[star.index]))
+    if level.value is None and tree.levels is not None:
+        for lv in tree.levels:
+            for path in lv.when.names:
+                if not path.startswith("stars.") and indicator_getter(path)(village) is None:
+                    everything[path] = None
+            for group_id in lv.when.point_groups:  # unknown items of points()
+                for index in tables.descendants[group_id]:
+                    if index in details:
+                        everything.update(dict.fromkeys(details[index][3]))
+    return Explanation(nodes, values, observed, details, vetoes, unmet, missing, list(everything))
+
+
+def _collect_missing(
+    node: Node, nodes: list[Truth], details: dict[int, CriterionDetail], found: dict[str, None]
+) -> None:
+    """Unknown inputs that matter: only inside groups whose outcome is still open."""
+    if nodes[node.index] is not None:
+        return
+    if isinstance(node, Criterion):
+        found.update(dict.fromkeys(details[node.index][3]))
+        return
+    for item in node.items:
+        _collect_missing(item, nodes, details, found)
+
+
+def _detail(
+    leaf: _Leaf, truth: Truth, village: Village, values: dict[str, IndicatorValue]
+) -> CriterionDetail:
+    gap = limit = None
+    target = reason = None
+    missing = [p for p in leaf.reads if values[p] is None] if truth is None else []
+    test = leaf.node.test
+    threshold = test.threshold
+    if threshold is not None and truth is False:
+        subject = threshold.subject(village, None)
+        if isinstance(subject, int | float) and not isinstance(subject, bool):
+            gap = threshold.gap(subject, leaf.want)
+            if gap is not None:
+                limit, target = leaf.limit, leaf.target
+    if truth is None and not missing:
+        zeros = test.zero_divisors(village)
+        if zeros:
+            reason = "division by zero: " + ", ".join(f"{z} is 0" for z in zeros)
+        elif beyond := test.out_of_range(village):
+            reason = "a result is too large to compute: " + ", ".join(beyond)
+    return gap, limit, target, missing, reason
+
+
+def village_ref(village: Village) -> JSON:
+    return {
+        "code": village.code,
+        "name": village.name,
+        "jurisdiction": village.jurisdiction,
+        "kind": village.kind,
+        "township": village.township,
+    }
+
+
+def full_record(
+    tables: RecordTables,
+    village: Village,
+    as_of: date,
+    stars: list[Truth],
+    level: LevelResult,
+    ex: Explanation,
+) -> JSON:
+    """The full record as plain JSON data, field for field an `AssessmentRecord`."""
+    nodes, details, values = ex.nodes, ex.details, ex.values
+    templates, leaves = tables.templates, tables.leaves
+    out_stars: JSON = {}
+    for star in tables.tree.stars:
+        criteria = []
+        for node in star.nodes:
+            entry = templates[node.index].copy()
+            entry["status"] = NODE_STATUS[nodes[node.index]]
+            leaf = leaves.get(node.index)
+            if leaf is not None:
+                entry["observed"] = {path: values[path] for path in leaf.reads}
+                detail = details.get(node.index)
+                if detail is not None:
+                    (
+                        entry["gap"],
+                        entry["limit"],
+                        entry["target"],
+                        entry["missing"],
+                        entry["reason"],
+                    ) = detail
+            criteria.append(entry)
+        star_id, name, requires, layer = tables.star_static[star.index]
+        out_stars[star_id] = {
+            "id": star_id,
+            "name": name,
+            "status": STAR_STATUS[stars[star.index]],
+            "criteria": criteria,
+            "vetoes": ex.vetoes[star.index],
+            "requires": requires,
+            "requires_unmet": ex.unmet[star.index],
+            "missing": ex.missing[star.index],
+            "layer": layer,
+        }
+    return {
+        "format": FULL_FORMAT,
+        "village": village_ref(village),
+        "as_of": as_of.isoformat(),
+        "ruleset": tables.ruleset_full,
+        "stars": out_stars,
+        "level": {
+            "value": level.value,
+            "min": level.min,
+            "max": level.max,
+            "name": _text(level.name),
+            "named_by": level.named_by,
+        },
+        "missing": ex.all_missing,
+    }
+
+
+def compact_record(
+    tables: RecordTables,
+    village: Village,
+    as_of: date,
+    stars: list[Truth],
+    level: LevelResult,
+    ex: Explanation,
+) -> JSON:
+    """The compact record: what the village decided; the rest is in the catalogue."""
+    nodes = ex.nodes
+    # Only the criteria that did not pass have a gap or a reason: visit those alone.
+    gaps: dict[int, dict[str, float]] = {}
+    reasons: dict[int, dict[str, str]] = {}
+    star_of, id_of = tables.star_of, tables.id_of
+    for index, detail in ex.details.items():
+        if detail[0] is not None:
+            gaps.setdefault(star_of[index], {})[id_of[index]] = detail[0]
+        if detail[4] is not None:
+            reasons.setdefault(star_of[index], {})[id_of[index]] = detail[4]
+    status = NODE_STATUS.__getitem__
+    out_stars: JSON = {}
+    for star in tables.tree.stars:
+        i = star.index
+        ids, pick = tables.star_statuses[i]
+        entry: JSON = {
+            "status": STAR_STATUS[stars[i]],
+            "criteria": dict(zip(ids, map(status, pick(nodes)), strict=True)),
+        }
+        # Empty maps and lists are left out: most stars have none of them.
+        if i in gaps:
+            entry["gaps"] = gaps[i]
+        if i in reasons:
+            entry["reasons"] = reasons[i]
+        if ex.vetoes[i]:
+            entry["vetoes"] = ex.vetoes[i]
+        if ex.unmet[i]:
+            entry["requires_unmet"] = ex.unmet[i]
+        if ex.missing[i]:
+            entry["missing"] = ex.missing[i]
+        out_stars[star.id] = entry
+    return {
+        "format": COMPACT_FORMAT,
+        "village": village_ref(village),
+        "as_of": as_of.isoformat(),
+        "ruleset": tables.ruleset_key,
+        "level": {"value": level.value, "min": level.min, "max": level.max},
+        "stars": out_stars,
+        "observed": ex.observed,
+        "missing": ex.all_missing,
+    }
+
+
+_SET: Final = object.__setattr__
+
+
+def construct(cls: type[M], /, **fields: Any) -> M:
+    """`construct_from` with the fields as keywords."""
+    return construct_from(cls, fields)
+
+
+def construct_from(cls: type[M], fields: JSON) -> M:
+    """A pydantic model from fields the library made (every field given, valid): what
+    `model_construct` ends with, without its per-field defaults and alias lookups, which
+    cost more than the rest of an explanation. `tests/test_records.py` holds the models
+    made so equal to validated ones."""
+    model = cls.__new__(cls)
+    _SET(model, "__dict__", fields)
+    _SET(model, "__pydantic_fields_set__", set(fields))
+    _SET(model, "__pydantic_extra__", None)
+    _SET(model, "__pydantic_private__", None)
+    return model
+
+
+def dumps(data: JSON, indent: int | None = None) -> bytes:
+    """JSON bytes (UTF-8, not ASCII-escaped), compact or indented: pydantic's serialiser,
+    the one `model_dump_json()` uses, so numbers and strings are written alike."""
+    return to_json(data, indent=indent)
+
+
+class LazyTables:
+    """A ruleset's `RecordTables`, built on first use (loading a ruleset stays cheap).
+
+    Two threads may both build them the first time; either result is the same and kept.
+    """
+
+    __slots__ = ("_built", "_tree")
+
+    def __init__(self, tree: RuleTree) -> None:
+        self._tree = tree
+        self._built: RecordTables | None = None
+
+    def __call__(self) -> RecordTables:
+        built = self._built
+        if built is None:
+            built = self._built = RecordTables(self._tree)
+        return built
