@@ -526,7 +526,7 @@ def test_rules_with_an_ambiguous_prefix_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import starrules
-    from starrules import cli
+    from starrules.cli import catalogue
 
     rulesets = starrules.Registry.default().rulesets
     first, second = rulesets[0], rulesets[1]
@@ -539,6 +539,6 @@ def test_rules_with_an_ambiguous_prefix_is_a_usage_error(
     class Registry:
         rulesets = (Fake(first, "ab" * 32), Fake(second, "ab" * 4 + "cd" * 28))
 
-    monkeypatch.setattr(cli, "_registry", lambda _paths: Registry())
+    monkeypatch.setattr(catalogue, "registry_of", lambda _paths: Registry())
     code, _, err = run(capsys, "rules", "ab" * 4)
     assert code == 2 and "ambiguous" in err

@@ -1,0 +1,147 @@
+"""Tools for ruleset authors: `lint`, `test` (cases) and `check` (properties)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import RulesetError
+from ..i18n import Lang
+from ..loader import find_ruleset_files
+from ..registry import Registry
+from ..testcases import run_paths
+from ..yaml_source import unreadable
+from .app import EXIT_FAILED, LANG, cli, fail
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def lint(paths: tuple[Path, ...]) -> None:
+    """Check ruleset files (overlays against their bases, which may be bundled); print every
+    problem as file:line:col, exit 1 if any."""
+    files = [file for path in paths for file in find_ruleset_files(path)]
+    if not files:
+        fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+    for file in files:  # a FIFO would block, /dev/zero never end: never open them
+        reason = unreadable(file)
+        if reason is not None:
+            fail(f"{file}: {reason}")
+    try:
+        registry = Registry.from_paths(paths, base=Registry.default())
+    except RulesetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        count = len(exc.problems)
+        click.echo(
+            f"{count} problem{'s' if count != 1 else ''} in {len(files)} "
+            f"file{'s' if len(files) != 1 else ''}",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_FAILED) from None
+    mine = {f.resolve() for f in files}
+    for ruleset in registry.rulesets:
+        if Path(ruleset.file).resolve() in mine:
+            chain = " → ".join(la.short for la in ruleset.layers)
+            click.echo(
+                f"ok: {ruleset.file} ({ruleset.id}@{ruleset.version}, {ruleset.jurisdiction}, "
+                f"layers {chain}, {len(ruleset.stars)} stars, "
+                f"fingerprint {ruleset.fingerprint[:12]})"
+            )
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
+    """Run the inline cases of ruleset files and the cases of *.test.yaml files; on failure
+    show expected vs actual and the explanation, exit 1."""
+    try:
+        results = run_paths(list(paths), Registry.default(), lang)
+    except RulesetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        raise click.exceptions.Exit(EXIT_FAILED) from None
+    passed = failed = 0
+    for result in results:
+        case = result.case
+        if result.passed:
+            passed += 1
+            click.echo(f"PASS {case.location} {case.name}")
+            continue
+        failed += 1
+        click.echo(f"FAIL {case.location} {case.name}")
+        for difference in result.differences:
+            click.echo(f"    {difference}")
+        if result.explanation:
+            click.echo("    " + result.explanation.rstrip().replace("\n", "\n    "))
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(EXIT_FAILED)
+    if passed == 0:
+        fail("no test cases found in " + ", ".join(str(p) for p in paths))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--examples",
+    "max_examples",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="Examples per property check.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed.")
+@click.option("--skip", multiple=True, help="A check to skip (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check(
+    paths: tuple[Path, ...], max_examples: int, seed: int, skip: tuple[str, ...], fmt: str
+) -> None:
+    """Property-based consistency checks of ruleset files (monotone, refinement,
+    tighten-only for overlays, levels nest, reachable, deterministic); exit 1 with the shrunk
+    counterexamples when one fails."""
+    from .. import testing  # imports hypothesis, which `import starrules` does not need
+
+    unknown = set(skip) - set(testing.CHECKS)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {', '.join(sorted(unknown))}; known: {', '.join(testing.CHECKS)}",
+            param_hint="--skip",
+        )
+    registry = Registry.from_paths(paths, base=Registry.default())
+    mine = {f.resolve() for path in paths for f in find_ruleset_files(path)}
+    targets = [rs for rs in registry.rulesets if Path(rs.file).resolve() in mine]
+    elsewhere = (
+        testing.fingerprints_elsewhere(targets) if "deterministic" not in skip and targets else None
+    )
+    results = []
+    for ruleset in targets:
+        parent = next((r for r in registry.rulesets if r.layers == ruleset.layers[:-1]), None)
+        results.extend(
+            testing.run_checks(
+                ruleset,
+                parent=parent,
+                max_examples=max_examples,
+                seed=seed,
+                skip=skip,
+                elsewhere=elsewhere,
+            )
+        )
+    failed = [r for r in results if not r.passed]
+    if fmt == "json":
+        click.echo(
+            json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2)
+        )
+    else:
+        for result in results:
+            click.echo(result.report())
+        click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if not targets:
+        fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+    if failed:
+        raise click.exceptions.Exit(EXIT_FAILED)

@@ -1,0 +1,77 @@
+"""Which ruleset judges a village: the policy of `evaluate` and `explain`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ..assessment import Assessment
+from ..errors import StarrulesError
+from ..inputs import VillageRecord
+from ..loader import chain_key
+from ..registry import Registry
+from ..ruleset import Ruleset
+from ..village import Village
+from ..yaml_source import read_yaml
+from .options import registry_of
+
+
+class Chooser:
+    """Which ruleset judges a village: an explicit file, or the registry by jurisdiction."""
+
+    def __init__(
+        self,
+        ruleset: Path | None,
+        rulesets: Sequence[Path],
+        jurisdiction: str | None,
+        on: date | None,
+    ) -> None:
+        # An explicit file may be an overlay of bundled rulesets, even over several base
+        # versions (a range): each village gets the variant in force on its date. A file
+        # that extends nothing needs no bundled ruleset, so they are not read for it.
+        self.fixed: list[Ruleset] = []
+        self.registry: Registry | None = None
+        if ruleset is not None:
+            base = Registry.default() if may_extend(ruleset) else None
+            loaded = Registry.from_paths([ruleset], base=base)
+            self.fixed = [
+                rs for rs in loaded.rulesets if Path(rs.file).resolve() == ruleset.resolve()
+            ]
+        else:
+            self.registry = registry_of(rulesets)
+        self.jurisdiction = jurisdiction
+        self.on = on
+
+    def ruleset_for(self, village: Village) -> Ruleset:
+        when = village.as_of or self.on or date.today()
+        if self.fixed:
+            in_force = [rs for rs in self.fixed if rs.in_force(when)]
+            if not in_force:
+                periods = ", ".join(
+                    f"{' → '.join(la.short for la in rs.layers)} from {rs.effective_from}"
+                    + (f" to {rs.effective_until}" if rs.effective_until else "")
+                    for rs in self.fixed
+                )
+                raise StarrulesError(
+                    f"{self.fixed[0].file} is not in force on {when.isoformat()} ({periods})"
+                )
+            return max(in_force, key=chain_key)
+        assert self.registry is not None
+        return self.registry.resolve(self.jurisdiction or village.jurisdiction, village.kind, when)
+
+    def assess(self, record: VillageRecord) -> Assessment:
+        try:
+            return self.ruleset_for(record.village).evaluate(record.village, self.on)
+        except StarrulesError as exc:
+            raise StarrulesError(f"{record.where}: {exc}") from None
+
+
+def may_extend(file: Path) -> bool:
+    """Whether a ruleset file may be an overlay (True when it cannot be read: loading it
+    with its bases then reports the problem exactly as ever)."""
+    try:
+        data = read_yaml(file).data
+    except StarrulesError:
+        return True
+    return not isinstance(data, dict) or "extends" in data

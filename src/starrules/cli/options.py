@@ -1,0 +1,59 @@
+"""Options shared by several commands: dates, and where the rulesets come from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..registry import Registry
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2023-12-31") from None
+
+
+def rulesets_option(func: Any) -> Any:
+    return click.option(
+        "--rulesets",
+        "rulesets",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="A folder of rulesets to load in addition to the bundled ones (repeatable); "
+        "its overlays may extend them.",
+    )(func)
+
+
+def registry_of(rulesets: Sequence[Path]) -> Registry:
+    """The bundled rulesets, with the folders given (which may extend them)."""
+    default = Registry.default()
+    return Registry.from_paths(rulesets, base=default) if rulesets else default
+
+
+def ruleset_options(func: Any) -> Any:
+    func = click.option(
+        "--on",
+        callback=parse_date,
+        metavar="YYYY-MM-DD",
+        help="Date for villages without as_of (default: today).",
+    )(func)
+    func = click.option(
+        "--jurisdiction",
+        metavar="PATH",
+        help="Resolve rulesets for this jurisdiction instead of each village's own.",
+    )(func)
+    func = rulesets_option(func)
+    func = click.option(
+        "--ruleset",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Judge every village with this one ruleset file.",
+    )(func)
+    return func
