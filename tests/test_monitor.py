@@ -376,3 +376,45 @@ def test_a_name_two_villages_share_must_be_given_as_a_code() -> None:
         watcher.apply({**incident(), "village": "部落村"})
     watcher.apply({**incident(), "village": "410523105299"})
     assert watcher.snapshot("410523105299").input.safety.criminal_cases == 1
+
+
+def test_what_the_monitor_returns_never_changes_with_later_events() -> None:
+    # The monitor updates its own copy of a village in place: a village given to it, an
+    # assessment it returned and a snapshot taken before must stay as they were.
+    given = villages()
+    original = given[0].model_dump()
+    with Monitor(given) as watcher:
+        added = watcher.snapshot(FIVE_STAR)
+        earlier = watcher.snapshot(FIVE_STAR, at=date(2022, 12, 31))
+        watcher.apply(incident())
+        watcher.apply(
+            {
+                "type": "update",
+                "village": FIVE_STAR,
+                "field": "industry.collective_income",
+                "value": 1.0,
+                "date": "2022-12-31",
+            }
+        )
+        assert given[0].model_dump() == original
+        for kept in (added, earlier):
+            assert kept.input.safety.criminal_cases == 0
+            assert (
+                kept.input.industry.collective_income == original["industry"]["collective_income"]
+            )
+            assert kept.status("safety") is Status.GRANTED
+        now = watcher.snapshot(FIVE_STAR)
+        assert now.input.industry.collective_income == 1.0
+        assert now.input.safety.criminal_cases == 1
+
+
+def test_changes_are_valid_models() -> None:
+    with Monitor(villages()) as watcher:
+        changes = watcher.apply(incident())
+        changes += watcher.apply({"type": "review", "date": "2023-01-01"})
+    assert changes
+    for change in changes:
+        assert type(change).model_validate(change.model_dump()) == change
+        assert type(change).model_validate_json(change.model_dump_json()) == change
+        validated = type(change).model_validate(change.model_dump())
+        assert validated.model_dump_json() == change.model_dump_json()  # same text, same order

@@ -418,6 +418,17 @@ class Program:
         Equal to `run(village)` when `before` was `run` on the village before the change."""
         return self._run(village, list(before), self.stars_affected(changed))
 
+    def restars(self, village: Village, before: list[Truth], changed: Iterable[str]) -> list[Truth]:
+        """`rerun`'s star statuses alone (no level, no outcome): for the monitor, which
+        decides the level only when a status changed."""
+        stars = list(before)
+        dirty = self.stars_affected(changed)
+        walk = _walk_star
+        for entry in self._deciders:
+            if entry[0] in dirty:
+                stars[entry[0]] = walk(entry, village, stars, None)
+        return stars
+
     def stars_reading(self, path: str) -> frozenset[int]:
         """The stars whose outcome may change when this indicator changes: those that read
         it, and the stars that require those."""
@@ -445,6 +456,10 @@ class Program:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
         level = self._level_results[self._level(village, stars)]
         return Outcome(stars, level, self.record, self.record_tables)
+
+    def level(self, village: Village, stars: list[Truth]) -> LevelResult:
+        """The level for these star statuses (without the rest of an outcome)."""
+        return self._level_results[self._level(village, stars)]
 
     def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
         """Each explicit level's value and the outcome of its `when` for this village,

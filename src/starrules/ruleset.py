@@ -25,6 +25,13 @@ class Ruleset:
         self._program = Program(tree)
 
     @property
+    def program(self) -> Program:
+        """The compiled program that decides this ruleset's stars and level: `run` (the
+        statuses, short-circuiting), `walk` (every node's outcome too), `rerun` (only the
+        stars reading changed indicators). For backends and tools built on starrules."""
+        return self._program
+
+    @property
     def id(self) -> str:
         return self.tree.id
 

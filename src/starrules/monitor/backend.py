@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from ..evaluation import Truth
-from ..ruleset import Ruleset, program_of
+from ..ruleset import Ruleset
 from ..village import Village
 
 BackendName = Literal["native", "rete"]
@@ -74,10 +74,10 @@ class NativeBackend:
         before: list[Truth] | None,
         changed: Iterable[str] | None,
     ) -> list[Truth]:
-        program = program_of(ruleset)
+        program = ruleset.program
         if before is None or changed is None:
             return program.run(village).stars
-        return program.rerun(village, before, changed).stars
+        return program.restars(village, before, changed)
 
     def capabilities(self, ruleset: Ruleset) -> Capabilities:
         return Capabilities(

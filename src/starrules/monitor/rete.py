@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import EvaluationError, MonitorError
 from ..evaluation import Truth, star_status
-from ..ruleset import Ruleset, program_of
+from ..ruleset import Ruleset
 from ..village import Village
 from .backend import BackendName, Capabilities, Fallback
 from .translate import StarRules, translate
@@ -98,7 +98,7 @@ class ReteBackend:
         changed: Iterable[str] | None,
     ) -> list[Truth]:
         compiled = self._compile(ruleset)
-        program = program_of(ruleset)
+        program = ruleset.program
         if before is None or changed is None:
             dirty: set[int] | None = None
             stars: list[Truth] = [None] * len(ruleset.stars)

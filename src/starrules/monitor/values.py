@@ -1,0 +1,96 @@
+"""What an event sets: the indicator, checked against the ruleset in force, and its value,
+validated as the Village model would (a rate within 0..1, a whole count, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import InputError, did_you_mean
+from ..evaluation import fits_kind
+from ..ruleset import Ruleset
+from ..village import SECTIONS
+from .events import Incident, IncidentType, Review, incident_type
+from .state import AnyEvent
+
+
+class EventValues:
+    """Checks an event's indicator and value; keeps one validator per standard indicator."""
+
+    def __init__(self, incident_types: Mapping[str, IncidentType]) -> None:
+        self._incident_types = incident_types
+        self._adapters: dict[str, TypeAdapter[Any]] = {}
+
+    def of(self, ruleset: Ruleset, event: AnyEvent, place: str) -> tuple[str | None, Any]:
+        """The indicator the event sets and its validated value (incidents: counted later)."""
+        if isinstance(event, Review):
+            return None, None
+        if isinstance(event, Incident):
+            try:
+                kind = incident_type(event.incident, self._incident_types)
+            except InputError as exc:
+                raise InputError(f"{place}: incident: {exc}") from None
+            self._check_path(ruleset, kind.indicator, place, "incident")
+            return kind.indicator, None
+        path = event.field
+        self._check_path(ruleset, path, place, "field")
+        if path.startswith("extra."):
+            spec = ruleset.tree.indicators[path]
+            if event.value is not None and not fits_kind(spec.kind, event.value):
+                raise InputError(
+                    f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
+                )
+            return path, event.value
+        adapter = self._adapters[path]  # with the field's checks: 3.0 is a count, …
+        try:
+            return path, adapter.validate_python(event.value, strict=True)
+        except ValidationError as exc:
+            message = exc.errors(include_url=False)[0]["msg"]
+            if isinstance(event.value, int) and not isinstance(event.value, bool):
+                try:  # a whole number where a real one is expected (rates, money) is fine
+                    return path, adapter.validate_python(float(event.value), strict=True)
+                except ValidationError:
+                    pass
+            raise InputError(f"{place}: value: {event.value!r} for {path}: {message}") from None
+
+    def _check_path(self, ruleset: Ruleset, path: str, place: str, field: str) -> None:
+        if path.startswith("extra."):
+            if path not in ruleset.tree.indicators:
+                declared = [p for p in ruleset.tree.indicators if p.startswith("extra.")]
+                hint = did_you_mean(path, declared)
+                raise InputError(
+                    f"{place}: {field}: '{path}' is not declared by ruleset "
+                    f"{ruleset.id}@{ruleset.version}" + (f" ({hint})" if hint else "")
+                )
+            return
+        if path in self._adapters:
+            return
+        annotation = section_field(path)
+        if annotation is not None:
+            self._adapters[path] = TypeAdapter(annotation)
+        else:
+            known = [f"{name}.{f}" for name, model in SECTIONS for f in model.model_fields]
+            hint = did_you_mean(path, known)
+            raise InputError(
+                f"{place}: {field}: unknown indicator '{path}'" + (f" ({hint})" if hint else "")
+            )
+
+
+def section_field(path: str) -> Any | None:
+    """The type annotation of a standard indicator, or None when there is no such one."""
+    section, _, name = path.partition(".")
+    for section_name, model in SECTIONS:
+        if section_name == section:
+            field = model.model_fields.get(name)
+            if field is None:
+                return None
+            # The bounds (a rate within 0..1, a count >= 0) live in the field's metadata.
+            return (
+                Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            )
+    return None
+
+
+__all__ = ["EventValues", "section_field"]
