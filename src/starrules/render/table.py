@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..assessment import Assessment
@@ -17,11 +17,26 @@ MARKS = {Status.GRANTED: "✔", Status.DENIED: "✘", Status.UNDETERMINED: "?"}
 
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
+
+
+def _width_memo() -> Callable[[str], int]:
+    """`display_width` remembered for one table: marks, levels and townships repeat."""
+    known: dict[str, int] = {}
+
+    def width(text: str) -> int:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = display_width(text)
+        return found
+
+    return width
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +69,12 @@ def render_table(rows: Sequence[Row], star_names: Iterable[tuple[str, str]], lan
     body = [
         [r.village, r.township, r.level, *(r.marks.get(sid, "") for sid, _ in stars)] for r in rows
     ]
-    widths = [max(display_width(cell) for cell in col) for col in zip(head, *body, strict=True)]
+    width = _width_memo()
+    widths = [max(map(width, col)) for col in zip(head, *body, strict=True)]
     lines = [
-        "  ".join(pad(cell, w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            cell + " " * (w - width(cell)) for cell, w in zip(line, widths, strict=True)
+        ).rstrip()
         for line in [head, *body]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
