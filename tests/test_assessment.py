@@ -394,7 +394,16 @@ def test_model_dump_json_round_trips(henan: starrules.Ruleset, changes: dict[str
     assert record.model_dump() == a.model_dump()
     assert record.model_dump_json() == text
     data = json.loads(text)
-    assert set(data) == {"format", "village", "as_of", "ruleset", "stars", "level", "missing"}
+    assert set(data) == {
+        "format",
+        "village",
+        "as_of",
+        "ruleset",
+        "stars",
+        "level",
+        "missing",
+        "next_steps",
+    }
     assert data["format"] == "full/1"
     assert list(data["stars"]) == STARS
 

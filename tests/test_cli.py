@@ -58,7 +58,16 @@ def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(out) == records
     assert len(records) == 40
     first = records[0]
-    assert set(first) == {"format", "village", "as_of", "ruleset", "stars", "level", "missing"}
+    assert set(first) == {
+        "format",
+        "village",
+        "as_of",
+        "ruleset",
+        "stars",
+        "level",
+        "missing",
+        "next_steps",
+    }
     assert first["format"] == "full/1"
     assert len(first["ruleset"]["fingerprint"]) == 64
 

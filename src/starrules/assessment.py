@@ -41,6 +41,7 @@ from .results import (
     CriterionStatus,
     LayerRef,
     LevelResult,
+    NextSteps,
     RulesetKey,
     RulesetRef,
     StarResult,
@@ -79,6 +80,8 @@ class Assessment:
     __slots__ = (
         "_explanation",
         "_missing",
+        "_next_steps",
+        "_next_steps_data",
         "_outcome",
         "_record",
         "_stars",
@@ -98,6 +101,8 @@ class Assessment:
         self._missing: list[str] | None = None
         self._record: AssessmentRecord | None = None
         self._explanation: Explanation | None = None
+        self._next_steps: NextSteps | None = None
+        self._next_steps_data: dict[str, Any] | None = None
 
     # -- cheap views, straight from the outcome -----------------------------------------
     def status(self, star_id: str) -> Status:
@@ -188,6 +193,7 @@ class Assessment:
                 stars=self.stars,
                 level=self.level,
                 missing=self.missing,
+                next_steps=self.next_steps(),
             )
         return self._record
 
@@ -196,9 +202,8 @@ class Assessment:
         the outcome: the same content as `to_record(detail).model_dump_json()`, faster."""
         if detail not in ("full", "compact"):
             raise InputError(f"unknown detail {detail!r}; one of: full, compact")
-        build = full_record if detail == "full" else compact_record
         outcome = self._outcome
-        data = build(
+        parts = (
             outcome.tables(),
             self.input,
             self.as_of,
@@ -206,7 +211,9 @@ class Assessment:
             outcome.level,
             self._explained(),
         )
-        return dumps(data, indent)
+        if detail == "compact":
+            return dumps(compact_record(*parts), indent)
+        return dumps(full_record(*parts, next_steps=self._guidance()), indent)
 
     def _compact_model(self) -> CompactRecord:
         outcome = self._outcome
@@ -252,6 +259,15 @@ class Assessment:
     def model_dump_json(self, *, indent: int | None = None, exclude_none: bool = False) -> str:
         return self.to_record().model_dump_json(indent=indent, exclude_none=exclude_none)
 
+    def next_steps(self) -> NextSteps:
+        """What to change to win each star not held (the fewest criteria; none for a star a
+        veto blocks) and the cheapest route to the next level (docs/guidance.md)."""
+        if self._next_steps is None:
+            from .guidance import next_steps_model  # see _guidance
+
+            self._next_steps = next_steps_model(self._guidance())
+        return self._next_steps
+
     def explain(self, lang: Lang = "zh") -> str:
         """A readable explanation a township cadre can act on, in Chinese or English."""
         return render_explanation(self.to_record(), self._tree, lang)
@@ -276,6 +292,19 @@ class Assessment:
                 outcome.level,
             )
         return self._explanation
+
+    def _guidance(self) -> dict[str, Any]:
+        """The next steps as JSON data (what the full record holds), built once."""
+        if self._next_steps_data is None:
+            # Imported here: guidance reads the group kernels of evaluation.py, which
+            # imports this module.
+            from .guidance import next_steps_data
+
+            outcome = self._outcome
+            self._next_steps_data = next_steps_data(
+                outcome.tables(), self.input, outcome.stars, self._explained(), outcome.level
+            )
+        return self._next_steps_data
 
     def _build_star(self, star: Star) -> StarResult:
         # The parts are the library's own, already valid: built without validation.

@@ -78,6 +78,7 @@ class RecordTables:
     __slots__ = (
         "catalogue",
         "descendants",
+        "guide",
         "id_of",
         "leaves",
         "model_templates",
@@ -94,6 +95,7 @@ class RecordTables:
 
     def __init__(self, tree: RuleTree) -> None:
         self.tree = tree
+        self.guide: Any = None  # guidance.py's own tables, built there on first use
         self.order = tuple(requirements_first(tree.stars))
         self.leaves: dict[int, _Leaf] = {}
         self.templates: dict[int, JSON] = {}  # full-record criterion fields, per node index
@@ -387,8 +389,11 @@ def full_record(
     stars: list[Truth],
     level: LevelResult,
     ex: Explanation,
+    *,
+    next_steps: JSON | None = None,
 ) -> JSON:
-    """The full record as plain JSON data, field for field an `AssessmentRecord`."""
+    """The full record as plain JSON data, field for field an `AssessmentRecord`
+    (`next_steps`: the guidance's JSON data, see guidance.py)."""
     nodes, details, values = ex.nodes, ex.details, ex.values
     templates, leaves = tables.templates, tables.leaves
     out_stars: JSON = {}
@@ -436,6 +441,7 @@ def full_record(
             "named_by": level.named_by,
         },
         "missing": ex.all_missing,
+        "next_steps": next_steps,
     }
 
 

@@ -103,6 +103,85 @@ class RulesetRef(_Result):
     fingerprint: str
 
 
+class Step(_Result):
+    """One criterion a route to a star or a level changes: make it pass; for a veto, make
+    sure it does not hold. See docs/guidance.md."""
+
+    criterion: str
+    star: str
+    kind: Literal["criterion", "veto"]
+    status: CriterionStatus
+    """`fail`, or `unknown` (no data): it may already be met; a route counts it as to
+    change, so it is also listed as to confirm."""
+    reads: list[str]
+    """The indicators its test reads."""
+    observed: dict[str, IndicatorValue]
+    target: str | None = None
+    """The comparison the value must satisfy (a veto: to clear), e.g. '>= 100000', for a
+    numeric threshold; otherwise the criterion's text says what is needed."""
+    gap: float | None = None
+    """How far the observed value is from the target, for a failing numeric threshold."""
+    layer: str
+
+
+class LevelCondition(_Result):
+    """A condition of a level's own definition on indicators (e.g. Zhejiang's 3A standard),
+    which a route to that level must also make true."""
+
+    expression: str
+    reads: list[str]
+    observed: dict[str, IndicatorValue]
+    status: CriterionStatus
+    """`fail`, or `unknown` when an indicator it reads is unknown."""
+
+
+class StarRoute(_Result):
+    """What it takes to win one star not held now (see docs/guidance.md)."""
+
+    star: str
+    status: Status
+    blocked_by: list[str]
+    """Triggered vetoes (of this star or of a star it requires), or a group no village can
+    pass, that deny the star whatever changes: then there is no route (`criteria` empty)."""
+    requires: list[str]
+    """The stars not held now that must be won first (the whole `requires` chain)."""
+    criteria: list[str]
+    """The smallest set of criteria (and unknown vetoes) to change, those of `requires`
+    included, in ruleset order; ties go to the earlier criteria."""
+    to_confirm: list[str]
+    """Those of `criteria` that are unknown: maybe met already, once the data is in."""
+
+
+class LevelRoute(_Result):
+    """The cheapest route to the next level."""
+
+    level: int
+    """The next level: the lowest level above `NextSteps.level`."""
+    name: Text | None
+    reaches: int
+    """The level this route makes certain (>= `level`)."""
+    stars: list[str]
+    """The stars it wins, in ruleset order."""
+    criteria: list[str]
+    conditions: list[LevelCondition]
+    """Conditions of the level's own definition on indicators to make true as well."""
+    to_confirm: list[str]
+
+
+class NextSteps(_Result):
+    """Per star not held, the smallest set of criteria to change, and the cheapest route to
+    the next level (`Assessment.next_steps()`; docs/guidance.md)."""
+
+    level: int
+    """The level counted from: the level held for certain (`level.min`)."""
+    stars: dict[str, StarRoute]
+    """Every star not held now, in ruleset order."""
+    next_level: LevelRoute | None
+    """None at the top level, or when every route is blocked."""
+    steps: dict[str, Step]
+    """Every criterion a route names, by id, in ruleset order."""
+
+
 class AssessmentRecord(_Result):
     """The full, serialisable form of an Assessment."""
 
@@ -114,6 +193,9 @@ class AssessmentRecord(_Result):
     stars: dict[str, StarResult]
     level: LevelResult
     missing: list[str]
+    next_steps: NextSteps | None = None
+    """What to change to win each star not held and to reach the next level (None only in
+    records written before it was added)."""
 
 
 class RulesetKey(_Result):

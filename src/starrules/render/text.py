@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from ..i18n import Lang
 from ..indicators import IndicatorKind
-from ..results import AssessmentRecord, CriterionResult, CriterionStatus, StarResult, Status
+from ..results import (
+    AssessmentRecord,
+    CriterionResult,
+    CriterionStatus,
+    LevelRoute,
+    NextSteps,
+    StarResult,
+    StarRoute,
+    Status,
+    Step,
+)
 from ..rules import Criterion, Group, RuleTree, default_level_name
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -32,6 +42,39 @@ _WORDS: dict[str, tuple[str, str]] = {
     "layer": ("规则层", "layer"),
     "missing": ("缺少的数据（补齐后可确定结果）", "Missing data (needed to decide)"),
     "next": ("下一步（补齐短板）", "Next steps (what to improve)"),
+    "to_win": ("距摘得{star}还差 {n} 项", "To win {star}, {n} more {criteria}"),
+    "confirm_part": (
+        "其中 {n} 项缺少数据，待确认",
+        "{n} of them with no data, to confirm",
+    ),
+    "via": ("含须先摘得的{stars}", "including what {stars} need, to be won first"),
+    "vetoed": (
+        "{star}：已被否决，无法摘得（{vetoes}）",
+        "{star}: cannot be won, vetoed ({vetoes})",
+    ),
+    "required_vetoed": (
+        "{star}：无法摘得，其前提星{stars}已被否决",
+        "{star}: cannot be won: it requires {stars}, which a veto denies",
+    ),
+    "never": (
+        "{star}：无法摘得（{groups}无法满足）",
+        "{star}: cannot be won ({groups} cannot pass)",
+    ),
+    "to_confirm": ("缺少数据（{labels}），待确认", "no data ({labels}): to confirm"),
+    "to_clear": (
+        "缺少数据（{labels}），须确认未发生",
+        "no data ({labels}): confirm it did not happen",
+    ),
+    "level_route": ("升至{level}最少还需 {n} 项", "To reach {level}, at least {n} more {criteria}"),
+    "win": ("摘得{stars}", "win {stars}"),
+    "see_above": ("（见上）", " (see above)"),
+    "reaches": ("，可达{level}", ", which reaches {level}"),
+    "conditions": ("满足等级条件：{conditions}", "meet the level's condition: {conditions}"),
+    "top": ("已是最高等级", "Already at the highest level"),
+    "blocked_level": (
+        "无法升至{level}：所有途径均被否决",
+        "No route to {level}: every route is vetoed",
+    ),
     "group": ("需满足", "needs"),
     "sep": ("：", ": "),
     "comma": ("，", ", "),
@@ -64,7 +107,6 @@ class _Explainer:
         self.tree = tree
         self.lang = lang
         self.lines: list[str] = []
-        self.next_steps: list[str] = []
         self.nodes = {node.id: node for star in tree.stars for node in star.nodes}
 
     def w(self, key: str | Status) -> str:
@@ -91,10 +133,8 @@ class _Explainer:
             self.lines.append(self.w("missing") + self.w("sep"))
             for path in record.missing:
                 self.lines.append(f"  - {self.label(path)} ({path})")
-        if self.next_steps:
-            self.lines.append("")
-            self.lines.append(self.w("next") + self.w("sep"))
-            self.lines.extend(f"  - {step}" for step in self.next_steps)
+        if record.next_steps is not None:
+            self.guidance(record.next_steps)
         del lang
         return "\n".join(line.rstrip() for line in self.lines) + "\n"
 
@@ -182,21 +222,6 @@ class _Explainer:
             meta.append(self.w("provisional"))
         meta.append(f"{self.w('layer')} {result.layer}")
         self.lines.append(f"      [{' · '.join(meta)}]")
-        if result.status is CriterionStatus.FAIL and not veto:
-            step = f"{star.name(lang)}{self.w('sep')}{text}"
-            shortfall = self.shortfall(result)
-            if shortfall:
-                step += f" ({shortfall})"
-            self.next_steps.append(step)
-        elif (
-            result.status is CriterionStatus.UNKNOWN
-            and self.record is not None
-            and set(result.missing) & set(self.record.missing)
-        ):
-            step = f"{star.name(lang)}{self.w('sep')}" + ("、" if lang == "zh" else ", ").join(
-                self.label(p) for p in result.missing
-            )
-            self.next_steps.append(step + (" — 补报数据" if lang == "zh" else " — report the data"))
 
     def format(self, path: str, value: object) -> str:
         spec = self.tree.indicators.get(path)
@@ -229,3 +254,123 @@ class _Explainer:
         if spec is not None and spec.kind is not IndicatorKind.RATE:
             return spec.format_value(value, self.lang)
         return f"{value:.4g}"
+
+    # -- next steps (guidance.py) ----------------------------------------------------------
+    def guidance(self, steps: NextSteps) -> None:
+        """Per star not held, what to change to win it (摘星: winning a star), and the
+        cheapest route to the next level."""
+        lines: list[str] = []
+        for route in steps.stars.values():
+            lines.extend(self.star_route(route, steps))
+        lines.extend(self.level_route(steps))
+        if lines:
+            self.lines.append("")
+            self.lines.append(self.w("next") + self.w("sep"))
+            self.lines.extend("  " + line for line in lines)
+
+    def names(self, parts: list[str]) -> str:
+        return ("、" if self.lang == "zh" else ", ").join(parts)
+
+    def star_name(self, star_id: str) -> str:
+        return self.tree.star(star_id).name(self.lang)
+
+    def count(self, key: str, n: int, **more: str) -> str:
+        zh, en = _WORDS[key]
+        if self.lang == "zh":
+            return zh.format(n=n, **more)
+        return en.format(n=n, criteria="criterion" if n == 1 else "criteria", **more)
+
+    def star_route(self, route: StarRoute, steps: NextSteps) -> list[str]:
+        name = self.star_name(route.star)
+        if route.blocked_by:
+            own = {v.id for v in self.tree.star(route.star).vetoes}
+            vetoes = [b for b in route.blocked_by if b in own]
+            if vetoes:
+                texts = self.names([self.node_text(v) for v in vetoes])
+                return [self.w("vetoed").format(star=name, vetoes=texts)]
+            others = [b for b in route.blocked_by if b in self.nodes]
+            stars = [s.id for s in self.tree.stars if any(v.id in others for v in s.vetoes)]
+            if stars:
+                required = self.names([self.star_name(s) for s in stars])
+                return [self.w("required_vetoed").format(star=name, stars=required)]
+            groups = self.names([self.node_text(g) for g in route.blocked_by])
+            return [self.w("never").format(star=name, groups=groups)]
+        head = self.count("to_win", len(route.criteria), star=name)
+        notes = []
+        mine = [c for c in route.criteria if steps.steps[c].star == route.star]
+        if route.requires:
+            required = self.names([self.star_name(s) for s in route.requires])
+            notes.append(self.w("via").format(stars=required))
+        if route.to_confirm:
+            notes.append(self.count("confirm_part", len(route.to_confirm)))
+        if notes:
+            joined = self.w("comma").join(notes)
+            head += f"（{joined}）" if self.lang == "zh" else f" ({joined})"
+        return [head + self.w("sep"), *(f"  - {self.step(steps.steps[c])}" for c in mine)]
+
+    def step(self, step: Step) -> str:
+        text = self.node_text(step.criterion)
+        veto = step.kind == "veto"
+        if veto:
+            text = f"[{self.w('veto')}] {text}"
+        if step.status is CriterionStatus.UNKNOWN:
+            missing = [p for p, v in step.observed.items() if v is None] or step.reads
+            labels = self.names([self.label(p) for p in missing])
+            detail = self.w("to_clear" if veto else "to_confirm").format(labels=labels)
+            return f"{text} — {detail}"
+        result = self.result(step)
+        shortfall = self.shortfall(result) if result is not None else None
+        return f"{text} — {shortfall}" if shortfall else text
+
+    def result(self, step: Step) -> CriterionResult | None:
+        if self.record is None or step.star not in self.record.stars:
+            return None
+        found = [c for c in self.record.stars[step.star].criteria if c.id == step.criterion]
+        return found[0] if found else None
+
+    def node_text(self, node_id: str) -> str:
+        node = self.nodes.get(node_id)
+        text = node.text if node is not None else None
+        return text(self.lang) if text is not None else node_id
+
+    def level_name(self, value: int) -> str:
+        names = {lv.value: lv.name for lv in self.tree.levels or ()}
+        name = names.get(value, default_level_name(value))(self.lang)
+        return f"{name}（{value}）" if self.lang == "zh" else f"{name} ({value})"
+
+    def level_route(self, steps: NextSteps) -> list[str]:
+        route = steps.next_level
+        if route is None:
+            values = (
+                [len(self.tree.stars)]
+                if self.tree.levels is None
+                else [lv.value for lv in self.tree.levels]
+            )
+            higher = [v for v in values if v > steps.level]
+            if not higher:
+                return [self.w("top")]
+            return [self.w("blocked_level").format(level=self.level_name(min(higher)))]
+        return [self.level_line(route, steps)]
+
+    def level_line(self, route: LevelRoute, steps: NextSteps) -> str:
+        size = len(route.criteria) + len(route.conditions)
+        line = self.count("level_route", size, level=self.level_name(route.level))
+        parts = []
+        if route.stars:
+            won = self.w("win").format(stars=self.names([self.star_name(s) for s in route.stars]))
+            parts.append(won + self.w("see_above"))
+        in_stars = {c for s in route.stars if s in steps.stars for c in steps.stars[s].criteria}
+        rest = [c for c in route.criteria if c not in in_stars]
+        if rest:
+            parts.append(self.names([self.step(steps.steps[c]) for c in rest]))
+        if route.conditions:
+            shown = [
+                self.label(c.expression) if c.expression in self.tree.indicators else c.expression
+                for c in route.conditions
+            ]
+            parts.append(self.w("conditions").format(conditions=self.names(shown)))
+        if parts:
+            line += self.w("sep") + self.w("comma").join(parts)
+        if route.reaches > route.level:
+            line += self.w("reaches").format(level=self.level_name(route.reaches))
+        return line
