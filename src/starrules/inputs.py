@@ -1,7 +1,9 @@
-"""Reading villages from files: JSON (one object or an array) and JSONL (one per line).
+"""Reading villages from files: JSON (one object or an array), JSONL (one per line), and
+spreadsheets (CSV and .xlsx, one per row: see `spreadsheets.py`).
 
-Villages are yielded one at a time so that large JSONL files stream; every error names
-the file, the line (JSONL) or item (JSON array), and the field path.
+Villages are yielded one at a time so that large JSONL and CSV files stream; every error
+names the file, the line (JSONL), item (JSON array) or row and column (spreadsheets), and
+the field path.
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ from __future__ import annotations
 import codecs
 import json
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .errors import InputError, did_you_mean, field_path
 from .village import Village
+
+if TYPE_CHECKING:
+    from .indicators import IndicatorSpec
+    from .spreadsheets import RejectedRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +84,29 @@ def check_file(path: Path, name: str) -> None:
         raise InputError(f"{name}: not a regular file (a pipe or a device may never end)")
 
 
-def read_villages(path: str | Path) -> Iterator[VillageRecord]:
-    """Villages from a .json or .jsonl file (UTF-8, with or without a byte order mark), in
-    file order."""
+def read_villages(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    indicators: Iterable[IndicatorSpec] | Mapping[str, IndicatorSpec] | None = None,
+    on_reject: Callable[[RejectedRow], None] | None = None,
+) -> Iterator[VillageRecord]:
+    """Villages from a file, in file order: .csv / .tsv / .xlsx (a spreadsheet, one village
+    a row), .jsonl (one a line), or JSON (one object or an array; any other name). JSON is
+    UTF-8, with or without a byte order mark.
+
+    For spreadsheets only (see `spreadsheets.read_sheet`): `encoding` of a CSV (detected
+    when None), `indicators` whose labels may name columns, and `on_reject`, which takes
+    the rows that hold no valid village (otherwise their problems are raised together
+    after the last good village)."""
     file = Path(path)
     name = str(path)
     check_file(file, name)
+    from .spreadsheets import SPREADSHEET_SUFFIXES, read_sheet  # only for spreadsheets
+
+    if file.suffix.lower() in SPREADSHEET_SUFFIXES:
+        yield from read_sheet(path, encoding=encoding, indicators=indicators, on_reject=on_reject)
+        return
     if file.suffix.lower() == ".jsonl":
         yield from _read_jsonl(file, name)
         return

@@ -3,7 +3,14 @@
 Importing this package registers every command on the group in `app`.
 """
 
-from . import author, catalogue, compare, monitor, rate  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands)
+    author,
+    catalogue,
+    compare,
+    monitor,
+    rate,
+    template,
+)
 from .app import EXIT_FAILED, EXIT_USAGE, cli, main
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "cli", "main"]

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import IO, TextIO
 
 import click
 
@@ -14,12 +15,22 @@ from ..errors import did_you_mean
 from ..i18n import Lang
 from ..inputs import VillageRecord, read_villages
 from ..records import Detail
+from ..render.rows import ByteSink, TableFormat, open_writer, write_assessments
 from ..render.table import Row, render_table, row_of
+from ..spreadsheets import require_openpyxl
 from .app import LANG, cli, fail
 from .choose import Chooser
+from .inputs import (
+    VillageInput,
+    binary_stdout,
+    indicators_for,
+    village_input_options,
+    village_records,
+)
 from .options import ruleset_options
 
 _PROGRESS_THRESHOLD = 2_000
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
 
 @cli.command()
@@ -28,9 +39,17 @@ _PROGRESS_THRESHOLD = 2_000
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
-    default="table",
-    show_default=True,
+    type=click.Choice(FORMATS),
+    default=None,
+    help="table (default), json, jsonl, or a spreadsheet, a row per village: csv or xlsx. "
+    "Default: by the suffix of --output, else table.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE instead of standard output.",
 )
 @click.option(
     "--detail",
@@ -39,6 +58,7 @@ _PROGRESS_THRESHOLD = 2_000
     help="The records of json / jsonl: compact (texts, sources and layers in the catalogue, "
     "`starrules rules FINGERPRINT`) or full. Default: compact for jsonl, full for json.",
 )
+@village_input_options
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @click.option(
     "--progress/--no-progress",
@@ -51,32 +71,86 @@ def evaluate(
     rulesets: tuple[Path, ...],
     jurisdiction: str | None,
     on: date | None,
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
     detail: str | None,
+    village_input: VillageInput,
     lang: Lang,
     progress: bool | None,
 ) -> None:
-    """Assess the villages in FILES (JSON object or array, or JSONL)."""
-    if detail is not None and fmt == "table":
+    """Assess the villages in FILES: JSON (an object or an array), JSONL, or spreadsheets
+    (CSV, .xlsx; a village a row, headers as indicator paths or labels)."""
+    if fmt is None:
+        fmt = _format_of(output)
+    if detail is not None and fmt not in ("json", "jsonl"):
         raise click.BadParameter("applies to --format json and jsonl only", param_hint="--detail")
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        fail("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx (or redirect)")
     # spec §6: compact by default for jsonl (bulk, for other systems), full for json.
     chosen: Detail = (
         "full" if (detail or ("compact" if fmt == "jsonl" else "full")) == "full" else "compact"
     )
     chooser = Chooser(ruleset, rulesets, jurisdiction, on)
-    records = records_of(files)
+    if fmt == "xlsx":
+        require_openpyxl("write")  # before any village is read
     total = _count_villages(files) if progress is not False else None
     show = progress is True or (
         progress is None and sys.stderr.isatty() and (total or 0) >= _PROGRESS_THRESHOLD
     )
-    assessments = (chooser.assess(r) for r in records)
-    if show:
-        with click.progressbar(
-            assessments, length=total, file=sys.stderr, label="evaluating"
-        ) as bar:
-            _emit(bar, fmt, chosen, lang)
-    else:
-        _emit(assessments, fmt, chosen, lang)
+    with village_records(files, village_input, indicators_for(chooser), lang) as records:
+        assessments = (chooser.assess(r) for r in records)
+        if show:
+            with click.progressbar(
+                assessments, length=total, file=sys.stderr, label="evaluating"
+            ) as bar:
+                _emit_to(output, bar, fmt, chosen, lang)
+        else:
+            _emit_to(output, assessments, fmt, chosen, lang)
+
+
+def _format_of(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    return suffix if suffix in FORMATS and suffix != "table" else "table"
+
+
+def _emit_to(
+    output: Path | None, assessments: Iterator[Assessment], fmt: str, detail: Detail, lang: Lang
+) -> None:
+    if fmt in ("csv", "xlsx"):
+        sink: Path | IO[bytes] | ByteSink | None = output or binary_stdout()
+        if sink is None:  # a stdout without a buffer (embedded use): CSV as text
+            if fmt == "xlsx":
+                fail("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx")
+            sink = _TextSink(sys.stdout)
+        table: TableFormat = "xlsx" if fmt == "xlsx" else "csv"
+        write_assessments(assessments, open_writer(table, sink), lang)
+        return
+    if output is None:
+        _emit(assessments, fmt, detail, lang, sys.stdout)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            _emit(assessments, fmt, detail, lang, handle)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # cannot create it, a full disk …
+        fail(f"{output}: cannot write the file: {exc.strerror or exc}")
+
+
+class _TextSink:
+    """Bytes written to a text stream (a stdout without a buffer)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, data: bytes, /) -> int:
+        return self.out.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.flush()
 
 
 def records_of(files: Sequence[Path]) -> Iterator[VillageRecord]:
@@ -85,20 +159,26 @@ def records_of(files: Sequence[Path]) -> Iterator[VillageRecord]:
 
 
 def _count_villages(files: Sequence[Path]) -> int | None:
+    """About how many villages the files hold (for the progress bar): the non-blank lines of
+    JSONL and CSV files (less a CSV's header: a cell over several lines counts more); None
+    when a file is of another kind."""
     count = 0
     try:
         for file in files:
-            if file.suffix.lower() != ".jsonl" or not file.is_file():
+            suffix = file.suffix.lower()
+            if suffix not in (".jsonl", ".csv", ".tsv") or not file.is_file():
                 return None
             with file.open("rb") as handle:
-                count += sum(1 for line in handle if line.strip())
+                lines = sum(1 for line in handle if line.strip())
+            count += lines if suffix == ".jsonl" else max(0, lines - 1)
     except OSError:  # e.g. a name too long: reading the file reports it
         return None
     return count
 
 
-def _emit(assessments: Iterator[Assessment], fmt: str, detail: Detail, lang: Lang) -> None:
-    out = sys.stdout
+def _emit(
+    assessments: Iterator[Assessment], fmt: str, detail: Detail, lang: Lang, out: TextIO
+) -> None:
     if fmt in ("json", "jsonl"):
         # The records are JSON bytes already: written as bytes, not decoded and encoded again.
         out.flush()
