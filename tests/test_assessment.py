@@ -403,6 +403,7 @@ def test_model_dump_json_round_trips(henan: starrules.Ruleset, changes: dict[str
         "level",
         "missing",
         "next_steps",
+        "ignored",
     }
     assert data["format"] == "full/1"
     assert list(data["stars"]) == STARS

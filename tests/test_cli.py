@@ -67,6 +67,7 @@ def test_evaluate_jsonl_and_json_agree(capsys: pytest.CaptureFixture[str]) -> No
         "level",
         "missing",
         "next_steps",
+        "ignored",
     }
     assert first["format"] == "full/1"
     assert len(first["ruleset"]["fingerprint"]) == 64
@@ -102,10 +103,10 @@ def test_evaluate_with_explicit_ruleset(tmp_path: Path, capsys: pytest.CaptureFi
         for r in records
     )
     # County data carries indicators only the county's overlay declares: the province
-    # alone cannot judge them, and says which.
+    # alone ignores them and says which (--strict refuses them: test_ignored_extras.py).
     code, _, err = run(capsys, "evaluate", str(EXAMPLES), "--ruleset", str(HENAN))
-    assert code == 2
-    assert "is not declared by ruleset henan-rural@2022.1" in err
+    assert code == 0
+    assert "extra.volunteer_team" in err and "--strict" in err
 
 
 def test_explain_one_village(capsys: pytest.CaptureFixture[str]) -> None:
@@ -286,7 +287,7 @@ def test_test_command_shows_a_readable_diff(
     marker = "    expect:\n      level: 5\n"
     assert marker in text
     path = write(tmp_path, "r.yaml", text.replace(marker, "    expect:\n      level: 4\n", 1))
-    code, out, _ = run(capsys, "test", str(path), "--lang", "en")
+    code, out, _ = run(capsys, "test", str(path), "--lang", "en", "-v")  # -v: the explanation
     assert code == 1
     assert f"FAIL {path}:" in out
     assert "level: expected 4, got 5" in out

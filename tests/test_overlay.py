@@ -495,8 +495,10 @@ def test_added_sources_and_extra_indicators(tmp_path: Path) -> None:
     unknown = ruleset.evaluate(village())
     assert unknown.status("industry") is Status.UNDETERMINED
     assert unknown.missing == ["extra.mushroom_bags"]
+    # The base does not declare it: ignored and named, or refused when strict.
+    assert [i.path for i in base().evaluate(v).ignored] == ["extra.mushroom_bags"]
     with pytest.raises(EvaluationError, match="mushroom_bags"):
-        base().evaluate(v)  # the base does not declare it
+        base().evaluate(v, strict=True)
 
 
 def test_inline_tests_of_an_overlay(tmp_path: Path) -> None:

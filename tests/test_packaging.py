@@ -99,7 +99,16 @@ def _modules_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-HEAVY = ("durable", "durable_rules", "hypothesis", "click", "starrules.monitor", "starrules.cli")
+HEAVY = (
+    "durable",
+    "durable_rules",
+    "hypothesis",
+    "click",
+    "openpyxl",
+    "plotly",
+    "starrules.monitor",
+    "starrules.cli",
+)
 
 
 def _loaded(modules: set[str], roots: tuple[str, ...]) -> list[str]:

@@ -393,6 +393,7 @@ def expand(compact: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]
             "named_by": named["named_by"] if named else None,
         },
         "missing": compact["missing"],
+        "ignored": compact.get("ignored", []),  # left out of a compact record when empty
     }
 
 

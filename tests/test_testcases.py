@@ -37,6 +37,40 @@ def test_broken_expectation_reports_expected_and_actual(tmp_path: Path) -> None:
     assert failed[0].differences == ("level: expected 4, got 5",)
     assert failed[0].explanation is not None and "Level" in failed[0].explanation
     assert str(failed[0].case.location).startswith(f"{tmp_path / 'henan.yaml'}:")
+    # the short form: every star granted, so what the level counts is all there is to say
+    assert failed[0].brief == (
+        "stars: ✔ Thriving Industry  ✔ Ecological Livability  ✔ Safety and Rule of Law  "
+        "✔ Civility and Happiness  ✔ Strong Branch",
+    )
+
+
+def test_a_failure_keeps_the_criteria_that_decided_it(tmp_path: Path) -> None:
+    """短板村 expected at three stars: its brief names the failing criteria of the two
+    denied stars (the case expected more), with observed value, target and gap."""
+    text = broken_expectation(tmp_path).read_text(encoding="utf-8")
+    marker = "    expect:\n      level: 2\n"
+    assert marker in text
+    path = tmp_path / "henan.yaml"
+    path.write_text(text.replace(marker, "    expect:\n      level: 3\n"), encoding="utf-8")
+    results = run_cases(starrules.load_ruleset(path), lang="en")
+    (result,) = [
+        r for r in results if r.case.name == "low income and toilet rate leave a two-star village"
+    ]
+    assert result.differences == ("level: expected 3, got 2",)
+    brief = "\n".join(result.brief)
+    assert "✘ Thriving Industry [denied]" in brief
+    assert (
+        "  ✘ industry.collective-income: Village collective income of at least 100,000 CNY a "
+        "year — observed Village collective income a year 60,000 CNY, target >= 100,000 CNY, "
+        "short by 40,000 CNY"
+    ) in result.brief
+    assert "  ✘ ecology.sanitary-toilets: " in brief and "short by 7 percentage points" in brief
+    assert "✔ Safety and Rule of Law [granted]" not in brief  # granted: nothing to explain
+    report = result.report()
+    assert report[0] == "    level: expected 3, got 2"
+    assert report[1:] == [f"    {line}" for line in result.brief]
+    verbose = result.report(verbose=True)
+    assert verbose[0] == report[0] and "Next steps (what to improve):" in "\n".join(verbose)
 
 
 # -- overlays and *.test.yaml files ----------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,50 @@ def test_monotone_catches_an_upper_bound_on_a_better_higher_indicator() -> None:
     assert "industry.income-cap" in result.report()
 
 
+# The cap of a band is found from what the expression means, not only from its literals.
+COMPUTED_BANDS = [
+    # fixture, criterion, the indicator moved, the lowest value over the cap
+    ("computed-band.yaml", "industry.income-band", "industry.collective_income", 300_001),
+    ("computed-offset.yaml", "industry.jobs-band", "industry.local_jobs", 151),
+    ("computed-ratio.yaml", "safety.resolved-band", "safety.disputes_resolved", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "criterion", "path", "over"), COMPUTED_BANDS, ids=lambda v: str(v)
+)
+def test_monotone_catches_a_band_whose_cap_is_computed(
+    fixture: str, criterion: str, path: str, over: int | None
+) -> None:
+    ruleset = load(FAULTY / fixture)
+    result = testing.check_monotone(ruleset, max_examples=EXAMPLES, seed=0)
+
+    assert not result.passed, result.report()
+    assert ids(result.responsible) == [criterion], result.report()
+    assert result.counterexample is not None and result.before and result.after
+    star = criterion.split(".", 1)[0]
+    assert result.before["stars"][star] == "granted", result.report()
+    assert result.after["stars"][star] != "granted", result.report()
+
+    # Shrunk: the (sound) ecology star's indicators unknown or at their simplest.
+    village = as_village(result.counterexample)
+    values = known(village)
+    irrelevant = {k: v for k, v in values.items() if k.startswith("ecology.")}
+    assert all(is_simplest(v) for v in irrelevant.values()), result.report()
+
+    # The engine confirms it: granted as given, denied just over the computed cap.
+    assert statuses(evaluate(ruleset, village))[star] == "granted"
+    if over is None:  # the ratio's cap: 80% of the disputes found
+        total = values["safety.disputes_total"]
+        assert total >= 100 and 0.5 <= values[path] / total < 0.8, result.report()
+        over = -(-total * 4 // 5)  # the fewest resolved that reach 80%
+    assert values[path] < over, result.report()
+    better = village.model_dump(mode="json")
+    section, key = path.split(".")
+    better[section][key] = over
+    assert statuses(evaluate(ruleset, better))[star] == "denied"
+
+
 # -- refinement ------------------------------------------------------------------------------
 
 
@@ -308,6 +354,7 @@ def test_levels_nest_catches_a_higher_level_that_skips_a_lower_one() -> None:
         ("non-refining.yaml", "refinement"),
         ("unreachable.yaml", "reachable"),
         ("non-nesting-levels.yaml", "levels-nest"),
+        *((fixture, "monotone") for fixture, *_ in COMPUTED_BANDS),
     ],
 )
 def test_a_fault_trips_no_other_check(fixture: str, own: str) -> None:
@@ -516,3 +563,126 @@ def test_cli_check_passes_a_sound_ruleset(capsys: pytest.CaptureFixture[str]) ->
     code = main(["check", str(MINIMAL), "--examples", "50"])
     text = "".join(capsys.readouterr())
     assert code == 0, text
+
+
+@needs_cli
+def test_cli_check_fails_a_computed_cap_with_a_shrunk_counterexample(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from starrules.cli import main
+
+    args = ["--examples", "50", "--skip", "deterministic"]  # no subprocesses: faster
+    code = main(["check", str(FAULTY / "computed-band.yaml"), *args])
+    text = "".join(capsys.readouterr())
+    assert code == 1, text
+    assert "FAIL monotone" in text and "industry.income-band" in text, text
+    (village,) = [o for o in _json_objects(text) if "industry" in o and "jurisdiction" in o]
+    assert 100_000 <= village["industry"]["collective_income"] <= 300_000, text
+    as_village(village)
+
+
+# -- progress, and checks in several processes ------------------------------------------------
+
+PROGRESS_LINE = re.compile(
+    r"^\[(\d+)/(\d+)\] (\S+@\S+(?: on \S+@\S+)?) · ([a-z-]+) … (ok|FAIL) \d+\.\d s$"
+)
+
+
+def _run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from starrules.cli import main
+
+    code = main(["check", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@needs_cli
+def test_cli_check_in_two_processes_gives_the_serial_results(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = [str(FAULTY / "computed-band.yaml"), str(FAULTY / "loose-overlay.yaml"), str(MINIMAL)]
+    common = [*files, str(FAULTY / "loose-base.yaml"), "--examples", "10", "--format", "json"]
+    common += ["--skip", "deterministic"]  # its subprocesses are slow, and not run by workers
+    serial = _run_cli(capsys, *common, "--progress")
+    parallel = _run_cli(capsys, *common, "--progress", "-j", "2")
+
+    assert serial[0] == parallel[0] == 1
+    assert serial[1] == parallel[1], "the same results, in the same order"
+    results = json.loads(serial[1])  # stdout is the JSON document alone
+    assert {"monotone"} <= {r["name"] for r in results if not r["passed"]}
+    assert "tighten-only" in {r["name"] for r in results}
+
+    # One line per check; serial in order, in two processes as they finish.
+    for err, ordered in ((serial[2], True), (parallel[2], False)):
+        lines = err.splitlines()
+        assert len(lines) == len(results), err
+        matches = [PROGRESS_LINE.match(line) for line in lines]
+        assert all(matches), err
+        assert [int(m[1]) for m in matches if m] == list(range(1, len(results) + 1))
+        assert {m[2] for m in matches if m} == {str(len(results))}
+        seen = [(m[4], m[5] == "ok") for m in matches if m]
+        expected = [(r["name"], r["passed"]) for r in results]
+        assert (seen == expected) if ordered else (sorted(seen) == sorted(expected)), err
+    assert "cn-test/county@2022.2 on cn-test@2022.1 · tighten-only … " in serial[2]
+
+
+@needs_cli
+def test_cli_check_shows_no_progress_unless_on_a_terminal_or_asked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [str(MINIMAL), "--examples", "5", "--skip", "deterministic"]
+    code, out, err = _run_cli(capsys, *args)  # stderr is no terminal here
+    assert code == 0 and err == "" and out.endswith("4 passed, 0 failed\n"), out + err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    _, _, err = _run_cli(capsys, *args)
+    assert err.count("\n") == 4 and all(PROGRESS_LINE.match(x) for x in err.splitlines()), err
+    _, _, err = _run_cli(capsys, *args, "--no-progress")
+    assert err == ""
+
+
+def test_ctrl_c_stops_the_worker_processes() -> None:
+    import multiprocessing
+
+    def interrupt(event: Any) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        testing.run_all_checks(
+            [MINIMAL, WITH_EXTRA],
+            max_examples=5,
+            skip=["deterministic"],
+            jobs=2,
+            progress=interrupt,
+        )
+    for _ in range(50):  # terminated: gone within moments, not after their checks
+        if not multiprocessing.active_children():
+            break
+        time.sleep(0.1)
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_reports_a_ruleset_it_cannot_find_as_an_error() -> None:
+    settings_ = testing._Settings((str(MINIMAL),), 5, 0, None)
+    result, _, error = testing._work(settings_, (("nowhere@1 (cn-x)",), "0" * 64), "monotone")
+    assert result is None and "changed while being checked" in error
+
+
+def test_a_changed_village_is_the_validated_one() -> None:
+    """The checks copy a village with one value changed instead of validating it again."""
+    for path in (MINIMAL, WITH_EXTRA):
+        ruleset = load(path)
+        for values in sample(testing.village_values(ruleset), 20):
+            base = testing._village(ruleset, values)
+            limits = testing._limits(ruleset)
+            for indicator in values:
+                spec = spec_of(ruleset, indicator)
+                if spec.kind is IndicatorKind.BOOL:
+                    grid: Any = [True, False]
+                elif spec.kind.is_numeric:
+                    grid = testing._grid(spec, limits.get(indicator, set()))
+                else:
+                    continue
+                for value in grid:
+                    copied = testing._changed(base, indicator, value)
+                    validated = testing._village(ruleset, {**values, indicator: value})
+                    assert copied.model_dump() == validated.model_dump(), (indicator, value)

@@ -34,15 +34,23 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from .indicators import Better, IndicatorKind, IndicatorSpec
     from .loader import load_ruleset, loads_ruleset
     from .monitor import Monitor
+    from .plans import PlanResult, Targets, read_targets
     from .plugins import available_functions
     from .registry import Registry
+    from .reports import GroupReport, Report, ReportBuilder, report
     from .results import (
         AssessmentRecord,
         CriterionResult,
         CriterionStatus,
+        Ignored,
+        LevelCondition,
         LevelResult,
+        LevelRoute,
+        NextSteps,
         StarResult,
+        StarRoute,
         Status,
+        Step,
     )
     from .ruleset import Ruleset
     from .village import STANDARD_INDICATORS, Village
@@ -69,14 +77,27 @@ _LAZY: dict[str, str] = {
     "load_ruleset": "loader",
     "loads_ruleset": "loader",
     "Monitor": "monitor",
+    "PlanResult": "plans",
+    "Targets": "plans",
+    "read_targets": "plans",
     "available_functions": "plugins",
     "Registry": "registry",
+    "GroupReport": "reports",
+    "Report": "reports",
+    "ReportBuilder": "reports",
+    "report": "reports",
     "AssessmentRecord": "results",
     "CriterionResult": "results",
     "CriterionStatus": "results",
+    "Ignored": "results",
+    "LevelCondition": "results",
     "LevelResult": "results",
+    "LevelRoute": "results",
+    "NextSteps": "results",
     "StarResult": "results",
+    "StarRoute": "results",
     "Status": "results",
+    "Step": "results",
     "Ruleset": "ruleset",
     "STANDARD_INDICATORS": "village",
     "Village": "village",
@@ -97,12 +118,18 @@ def __dir__() -> list[str]:
 
 
 def evaluate(
-    village: Village, on: date | None = None, registry: Registry | None = None
+    village: Village,
+    on: date | None = None,
+    registry: Registry | None = None,
+    *,
+    strict: bool = False,
 ) -> Assessment:
-    """Assess a village with the ruleset in force for its jurisdiction, kind and date."""
+    """Assess a village with the ruleset in force for its jurisdiction, kind and date.
+    `extra` indicators that ruleset does not declare are ignored (`Assessment.ignored`), or
+    refused with `strict=True`."""
     from .registry import Registry
 
-    return (registry or Registry.default()).evaluate(village, on)
+    return (registry or Registry.default()).evaluate(village, on, strict=strict)
 
 
 __all__ = [
@@ -115,21 +142,32 @@ __all__ = [
     "EvaluationError",
     "ExprType",
     "FunctionSpec",
+    "GroupReport",
+    "Ignored",
     "IndicatorKind",
     "IndicatorSpec",
     "InputError",
+    "LevelCondition",
     "LevelResult",
+    "LevelRoute",
     "Location",
     "Monitor",
     "MonitorError",
+    "NextSteps",
+    "PlanResult",
     "Problem",
     "Registry",
+    "Report",
+    "ReportBuilder",
     "ResolutionError",
     "Ruleset",
     "RulesetError",
     "StarResult",
+    "StarRoute",
     "StarrulesError",
     "Status",
+    "Step",
+    "Targets",
     "Text",
     "Village",
     "__version__",
@@ -137,4 +175,6 @@ __all__ = [
     "evaluate",
     "load_ruleset",
     "loads_ruleset",
+    "read_targets",
+    "report",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, overload
 
-from .errors import InputError
+from .errors import InputError, close_matches
 from .i18n import Lang
 from .records import (
     COMPACT_FORMAT,
@@ -39,6 +39,7 @@ from .results import (
     CompactStar,
     CriterionResult,
     CriterionStatus,
+    Ignored,
     LayerRef,
     LevelResult,
     NextSteps,
@@ -79,6 +80,7 @@ class Assessment:
 
     __slots__ = (
         "_explanation",
+        "_ignored",
         "_missing",
         "_next_steps",
         "_next_steps_data",
@@ -91,8 +93,16 @@ class Assessment:
         "input",
     )
 
-    def __init__(self, tree: RuleTree, village: Village, as_of: date, outcome: Outcome) -> None:
+    def __init__(
+        self,
+        tree: RuleTree,
+        village: Village,
+        as_of: date,
+        outcome: Outcome,
+        ignored: tuple[str, ...] = (),
+    ) -> None:
         self._tree = tree
+        self._ignored = ignored
         self.input = village
         self.as_of = as_of
         self._outcome = outcome
@@ -165,6 +175,18 @@ class Assessment:
         return self._build_star(self._tree.star(star_id))
 
     @property
+    def ignored(self) -> list[Ignored]:
+        """The village's `extra` indicators this ruleset does not declare, which it did not
+        use (with the declared ones of a close name); `strict=True` refuses them instead."""
+        return [construct(Ignored, **item) for item in self._ignored_data()]
+
+    def _ignored_data(self) -> list[dict[str, Any]]:
+        if not self._ignored:
+            return []
+        declared = [p for p in self._tree.indicators if p.startswith("extra.")]
+        return [{"path": p, "suggestions": close_matches(p, declared)} for p in self._ignored]
+
+    @property
     def missing(self) -> list[str]:
         """Every unknown indicator that could change a star or the level, in ruleset order."""
         if self._missing is None:
@@ -194,6 +216,7 @@ class Assessment:
                 level=self.level,
                 missing=self.missing,
                 next_steps=self.next_steps(),
+                ignored=self.ignored,
             )
         return self._record
 
@@ -211,9 +234,10 @@ class Assessment:
             outcome.level,
             self._explained(),
         )
+        ignored = self._ignored_data()
         if detail == "compact":
-            return dumps(compact_record(*parts), indent)
-        return dumps(full_record(*parts, next_steps=self._guidance()), indent)
+            return dumps(compact_record(*parts, ignored=ignored), indent)
+        return dumps(full_record(*parts, next_steps=self._guidance(), ignored=ignored), indent)
 
     def _compact_model(self) -> CompactRecord:
         outcome = self._outcome
@@ -249,6 +273,7 @@ class Assessment:
             stars=stars,
             observed={section: dict(values) for section, values in data["observed"].items()},
             missing=list(data["missing"]),
+            ignored=self.ignored,
         )
 
     def model_dump(

@@ -236,15 +236,6 @@ def rules_pair(old: Sequence[Ruleset], new: Sequence[Ruleset]) -> tuple[Ruleset,
     return before, max(on_old or new, key=chain_key)
 
 
-def _declared(village: Village, ruleset: Ruleset) -> Village:
-    """The village without the `extra` indicators the ruleset does not declare: a what-if
-    comparison judges county data by provincial rules too (those indicators are unknown)."""
-    known = {k: v for k, v in village.extra.items() if f"extra.{k}" in ruleset.tree.indicators}
-    return (
-        village if len(known) == len(village.extra) else village.model_copy(update={"extra": known})
-    )
-
-
 def _level(assessment: Assessment) -> str:
     level = assessment.level
     return str(level.value) if level.value is not None else f"{level.min}–{level.max}"
@@ -364,6 +355,8 @@ def village_changes(
     old: Ruleset | Sequence[Ruleset],
     new: Ruleset | Sequence[Ruleset],
     villages: Iterable[Village | VillageRecord],
+    *,
+    strict: bool = False,
 ) -> tuple[list[VillageChange], OutcomeSummary]:
     """Evaluate each village under both sides (each a ruleset, or the chains of one file
     from `load_side`) and report the villages whose stars or level differ, with the
@@ -387,8 +380,9 @@ def village_changes(
             chain, reason, detail = _chain_for(side, village, when)
             if chain is not None:
                 try:
+                    # Indicators a side does not declare are ignored, as by `evaluate`.
                     judged.append(
-                        (chain, chain.evaluate(_declared(village, chain), check_dates=False))
+                        (chain, chain.evaluate(village, check_dates=False, strict=strict))
                     )
                     continue
                 except EvaluationError as exc:

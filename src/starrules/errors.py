@@ -46,9 +46,14 @@ class Problem:
         return text
 
 
+def close_matches(word: str, choices: Iterable[str]) -> list[str]:
+    """The choices close to a misspelt name, closest first (at most three)."""
+    return difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean …?' hint for a misspelt name, or None when nothing is close."""
-    matches = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    matches = close_matches(word, choices)
     if not matches:
         return None
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"

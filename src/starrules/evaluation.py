@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from .assessment import Assessment, Outcome
-from .errors import EvaluationError
+from .errors import EvaluationError, did_you_mean
 from .exact import Exact, as_number, exact, scaled
 from .i18n import Text
 from .indicators import IndicatorKind
@@ -367,8 +367,12 @@ class Program:
             if isinstance(node, Group) and node.rule == "min_points"
         }
 
-    def check(self, village: Village, on: date, check_dates: bool = True) -> None:
-        """Reject a village this ruleset cannot judge, with the reason."""
+    def check(
+        self, village: Village, on: date, check_dates: bool = True, strict: bool = False
+    ) -> tuple[str, ...]:
+        """Reject a village this ruleset cannot judge, with the reason; return the `extra`
+        indicators it gives that the ruleset does not declare (ignored; an error when
+        `strict`)."""
         tree = self.tree
         if village.kind != tree.kind:
             raise EvaluationError(
@@ -391,22 +395,29 @@ class Program:
                 f"{on.isoformat()} (effective {tree.effective_from} to "
                 f"{until})"
             )
+        ignored: list[str] = []
         for key, value in village.extra.items():
             spec = tree.indicators.get(f"extra.{key}")
-            if value is None and spec is not None:
-                continue  # unknown
             if spec is None:
-                declared = [p for p in tree.indicators if p.startswith("extra.")]
-                raise EvaluationError(
-                    f"village '{village.name}': indicator 'extra.{key}' "
-                    f"is not declared by ruleset {tree.id}@{tree.version}"
-                    + (f" (it declares: {', '.join(declared)})" if declared else "")
-                )
+                if strict:
+                    declared = [p for p in tree.indicators if p.startswith("extra.")]
+                    hint = did_you_mean(f"extra.{key}", declared)
+                    raise EvaluationError(
+                        f"village '{village.name}': indicator 'extra.{key}' "
+                        f"is not declared by ruleset {tree.id}@{tree.version}"
+                        + (f" ({hint})" if hint else "")
+                        + (f" (it declares: {', '.join(declared)})" if declared else "")
+                    )
+                ignored.append(f"extra.{key}")
+                continue
+            if value is None:
+                continue  # unknown
             if not fits_kind(spec.kind, value):
                 raise EvaluationError(
                     f"village '{village.name}': extra.{key} = {value!r} is "
                     f"not a valid {spec.kind.value}"
                 )
+        return tuple(sorted(ignored)) if ignored else ()
 
     def run(self, village: Village) -> Outcome:
         """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
@@ -570,12 +581,16 @@ def fits_kind(kind: IndicatorKind, value: Any) -> bool:
 
 
 def evaluate(
-    program: Program, village: Village, on: date | None = None, check_dates: bool = True
+    program: Program,
+    village: Village,
+    on: date | None = None,
+    check_dates: bool = True,
+    strict: bool = False,
 ) -> Assessment:
     """Assess one village; the date is the village's `as_of`, else `on`, else today."""
     used = village.as_of or on or date.today()
-    program.check(village, used, check_dates)
-    return Assessment(program.tree, village, used, program.run(village))
+    ignored = program.check(village, used, check_dates, strict)
+    return Assessment(program.tree, village, used, program.run(village), ignored)
 
 
 __all__ = [

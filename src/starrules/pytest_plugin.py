@@ -14,8 +14,9 @@ Installed with starrules (entry point ``pytest11: starrules``); disable it with
   (``check:monotone[cn-henan@2022.1 → xixia@2022.1]``). YAML files anywhere else are never
   collected as rulesets, so fixtures are safe.
 
-A failing case shows its differences and the village's explanation, a failing check the
-shrunk counterexample report of `CheckResult.report()`; neither shows a Python traceback.
+A failing case shows its differences and the criteria that decided them (with ``pytest -v``,
+the village's whole explanation), a failing check the shrunk counterexample report of
+`CheckResult.report()`; neither shows a Python traceback.
 A ruleset that does not load is a collection error listing every problem, file:line:col.
 
 Options (``pytest.ini`` ``[pytest]``, ``tox.ini``, or ``pyproject.toml``
@@ -252,11 +253,16 @@ class _Failed(Exception):
         self.report = report
 
 
-def _case_report(result: CaseResult) -> str:
+def _case_report(result: CaseResult, verbose: bool = False) -> str:
+    """The differences and the criteria that decided them; with `verbose` (pytest -v), the
+    differences and the village's whole explanation."""
     case = result.case
     lines = [f"FAIL {case.location} {case.name}"]
     if result.ruleset is not None:
         lines[0] += f"  [{' → '.join(layer.ref for layer in result.ruleset.layers)}]"
+    if not verbose:
+        lines.extend(result.report())
+        return "\n".join(lines)
     lines.extend(f"    {difference}" for difference in result.differences)
     if result.explanation:
         lines.append("")
@@ -320,7 +326,8 @@ class CaseItem(_Reported):
     def runtest(self) -> None:
         result = self._run()
         if not result.passed:
-            raise _Failed(_case_report(result))
+            verbose = int(self.config.getoption("verbose", 0) or 0) > 0
+            raise _Failed(_case_report(result, verbose))
 
 
 class CheckItem(_Reported):

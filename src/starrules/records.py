@@ -391,6 +391,7 @@ def full_record(
     ex: Explanation,
     *,
     next_steps: JSON | None = None,
+    ignored: list[JSON] | None = None,
 ) -> JSON:
     """The full record as plain JSON data, field for field an `AssessmentRecord`
     (`next_steps`: the guidance's JSON data, see guidance.py)."""
@@ -442,6 +443,7 @@ def full_record(
         },
         "missing": ex.all_missing,
         "next_steps": next_steps,
+        "ignored": ignored or [],
     }
 
 
@@ -452,6 +454,8 @@ def compact_record(
     stars: list[Truth],
     level: LevelResult,
     ex: Explanation,
+    *,
+    ignored: list[JSON] | None = None,
 ) -> JSON:
     """The compact record: what the village decided; the rest is in the catalogue."""
     nodes = ex.nodes
@@ -485,7 +489,7 @@ def compact_record(
         if ex.missing[i]:
             entry["missing"] = ex.missing[i]
         out_stars[star.id] = entry
-    return {
+    record: JSON = {
         "format": COMPACT_FORMAT,
         "village": village_ref(village),
         "as_of": as_of.isoformat(),
@@ -495,6 +499,9 @@ def compact_record(
         "observed": ex.observed,
         "missing": ex.all_missing,
     }
+    if ignored:  # left out when empty, as the stars' empty maps and lists
+        record["ignored"] = ignored
+    return record
 
 
 _SET: Final = object.__setattr__

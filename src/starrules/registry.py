@@ -192,9 +192,14 @@ class Registry:
             f"{jurisdiction} or any jurisdiction above it; known:\n  {listing}"
         )
 
-    def evaluate(self, village: Village, on: date | None = None) -> Assessment:
+    def evaluate(
+        self, village: Village, on: date | None = None, *, strict: bool = False
+    ) -> Assessment:
+        """Assess a village with the ruleset in force for its jurisdiction, kind and date
+        (`strict`: see `Ruleset.evaluate`)."""
         used = village.as_of or on or date.today()
-        return self.resolve(village.jurisdiction, village.kind, used).evaluate(village, on)
+        ruleset = self.resolve(village.jurisdiction, village.kind, used)
+        return ruleset.evaluate(village, on, strict=strict)
 
 
 def _apply_overlays(

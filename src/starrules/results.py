@@ -182,6 +182,15 @@ class NextSteps(_Result):
     """Every criterion a route names, by id, in ruleset order."""
 
 
+class Ignored(_Result):
+    """An `extra` indicator the village gives and the ruleset does not declare: not used."""
+
+    path: str
+    """`extra.NAME`, as in the village."""
+    suggestions: list[str] = []
+    """Declared indicators with a close name (a misspelling?), closest first."""
+
+
 class AssessmentRecord(_Result):
     """The full, serialisable form of an Assessment."""
 
@@ -196,6 +205,8 @@ class AssessmentRecord(_Result):
     next_steps: NextSteps | None = None
     """What to change to win each star not held and to reach the next level (None only in
     records written before it was added)."""
+    ignored: list[Ignored] = []
+    """The village's `extra` indicators this ruleset does not declare (not used)."""
 
 
 class RulesetKey(_Result):
@@ -242,3 +253,5 @@ class CompactRecord(_Result):
     """Every indicator the criteria read, once, by section as in a village:
     `observed["industry"]["local_jobs"]` for `industry.local_jobs`."""
     missing: list[str]
+    ignored: list[Ignored] = []
+    """As in the full record; left out of the JSON when empty."""

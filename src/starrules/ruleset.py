@@ -80,15 +80,22 @@ class Ruleset:
         return self.tree.in_force(on)
 
     def evaluate(
-        self, village: Village, on: date | None = None, *, check_dates: bool = True
+        self,
+        village: Village,
+        on: date | None = None,
+        *,
+        check_dates: bool = True,
+        strict: bool = False,
     ) -> Assessment:
         """Assess one village. The date used is `village.as_of`, else `on`, else today.
 
-        Raises EvaluationError when the village is of another kind or jurisdiction, uses an
-        undeclared `extra` indicator, or the ruleset is not in force on that date (unless
-        `check_dates=False`, for what-if comparisons such as `starrules diff`).
+        Raises EvaluationError when the village is of another kind or jurisdiction, gives a
+        declared `extra` indicator a value of the wrong kind, or the ruleset is not in force
+        on that date (unless `check_dates=False`, for what-if comparisons such as `starrules
+        diff`). `extra` indicators the ruleset does not declare are ignored and listed in
+        `Assessment.ignored`; with `strict=True` they are an EvaluationError too.
         """
-        return evaluate(self._program, village, on, check_dates)
+        return evaluate(self._program, village, on, check_dates, strict)
 
     def level_conditions(self, village: Village) -> list[tuple[int, bool | None]]:
         """Each explicit level's value and whether its `when` holds (None: unknown) for the
@@ -109,12 +116,12 @@ class Ruleset:
         return copy.deepcopy(self._program.record_tables().catalogue)
 
     def evaluate_many(
-        self, villages: Iterable[Village], on: date | None = None
+        self, villages: Iterable[Village], on: date | None = None, *, strict: bool = False
     ) -> Iterator[Assessment]:
         """Assess villages lazily, in input order, holding one result at a time."""
         program = self._program
         for village in villages:
-            yield evaluate(program, village, on)
+            yield evaluate(program, village, on, strict=strict)
 
     def __repr__(self) -> str:
         return (

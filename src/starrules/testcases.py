@@ -10,13 +10,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .assessment import Assessment
 from .errors import Problem, RulesetError, StarrulesError
 from .i18n import Lang
 from .loader import chain_key, find_ruleset_files, find_test_files, is_test_file
 from .registry import Registry
-from .rules import TestCase
+from .render.text import _Explainer
+from .results import CriterionResult, CriterionStatus, StarResult, Status
+from .rules import Group, TestCase
 from .ruleset import Ruleset
-from .schema import TestFileDoc
+from .schema import ExpectDoc, TestFileDoc
 from .village import Village
 from .yaml_source import read_yaml
 
@@ -29,10 +32,22 @@ class CaseResult:
     ruleset: Ruleset | None  # None when no ruleset could be resolved for the case
     differences: tuple[str, ...]
     explanation: str | None  # the assessment's explanation, kept for failures
+    brief: tuple[str, ...] = ()
+    """For a failure: what decided the outcomes that differ (see `deciding_lines`)."""
 
     @property
     def passed(self) -> bool:
         return not self.differences
+
+    def report(self, verbose: bool = False) -> list[str]:
+        """The lines under a failing case's heading, indented by four spaces: the
+        differences, then the deciding criteria (or with `verbose`, the explanation)."""
+        lines = [f"    {difference}" for difference in self.differences]
+        if verbose and self.explanation:
+            lines.extend(f"    {line}" for line in self.explanation.rstrip().splitlines())
+        elif not verbose:
+            lines.extend(f"    {line}" for line in self.brief)
+        return lines
 
 
 def run_case(ruleset: Ruleset, case: TestCase, lang: Lang = "zh") -> CaseResult:
@@ -76,8 +91,166 @@ def run_case(ruleset: Ruleset, case: TestCase, lang: Lang = "zh") -> CaseResult:
                 + " → ".join(layer.ref for layer in ruleset.layers)
                 + ")"
             )
-    explanation = assessment.explain(lang) if differences else None
-    return CaseResult(case, ruleset, tuple(differences), explanation)
+    if not differences:
+        return CaseResult(case, ruleset, (), None)
+    brief = deciding_lines(assessment, ruleset, expect, lang)
+    return CaseResult(case, ruleset, tuple(differences), assessment.explain(lang), brief)
+
+
+# Detail lines a failing case shows by default; the rest is left to -v (the explanation).
+BRIEF_LINES = 10
+
+_MARK = {Status.GRANTED: "✔", Status.DENIED: "✘", Status.UNDETERMINED: "?"}
+_CRITERION_MARK = {
+    CriterionStatus.PASS: "✔",
+    CriterionStatus.FAIL: "✘",
+    CriterionStatus.UNKNOWN: "?",
+}
+_WORDS: dict[str, tuple[str, str]] = {
+    "stars": ("各星", "stars"),
+    "target": ("目标", "target"),
+    "test": ("条件", "test"),
+    "more": (
+        "…… 另有 {n} 行：加 -v 查看完整说明",
+        "… {n} more lines: -v shows the whole explanation",
+    ),
+}
+
+
+def deciding_lines(
+    assessment: Assessment, ruleset: Ruleset, expect: ExpectDoc, lang: Lang = "zh"
+) -> tuple[str, ...]:
+    """Why the outcomes a case expected differently came out as they did, in a few lines.
+
+    For each criterion whose expectation failed, that criterion. When the level differs,
+    every star's status on one line. For each star whose expectation failed, and when the
+    level differs each undetermined star (and each denied one if the case expected more):
+    the vetoes, required stars and criteria that decided it, with observed value, target and
+    gap. Criteria that cannot change a star (under a group that passed, or unknown in a
+    denied star) are left out. At most BRIEF_LINES lines, then a pointer to the whole
+    explanation."""
+    explainer = _Explainer(None, ruleset.tree, lang)
+    stars = assessment.stars
+    level = assessment.level
+    level_failed = (
+        (expect.level is not None and expect.level != level.value)
+        or (expect.level_min is not None and expect.level_min != level.min)
+        or (expect.level_max is not None and expect.level_max != level.max)
+    )
+    wanted_more = any(
+        wanted is not None and wanted > got
+        for wanted, got in (
+            (expect.level, level.min),
+            (expect.level_min, level.min),
+            (expect.level_max, level.max),
+        )
+    )
+    focus = {
+        star_id
+        for star_id, status in expect.stars.items()
+        if star_id in stars and stars[star_id].status.value != status
+    }
+    lines: list[str] = []
+    results = {c.id: c for s in stars.values() for c in s.criteria}
+    for node_id, status in expect.criteria.items():  # under their difference lines
+        result = results.get(node_id)
+        if result is not None and result.status.value != status:
+            lines.append(_criterion_line(result, explainer))
+    shown_already = set(lines)
+    if level_failed:
+        lines.append(
+            _WORDS["stars"][lang == "en"]
+            + explainer.w("sep")
+            + "  ".join(f"{_MARK[s.status]} {s.name(lang)}" for s in stars.values())
+        )
+        focus |= {
+            s.id
+            for s in stars.values()
+            if s.status is Status.UNDETERMINED or (wanted_more and s.status is Status.DENIED)
+        }
+    for star in stars.values():
+        if star.id in focus:
+            lines.extend(
+                line for line in _star_lines(star, stars, explainer) if line not in shown_already
+            )
+    if len(lines) > BRIEF_LINES + 1:
+        more = len(lines) - BRIEF_LINES
+        lines = [*lines[:BRIEF_LINES], _WORDS["more"][lang == "en"].format(n=more)]
+    return tuple(lines)
+
+
+def _star_lines(star: StarResult, stars: dict[str, StarResult], ex: _Explainer) -> list[str]:
+    """A star's heading and, unless granted, what decided it: in a denied star what fails
+    (an unknown cannot change it), in an undetermined one what fails or is unknown."""
+    lines = [f"{_MARK[star.status]} {star.name(ex.lang)} [{ex.w(star.status)}]"]
+    if star.status is Status.GRANTED:
+        return lines
+    denied = star.status is Status.DENIED
+    counts = (CriterionStatus.FAIL,) if denied else (CriterionStatus.FAIL, CriterionStatus.UNKNOWN)
+    by_id = {c.id: c for c in star.criteria}
+
+    def settled(result: CriterionResult) -> bool:
+        parent = by_id.get(result.parent) if result.parent else None
+        while parent is not None:
+            if parent.status is CriterionStatus.PASS:
+                return True
+            parent = by_id.get(parent.parent) if parent.parent else None
+        return False
+
+    for result in star.criteria:
+        if result.kind == "veto" and result.status in counts:
+            lines.append(_criterion_line(result, ex))
+    for key, which in (("requires", Status.DENIED), ("requires_open", Status.UNDETERMINED)):
+        names = [
+            stars[r].name(ex.lang)
+            for r in star.requires_unmet
+            if r in stars and stars[r].status is which and (which is Status.DENIED or not denied)
+        ]
+        if names:
+            lines.append(
+                "  " + ex.w(key) + ex.w("sep") + ("、" if ex.lang == "zh" else ", ").join(names)
+            )
+    for result in star.criteria:
+        if result.kind == "criterion" and result.status in counts and not settled(result):
+            lines.append(_criterion_line(result, ex))
+    return lines
+
+
+def _criterion_line(result: CriterionResult, ex: _Explainer) -> str:
+    """`✘ id: text — observed …, target …, short by …` (or the missing data)."""
+    lang = ex.lang
+    veto = f"[{ex.w('veto')}] " if result.kind == "veto" else ""
+    line = f"  {_CRITERION_MARK[result.status]} {veto}{result.id}"
+    if result.text:
+        line += ex.w("sep") + result.text(lang)
+    details: list[str] = []
+    if result.kind == "group":
+        node = ex.nodes.get(result.id)
+        if isinstance(node, Group):
+            details.append(f"{ex.w('group')} {node.describe(lang)}")
+    elif result.status is CriterionStatus.UNKNOWN:
+        if result.missing:
+            names = ("、" if lang == "zh" else ", ").join(ex.label(p) for p in result.missing)
+            details.append(ex.w("unknown_data") + ex.w("sep") + names)
+        elif result.reason:
+            details.append(result.reason)
+    else:
+        observed = [f"{ex.label(p)} {ex.format(p, v)}" for p, v in result.observed.items()]
+        if observed:
+            details.append(ex.w("observed") + " " + ex.w("comma").join(observed))
+        if result.target is not None and result.limit is not None:
+            op = result.target.split()[0]
+            target = ex.amount(result, result.limit, absolute=True)
+            details.append(f"{_WORDS['target'][lang == 'en']} {op} {target}")
+            shortfall = ex.shortfall(result)
+            if shortfall:
+                details.append(shortfall)
+        elif result.expression and result.status is CriterionStatus.PASS:
+            # why a criterion expected to fail passed: its test, next to the values
+            details.append(f"{_WORDS['test'][lang == 'en']} {result.expression}")
+    if details:
+        line += " — " + ex.w("comma").join(details)
+    return line
 
 
 def run_cases(ruleset: Ruleset, lang: Lang = "zh") -> list[CaseResult]:

@@ -18,16 +18,24 @@ Importing this module imports hypothesis; `import starrules` does not.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import random
+import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, given, settings, target
@@ -36,11 +44,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from .assessment import Assessment
-from .expr.ast import Compare, Literal, Name, walk
+from .errors import StarrulesError
+from .expr.ast import Name, walk
 from .expr.ast import Node as ExprNode
+from .expr.bounds import Bounds
 from .indicators import Better, IndicatorKind, IndicatorSpec
-from .loader import loads_ruleset
-from .rules import Criterion
+from .loader import find_ruleset_files, loads_ruleset
+from .registry import Registry
+from .rules import Criterion, Group
 from .ruleset import Ruleset
 from .village import Village
 
@@ -98,17 +109,17 @@ def read_paths(ruleset: Ruleset) -> list[str]:
     return list(paths)
 
 
-def _limits(ruleset: Ruleset) -> dict[str, set[Any]]:
-    """The constants each indicator is compared with (thresholds, listed values)."""
-    found: dict[str, set[Any]] = {}
-    for tree in _expressions(ruleset):
-        for node in walk(tree):
-            if not isinstance(node, Compare):
-                continue
-            for side, other in ((node.left, node.right), (node.right, node.left)):
-                if isinstance(side, Name) and isinstance(other, Literal):
-                    found.setdefault(side.path, set()).add(other.value)
-    return found
+def _bounds(ruleset: Ruleset) -> Bounds:
+    """Where the ruleset's tests and levels can change their truth (see expr.bounds)."""
+    return Bounds.of(_expressions(ruleset))
+
+
+def _limits(ruleset: Ruleset, *others: Ruleset) -> dict[str, set[Any]]:
+    """The values at which each indicator can change a test: the constants it is compared
+    with, the bounds computed ones imply (`x <= 100000 * 3` → 300000, `x * 2 - 100 <= 200`
+    → 150), and those of tests on several indicators with the others at their own bounds
+    (`ratio(a, b) >= 0.5` and `b >= 100` → 50 for `a`). With `others`, theirs too."""
+    return Bounds.of(tree for rs in (ruleset, *others) for tree in _expressions(rs)).likely()
 
 
 def _values(spec: IndicatorSpec, limits: set[Any]) -> st.SearchStrategy[Any]:
@@ -154,26 +165,33 @@ def _village(ruleset: Ruleset, values: dict[str, Any], name: str = "检验村") 
     return Village.model_validate(data)
 
 
-def _maybe_unknown(value: st.SearchStrategy[Any], share: float) -> st.SearchStrategy[Any]:
-    """`value`, or None with probability `share`; shrinks towards known values, so that a
-    counterexample keeps unknown only what matters."""
-    cut = 1000 * (1 - share)
-
-    def pick(drawn: tuple[int, Any]) -> Any:
-        return None if drawn[0] >= cut else drawn[1]
-
-    return st.tuples(st.integers(0, 999), value).map(pick)
+_SHARE = st.integers(0, 999)  # which values are unknown: shrinks towards known ones
 
 
 def village_values(ruleset: Ruleset, *, unknown: float = 0.1) -> st.SearchStrategy[dict[str, Any]]:
-    """Indicator values (path → value, None for unknown) for the paths the ruleset reads."""
+    """Indicator values (path → value, None for unknown) for the paths the ruleset reads;
+    each unknown with probability `unknown`, shrinking towards known values so that a
+    counterexample keeps unknown only what matters."""
+    return _village_values(ruleset, unknown, _limits(ruleset))
+
+
+def _village_values(
+    ruleset: Ruleset, unknown: float, limits: dict[str, set[Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
     specs = ruleset.tree.indicators
-    limits = _limits(ruleset)
-    per_path: dict[str, st.SearchStrategy[Any]] = {}
-    for path in read_paths(ruleset):
-        value = _values(specs[path], limits.get(path, set()))
-        per_path[path] = _maybe_unknown(value, unknown) if unknown > 0 else value
-    return st.fixed_dictionaries(per_path)
+    per_path = [(p, _values(specs[p], limits.get(p, set()))) for p in read_paths(ruleset)]
+    cut = 1000 * (1 - unknown)
+
+    # One composite, not a strategy per indicator around its value: a third faster to
+    # draw, which is most of what a check costs.
+    @st.composite
+    def values(draw: st.DrawFn) -> dict[str, Any]:
+        return {
+            path: None if unknown > 0 and draw(_SHARE) >= cut else draw(value)
+            for path, value in per_path
+        }
+
+    return values()
 
 
 def villages(ruleset: Ruleset, *, unknown: float = 0.1) -> st.SearchStrategy[Village]:
@@ -422,6 +440,9 @@ def _grid(spec: IndicatorSpec, limits: set[Any]) -> set[Any]:
     grid: set[Any] = {0.0}
     for x in numbers:
         grid.update({x - step, x, x + step})
+    for low, high in itertools.pairwise(sorted(numbers)):
+        if high - low < 2 * step:  # a band narrower than the steps: a value inside it too
+            grid.add((low + high) / 2)
     if spec.kind is IndicatorKind.RATE:
         return {round(min(1.0, max(0.0, g)), 6) for g in grid} | {1.0}
     if spec.kind is IndicatorKind.COUNT:
@@ -433,23 +454,26 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
     """Improving any indicator in its better direction never loses a star or lowers the
     level (its minimum or its maximum)."""
     specs = ruleset.tree.indicators
-    limits = _limits(ruleset)
+    bounds = _bounds(ruleset)
     directed = [p for p in read_paths(ruleset) if specs[p].better is not Better.NONE]
+    drawn_values = village_values(ruleset, unknown=0.05)  # built once: building is slow
 
     @st.composite
     def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], str, Any]:
-        values = draw(village_values(ruleset, unknown=0.05))
+        values = draw(drawn_values)
         known = [p for p in directed if values.get(p) is not None]
         if not known:
             return values, "", None
         # Thresholded numbers first: crossing a threshold is where a fault shows.
-        thresholded = [p for p in known if limits.get(p) and specs[p].kind.is_numeric]
+        limits = {p: bounds.at(p, values) for p in known}
+        thresholded = [p for p in known if limits[p] and specs[p].kind.is_numeric]
         path = draw(st.sampled_from(thresholded + known))
-        return values, path, _improve(specs[path], values[path], limits.get(path, set()), draw)
+        return values, path, _improve(specs[path], values[path], limits[path], draw)
 
     def steps(values: dict[str, Any]) -> list[tuple[str, Any, Any]]:
         """(path, worse, better) for every directed indicator the village knows: each step
-        of its threshold grid in the better direction, or a yes/no flipped to the better."""
+        of its threshold grid in the better direction, or a yes/no flipped to the better.
+        The grid is solved for this village: `ratio(a, b) >= 0.8` bounds `a` at 0.8 × b."""
         out: list[tuple[str, Any, Any]] = []
         for path in directed:
             if values.get(path) is None:
@@ -461,14 +485,15 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
                 continue
             if not spec.kind.is_numeric:
                 continue
-            grid = sorted(_grid(spec, limits.get(path, set())), reverse=not up)
+            grid = sorted(_grid(spec, bounds.at(path, values)), reverse=not up)
             out.extend((path, a, b) for a, b in itertools.pairwise(grid))
         return out
 
-    def compare(values: dict[str, Any], path: str, worse: Any, better: Any) -> _Failure | None:
-        before_v = _village(ruleset, {**values, path: worse})
-        before = ruleset.evaluate(before_v, check_dates=False)
-        after = ruleset.evaluate(_village(ruleset, {**values, path: better}), check_dates=False)
+    def compare(
+        assess: Callable[[str, Any], tuple[Village, Assessment]], path: str, worse: Any, better: Any
+    ) -> _Failure | None:
+        before_v, before = assess(path, worse)
+        _, after = assess(path, better)
         for star in ruleset.stars:
             if before.status(star.id) == "granted" and after.status(star.id) != "granted":
                 return _Failure(
@@ -495,8 +520,9 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
         tries = steps(values)
         if drawn_path:
             tries.append((drawn_path, values[drawn_path], drawn_value))
+        assess = _assessor(ruleset, values)
         for path, worse, better in tries:
-            failure = compare(values, path, worse, better)
+            failure = compare(assess, path, worse, better)
             if failure is not None:
                 return failure
         return None
@@ -504,23 +530,60 @@ def check_monotone(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) 
     return _run("monotone", ruleset, pairs(), prop, max_examples, seed)
 
 
+def _assessor(
+    ruleset: Ruleset, values: dict[str, Any]
+) -> Callable[[str, Any], tuple[Village, Assessment]]:
+    """(village, assessment) of `values` with one indicator changed, each evaluated once:
+    the steps of a grid share their ends (a → b, b → c)."""
+    base = _village(ruleset, values)
+    seen: dict[tuple[str, type, Any], tuple[Village, Assessment]] = {}
+
+    def assess(path: str, value: Any) -> tuple[Village, Assessment]:
+        key = (path, type(value), value)
+        if key not in seen:
+            village = _changed(base, path, value)
+            seen[key] = village, ruleset.evaluate(village, check_dates=False)
+        return seen[key]
+
+    return assess
+
+
+def _changed(village: Village, path: str, value: Any) -> Village:
+    """`village` with one indicator set, copied without validating it again: the checks
+    change a valid village by a value of the indicator's own domain and type (a count an
+    int, money a float), which validation would take as it is. Many times faster."""
+    section, key = path.split(".", 1)
+    if section == "extra":
+        extra = {k: v for k, v in village.extra.items() if k != key}
+        if value is not None:
+            extra[key] = value
+        return village.model_copy(update={"extra": extra})
+    part = getattr(village, section)
+    return village.model_copy(update={section: part.model_copy(update={key: value})})
+
+
 def check_refinement(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
     """Filling in an unknown never flips a decided criterion, star or level bound."""
     specs = ruleset.tree.indicators
-    limits = _limits(ruleset)
+    bounds = _bounds(ruleset)
+    limits = bounds.likely()
+    # Built once: building a strategy is slower than drawing from it.
+    drawn_values = village_values(ruleset, unknown=0.5)
+    fill_values = {p: _values(specs[p], limits.get(p, set())) for p in read_paths(ruleset)}
 
     @st.composite
     def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-        values = draw(village_values(ruleset, unknown=0.5))
+        values = draw(drawn_values)
         filled = dict(values)
         for path, value in values.items():
             if value is None and draw(st.booleans()):
-                filled[path] = draw(_values(specs[path], limits.get(path, set())))
+                filled[path] = draw(fill_values[path])
         return values, filled
 
-    def fills(values: dict[str, Any]) -> list[dict[str, Any]]:
-        """Each unknown filled in alone, with every value of its threshold grid."""
-        out: list[dict[str, Any]] = []
+    def fills(values: dict[str, Any]) -> list[tuple[str, Any]]:
+        """Each unknown filled in alone, with every value of its threshold grid (solved
+        for this village's known values): (path, value)."""
+        out: list[tuple[str, Any]] = []
         for path, value in values.items():
             if value is not None:
                 continue
@@ -528,22 +591,26 @@ def check_refinement(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0
             if spec.kind is IndicatorKind.BOOL:
                 candidates: list[Any] = [True, False]
             elif spec.kind.is_numeric:
-                candidates = sorted(_grid(spec, limits.get(path, set())))
+                candidates = sorted(_grid(spec, bounds.at(path, values)))
             else:
                 continue
-            out.extend({**values, path: candidate} for candidate in candidates)
+            out.extend((path, candidate) for candidate in candidates)
         return out
 
-    def compare(values: dict[str, Any], filled: dict[str, Any]) -> _Failure | None:
-        before_v, after_v = _village(ruleset, values), _village(ruleset, filled)
-        old, new = ruleset.node_outcomes(before_v), ruleset.node_outcomes(after_v)
+    def compare(
+        values: dict[str, Any],
+        base: tuple[Village, dict[str, bool | None], Assessment],
+        filled: dict[str, Any],
+        after_v: Village,
+    ) -> _Failure | None:
+        before_v, old, before = base
+        new = ruleset.node_outcomes(after_v)
         filled_in = ", ".join(
             sorted(p for p in filled if values[p] is None and filled[p] is not None)
         )
         flipped = [
             f"{k} ({old[k]} → {new[k]})" for k in old if old[k] is not None and new[k] != old[k]
         ]
-        before = ruleset.evaluate(before_v, check_dates=False)
         after = ruleset.evaluate(after_v, check_dates=False)
         if flipped:
             return _Failure(
@@ -569,11 +636,19 @@ def check_refinement(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0
 
     def prop(example: tuple[dict[str, Any], dict[str, Any]]) -> _Failure | None:
         values, drawn = example
-        for filled in [drawn, *fills(values)]:
-            failure = compare(values, filled)
+        before_v = _village(ruleset, values)  # the village before, assessed once
+        base = (
+            before_v,
+            ruleset.node_outcomes(before_v),
+            ruleset.evaluate(before_v, check_dates=False),
+        )
+        failure = compare(values, base, drawn, _village(ruleset, drawn))
+        for path, value in fills(values):
             if failure is not None:
                 return failure
-        return None
+            filled = {**values, path: value}
+            failure = compare(values, base, filled, _changed(before_v, path, value))
+        return failure
 
     return _run("refinement", ruleset, pairs(), prop, max_examples, seed)
 
@@ -583,10 +658,11 @@ def check_tighten_only(
 ) -> CheckResult:
     """Every village the overlay grants a star is granted it by the parent too."""
     declared = set(parent.tree.indicators)
+    specs = ruleset.tree.indicators
+    bounds = Bounds.of([*_expressions(ruleset), *_expressions(parent)])
+    changed = [p for p in _changed_paths(ruleset, parent) if p in specs]
 
-    def prop(values: dict[str, Any]) -> _Failure | None:
-        village = _village(ruleset, values)
-        parent_village = _village(ruleset, {p: v for p, v in values.items() if p in declared})
+    def verdict(village: Village, parent_village: Village) -> _Failure | None:
         mine = ruleset.evaluate(village, check_dates=False)
         theirs = parent.evaluate(parent_village, check_dates=False)
         for star in ruleset.stars:
@@ -611,9 +687,60 @@ def check_tighten_only(
                 )
         return None
 
-    return _run(
-        "tighten-only", ruleset, village_values(ruleset, unknown=0.05), prop, max_examples, seed
-    )
+    def candidates(path: str, values: dict[str, Any]) -> list[Any]:
+        spec = specs[path]
+        if spec.kind is IndicatorKind.BOOL:
+            return [False, True]
+        if spec.kind.is_numeric:
+            return sorted(_grid(spec, bounds.at(path, values)))
+        return sorted(x for x in bounds.at(path, values) if isinstance(x, str))
+
+    def prop(values: dict[str, Any]) -> _Failure | None:
+        village = _village(ruleset, values)
+        parent_village = _village(ruleset, {p: v for p, v in values.items() if p in declared})
+        failure = verdict(village, parent_village)
+        # Then each indicator the overlay's changes read, alone across the thresholds of
+        # both: where the overlay and its parent part.
+        for path in changed:
+            for value in candidates(path, values):
+                if failure is not None:
+                    return failure
+                if value == values.get(path) and type(value) is type(values.get(path)):
+                    continue
+                # An indicator the parent does not declare stays out of its village.
+                theirs = _changed(parent_village, path, value) if path in declared else None
+                failure = verdict(_changed(village, path, value), theirs or parent_village)
+        return failure
+
+    # Near the thresholds of both: a bar the overlay lowers is the parent's, not its own.
+    values = _village_values(ruleset, 0.05, _limits(ruleset, parent))
+    return _run("tighten-only", ruleset, values, prop, max_examples, seed)
+
+
+def _changed_paths(ruleset: Ruleset, parent: Ruleset) -> list[str]:
+    """The indicators read by the tests an overlay adds, changes or removes (with the
+    groups above them) compared with its parent, in the overlay's order."""
+
+    def signatures(rs: Ruleset) -> dict[tuple[Any, ...], tuple[str, ...]]:
+        found: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        for star in rs.stars:
+            groups = {n.id: n for n in star.nodes if isinstance(n, Group)}
+            for node in star.nodes:
+                if not isinstance(node, Criterion):
+                    continue
+                above: list[tuple[Any, ...]] = []
+                up = node.parent
+                while up is not None and up in groups:
+                    above.append((up, groups[up].rule, groups[up].needed))
+                    up = groups[up].parent
+                key = (star.id, node.id, node.kind, node.test.canonical, tuple(above))
+                found[key] = node.test.names
+        return found
+
+    mine, theirs = signatures(ruleset), signatures(parent)
+    paths = [p for key in mine.keys() - theirs.keys() for p in mine[key]]
+    paths += [p for key in theirs.keys() - mine.keys() for p in theirs[key]]
+    return [p for p in read_paths(ruleset) if p in set(paths)]
 
 
 def check_levels_nest(ruleset: Ruleset, *, max_examples: int = 100, seed: int = 0) -> CheckResult:
@@ -796,19 +923,31 @@ def fingerprints_elsewhere(
         "print(json.dumps([[[la.ref for la in r.layers], r.fingerprint]\n"
         "                  for r in registry.rulesets]))\n"
     )
-    found: dict[str, dict[tuple[str, ...], str]] = {}
-    for hash_seed in HASH_SEEDS:
-        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run(
+    # Both processes at once: each spends a second or two importing and loading.
+    running = {
+        hash_seed: subprocess.Popen(
             [sys.executable, "-c", code, json.dumps(files)],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
-            env=env,
-            check=False,
-            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
         )
-        pairs = json.loads(done.stdout) if done.returncode == 0 else []
-        found[hash_seed] = {tuple(refs): fingerprint for refs, fingerprint in pairs}
+        for hash_seed in HASH_SEEDS
+    }
+    found: dict[str, dict[tuple[str, ...], str]] = {}
+    try:
+        for hash_seed, process in running.items():
+            try:
+                out, _ = process.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                out = ""
+            pairs = json.loads(out) if process.returncode == 0 else []
+            found[hash_seed] = {tuple(refs): fingerprint for refs, fingerprint in pairs}
+    finally:
+        for process in running.values():  # Ctrl-C, a timeout: none is left running
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     return found
 
 
@@ -848,8 +987,267 @@ def run_checks(
     return results
 
 
+# -- many rulesets, in several processes ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckEvent:
+    """Progress of `run_all_checks`: one check of one ruleset started (`result` None; only
+    when run in this process) or finished."""
+
+    ruleset: str  # e.g. 'cn-henan/anyang/tangyin@2022.1 on cn-henan@2023.1'
+    check: str
+    done: int  # checks finished, this one included once it has
+    total: int
+    result: CheckResult | None = None
+    seconds: float = 0.0
+    started: bool = False  # its start was reported too
+
+
+Target = tuple[Ruleset, Ruleset | None]  # a ruleset, and the one it extends (an overlay)
+
+
+def load_targets(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
+    """The rulesets of the files under `paths`, each with the ruleset it extends (None for
+    a ruleset that extends nothing), loaded with the bundled and plug-in rulesets as
+    `starrules check` loads them. An overlay on several base versions is one per base."""
+    registry = Registry.from_paths([Path(p) for p in paths], base=Registry.default())
+    mine = {f.resolve() for path in paths for f in find_ruleset_files(Path(path))}
+    by_layers = {rs.layers: rs for rs in registry.rulesets}
+    return [
+        (rs, by_layers.get(rs.layers[:-1]) if len(rs.layers) > 1 else None)
+        for rs in registry.rulesets
+        if Path(rs.file).resolve() in mine
+    ]
+
+
+def _label(ruleset: Ruleset) -> str:
+    """A ruleset as a progress line names it: its jurisdiction and version, and the base
+    it is on for an overlay."""
+    last = ruleset.layers[-1]
+    text = f"{last.jurisdiction}@{last.version}"
+    if len(ruleset.layers) > 1:
+        below = ruleset.layers[-2]
+        text += f" on {below.jurisdiction}@{below.version}"
+    return text
+
+
+def run_all_checks(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    max_examples: int = 100,
+    seed: int = 0,
+    skip: Sequence[str] = (),
+    jobs: int = 1,
+    progress: Callable[[CheckEvent], None] | None = None,
+) -> list[CheckResult]:
+    """Every check of every ruleset of the files under `paths` (see `load_targets`), in the
+    order of `run_checks` ruleset by ruleset. With `jobs` > 1 the checks run in that many
+    processes (0: one per CPU), with the same results. `progress` is called as each check
+    starts (in this process only) and finishes. Raises RulesetError when a file does not
+    load; an empty list when the paths hold no ruleset. The processes are spawned: a
+    script that calls this with `jobs` > 1 keeps its top level under
+    `if __name__ == "__main__":`, as for any spawned process."""
+    unknown = set(skip) - set(CHECKS)
+    if unknown:
+        raise ValueError(
+            f"unknown check(s): {', '.join(sorted(unknown))}; known: {', '.join(CHECKS)}"
+        )
+    targets = load_targets(paths)
+    plan = [
+        (index, name)
+        for index, (_, parent) in enumerate(targets)
+        for name in CHECKS
+        if name not in skip and (name != "tighten-only" or parent is not None)
+    ]
+    elsewhere = None
+    if "deterministic" not in skip and targets:
+        elsewhere = fingerprints_elsewhere([rs for rs, _ in targets])
+    jobs = min(jobs or _cpus(), len(plan))
+    if jobs > 1:
+        settings_ = _Settings(tuple(map(str, paths)), max_examples, seed, elsewhere)
+        return _in_processes(targets, plan, settings_, jobs, progress)
+    results: list[CheckResult] = []
+    for done, (index, name) in enumerate(plan):
+        ruleset, parent = targets[index]
+        if progress is not None:
+            progress(CheckEvent(_label(ruleset), name, done, len(plan)))
+        start = time.perf_counter()
+        (result,) = _one_check(ruleset, parent, name, max_examples, seed, elsewhere)
+        if progress is not None:
+            seconds = time.perf_counter() - start
+            event = CheckEvent(_label(ruleset), name, done + 1, len(plan), result, seconds, True)
+            progress(event)
+        results.append(result)
+    return results
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container or `taskset` may allow fewer)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def _one_check(
+    ruleset: Ruleset,
+    parent: Ruleset | None,
+    name: str,
+    max_examples: int,
+    seed: int,
+    elsewhere: dict[str, dict[tuple[str, ...], str]] | None,
+) -> list[CheckResult]:
+    others = tuple(n for n in CHECKS if n != name)
+    return run_checks(
+        ruleset,
+        parent=parent,
+        max_examples=max_examples,
+        seed=seed,
+        skip=others,
+        elsewhere=elsewhere,
+    )
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every worker process is given (picklable)."""
+
+    paths: tuple[str, ...]
+    max_examples: int
+    seed: int
+    elsewhere: dict[str, dict[tuple[str, ...], str]] | None
+
+
+def _in_processes(
+    targets: list[Target],
+    plan: list[tuple[int, str]],
+    settings_: _Settings,
+    jobs: int,
+    progress: Callable[[CheckEvent], None] | None,
+) -> list[CheckResult]:
+    """The checks of `plan` in `jobs` fresh processes (spawned: nothing of this process's
+    state, hypothesis's included, is shared), reported as they finish, returned in order."""
+    # Hypothesis mixes constants of the loaded project modules into its examples: each
+    # worker loads the modules of starrules loaded here, so that it draws the same.
+    modules = sorted(m for m in sys.modules if m.split(".")[0] == "starrules")
+    executor = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=([m for m in modules if m != "starrules.__main__"],),
+    )
+    found: dict[int, CheckResult] = {}
+    try:
+        futures: dict[Future[tuple[CheckResult | None, float, str]], int] = {}
+        # The slow checks first, so that no worker is left with one at the end.
+        order = sorted(range(len(plan)), key=lambda k: _BY_COST.index(plan[k][1]))
+        with _sigint_ignored():  # the workers start as the tasks are submitted
+            for position in order:
+                index, name = plan[position]
+                ruleset = targets[index][0]
+                key = (tuple(layer.ref for layer in ruleset.layers), ruleset.fingerprint)
+                futures[executor.submit(_work, settings_, key, name)] = position
+        for future in as_completed(futures):
+            position = futures[future]
+            index, name = plan[position]
+            ruleset = targets[index][0]
+            try:
+                result, seconds, error = future.result()
+            except Exception as exc:  # a worker died, or a fault of ours: no traceback
+                raise StarrulesError(
+                    f"checking {_label(ruleset)} ({name}) failed in a worker process: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from None
+            if result is None:
+                raise StarrulesError(error)
+            found[position] = result
+            if progress is not None:
+                event = CheckEvent(_label(ruleset), name, len(found), len(plan), result, seconds)
+                progress(event)
+    except BaseException:  # Ctrl-C included: stop the workers now, not after their checks
+        _stop(executor)
+        raise
+    executor.shutdown()
+    return [found[position] for position in range(len(plan))]
+
+
+_BY_COST = (
+    "monotone",
+    "refinement",
+    "levels-nest",
+    "tighten-only",
+    "deterministic",
+    "reachable",
+)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Stop the workers at once, in the midst of their checks, and reap them."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in processes:
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored meanwhile, and from their very start by the processes started
+    meanwhile (a terminal sends it to them too): the parent stops them itself, and a
+    worker interrupted while it starts up would print a traceback."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield  # only the main thread may set a handler; None: one not set from Python
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _start_worker(modules: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
+    for name in modules:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_targets(paths: tuple[str, ...]) -> dict[tuple[tuple[str, ...], str], Target]:
+    """The targets in a worker process, loaded once for all its checks (by layers and
+    fingerprint). Only workers call this: the cache lives as long as they do."""
+    return {
+        (tuple(layer.ref for layer in rs.layers), rs.fingerprint): (rs, parent)
+        for rs, parent in load_targets(paths)
+    }
+
+
+def _work(
+    settings_: _Settings, key: tuple[tuple[str, ...], str], name: str
+) -> tuple[CheckResult | None, float, str]:
+    """One check in a worker: (result, seconds, ""), or (None, 0, the error)."""
+    try:
+        targets = _worker_targets(settings_.paths)
+    except StarrulesError as exc:
+        return None, 0.0, str(exc)
+    if key not in targets:
+        return None, 0.0, f"{' → '.join(key[0])}: the files changed while being checked"
+    ruleset, parent = targets[key]
+    start = time.perf_counter()
+    (result,) = _one_check(
+        ruleset, parent, name, settings_.max_examples, settings_.seed, settings_.elsewhere
+    )
+    return result, time.perf_counter() - start, ""
+
+
 __all__ = [
     "CHECKS",
+    "CheckEvent",
     "CheckResult",
     "check_deterministic",
     "check_levels_nest",
@@ -858,7 +1256,9 @@ __all__ = [
     "check_refinement",
     "check_tighten_only",
     "fingerprints_elsewhere",
+    "load_targets",
     "read_paths",
+    "run_all_checks",
     "run_checks",
     "small_rulesets",
     "village_values",

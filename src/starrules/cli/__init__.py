@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registers the commands)
     compare,
     monitor,
     rate,
+    report,
     template,
 )
 from .app import EXIT_FAILED, EXIT_USAGE, cli, main

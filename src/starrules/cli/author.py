@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +17,9 @@ from ..registry import Registry
 from ..testcases import run_paths
 from ..yaml_source import unreadable
 from .app import EXIT_FAILED, LANG, cli, fail
+
+if TYPE_CHECKING:
+    from ..testing import CheckEvent
 
 
 @cli.command()
@@ -55,9 +60,16 @@ def lint(paths: tuple[Path, ...]) -> None:
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--lang", type=LANG, default="zh", show_default=True)
-def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Under a failing case, the whole explanation of the village.",
+)
+def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool) -> None:
     """Run the inline cases of ruleset files and the cases of *.test.yaml files; on failure
-    show expected vs actual and the explanation, exit 1."""
+    show expected vs actual and the criteria that decided it (-v: the whole explanation),
+    exit 1."""
     try:
         results = run_paths(list(paths), Registry.default(), lang)
     except RulesetError as exc:
@@ -73,10 +85,8 @@ def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
             continue
         failed += 1
         click.echo(f"FAIL {case.location} {case.name}")
-        for difference in result.differences:
-            click.echo(f"    {difference}")
-        if result.explanation:
-            click.echo("    " + result.explanation.rstrip().replace("\n", "\n    "))
+        for line in result.report(verbose):
+            click.echo(line)
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -99,8 +109,27 @@ def test_cases(paths: tuple[Path, ...], lang: Lang) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0, 1024),
+    default=1,
+    show_default=True,
+    help="Processes to run the checks in (0: one per CPU); the results are the same.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A line on stderr per check as it finishes [default: when stderr is a terminal].",
+)
 def check(
-    paths: tuple[Path, ...], max_examples: int, seed: int, skip: tuple[str, ...], fmt: str
+    paths: tuple[Path, ...],
+    max_examples: int,
+    seed: int,
+    skip: tuple[str, ...],
+    fmt: str,
+    jobs: int,
+    progress: bool | None,
 ) -> None:
     """Property-based consistency checks of ruleset files (monotone, refinement,
     tighten-only for overlays, levels nest, reachable, deterministic); exit 1 with the shrunk
@@ -113,25 +142,17 @@ def check(
             f"unknown check {', '.join(sorted(unknown))}; known: {', '.join(testing.CHECKS)}",
             param_hint="--skip",
         )
-    registry = Registry.from_paths(paths, base=Registry.default())
-    mine = {f.resolve() for path in paths for f in find_ruleset_files(path)}
-    targets = [rs for rs in registry.rulesets if Path(rs.file).resolve() in mine]
-    elsewhere = (
-        testing.fingerprints_elsewhere(targets) if "deterministic" not in skip and targets else None
+    if progress is None:
+        progress = sys.stderr.isatty()
+    files = [file for path in paths for file in find_ruleset_files(path)]
+    results = testing.run_all_checks(
+        paths,
+        max_examples=max_examples,
+        seed=seed,
+        skip=skip,
+        jobs=jobs,
+        progress=_show_progress if progress else None,
     )
-    results = []
-    for ruleset in targets:
-        parent = next((r for r in registry.rulesets if r.layers == ruleset.layers[:-1]), None)
-        results.extend(
-            testing.run_checks(
-                ruleset,
-                parent=parent,
-                max_examples=max_examples,
-                seed=seed,
-                skip=skip,
-                elsewhere=elsewhere,
-            )
-        )
     failed = [r for r in results if not r.passed]
     if fmt == "json":
         click.echo(
@@ -141,7 +162,19 @@ def check(
         for result in results:
             click.echo(result.report())
         click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    if not targets:
+    if not files:
         fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+def _show_progress(event: CheckEvent) -> None:
+    """`[3/12] cn-henan/anyang/tangyin@2022.1 on cn-henan@2022.1 · monotone … ok 2.1 s` on
+    stderr: the head as a check starts (in this process), the verdict when it is done."""
+    number = event.done + 1 if event.result is None else event.done
+    head = f"[{number}/{event.total}] {event.ruleset} · {event.check} … "
+    if event.result is None:
+        click.echo(head, err=True, nl=False)
+        return
+    verdict = f"{'ok' if event.result.passed else 'FAIL'} {event.seconds:.1f} s"
+    click.echo(verdict if event.started else head + verdict, err=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from ..assessment import Assessment
 from ..errors import StarrulesError
+from ..i18n import Lang
 from ..inputs import VillageRecord
 from ..loader import chain_key
 from ..registry import Registry
@@ -26,6 +28,8 @@ class Chooser:
         rulesets: Sequence[Path],
         jurisdiction: str | None,
         on: date | None,
+        *,
+        strict: bool = False,
     ) -> None:
         # An explicit file may be an overlay of bundled rulesets, even over several base
         # versions (a range): each village gets the variant in force on its date. A file
@@ -42,6 +46,8 @@ class Chooser:
             self.registry = registry_of(rulesets)
         self.jurisdiction = jurisdiction
         self.on = on
+        self.strict = strict
+        self.ignored: Counter[str] = Counter()  # undeclared indicator → villages giving it
 
     def ruleset_for(self, village: Village) -> Ruleset:
         when = village.as_of or self.on or date.today()
@@ -62,9 +68,29 @@ class Chooser:
 
     def assess(self, record: VillageRecord) -> Assessment:
         try:
-            return self.ruleset_for(record.village).evaluate(record.village, self.on)
+            assessment = self.ruleset_for(record.village).evaluate(
+                record.village, self.on, strict=self.strict
+            )
         except StarrulesError as exc:
             raise StarrulesError(f"{record.where}: {exc}") from None
+        if record.village.extra:
+            self.ignored.update(item.path for item in assessment.ignored)
+        return assessment
+
+    def ignored_note(self, lang: Lang) -> str | None:
+        """One line for stderr naming the indicators ignored (the output stays clean)."""
+        if not self.ignored:
+            return None
+        listed = ", ".join(f"{path} ({n})" for path, n in sorted(self.ignored.items()))
+        if lang == "zh":
+            return (
+                f"注意：以下指标本规则未定义，已忽略（括号内为村数）：{listed}；"
+                "加 --strict 则视为错误"
+            )
+        return (
+            f"note: indicators these rules do not declare were ignored (villages in "
+            f"brackets): {listed}; --strict makes them errors"
+        )
 
 
 def may_extend(file: Path) -> bool:

@@ -15,6 +15,7 @@ from ..inputs import read_villages
 from ..registry import Registry
 from ..render.diff import render_diff
 from .app import LANG, cli
+from .options import strict_option
 
 
 @cli.command()
@@ -29,8 +30,11 @@ from .app import LANG, cli
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
-def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang) -> None:
+def diff(
+    old: Path, new: Path, villages_file: Path | None, fmt: str, strict: bool, lang: Lang
+) -> None:
     """What changes from ruleset file OLD to NEW: the rules, and (with --villages) which
     villages gain or lose which star, and why.
 
@@ -43,7 +47,7 @@ def diff(old: Path, new: Path, villages_file: Path | None, fmt: str, lang: Lang)
     rules = rule_changes(before.tree, after.tree)
     outcome = None
     if villages_file is not None:
-        outcome = village_changes(old_side, new_side, read_villages(villages_file))
+        outcome = village_changes(old_side, new_side, read_villages(villages_file), strict=strict)
     if fmt == "json":
         document: dict[str, Any] = {
             "old": [la.ref for la in before.layers],

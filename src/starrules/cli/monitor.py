@@ -13,7 +13,7 @@ import click
 from ..errors import StarrulesError
 from ..i18n import Lang
 from .app import LANG, cli, fail
-from .options import parse_date, registry_of, rulesets_option
+from .options import parse_date, registry_of, rulesets_option, strict_option
 from .rate import records_of
 
 
@@ -49,6 +49,7 @@ from .rate import records_of
     help="The date the data of villages without as_of describe.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text")
+@strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @click.option(
     "--capabilities",
@@ -63,6 +64,7 @@ def monitor(
     period: str,
     on: date | None,
     fmt: str,
+    strict: bool,
     lang: Lang,
     capabilities: bool,
 ) -> None:
@@ -79,6 +81,7 @@ def monitor(
         backend=backend,  # type: ignore[arg-type]  # click.Choice
         period=period,  # type: ignore[arg-type]
         on=on,
+        strict=strict,
     ) as watcher:
         for record in records_of(village_files):
             try:

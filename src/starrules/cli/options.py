@@ -38,6 +38,15 @@ def registry_of(rulesets: Sequence[Path]) -> Registry:
     return Registry.from_paths(rulesets, base=default) if rulesets else default
 
 
+def strict_option(func: Any) -> Any:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Refuse villages that give `extra` indicators the rules do not declare "
+        "(by default they are ignored, and named on stderr and in the records).",
+    )(func)
+
+
 def ruleset_options(func: Any) -> Any:
     func = click.option(
         "--on",

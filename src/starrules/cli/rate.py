@@ -27,7 +27,7 @@ from .inputs import (
     village_input_options,
     village_records,
 )
-from .options import ruleset_options
+from .options import ruleset_options, strict_option
 
 _PROGRESS_THRESHOLD = 2_000
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
@@ -59,6 +59,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
     "`starrules rules FINGERPRINT`) or full. Default: compact for jsonl, full for json.",
 )
 @village_input_options
+@strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @click.option(
     "--progress/--no-progress",
@@ -75,6 +76,7 @@ def evaluate(
     output: Path | None,
     detail: str | None,
     village_input: VillageInput,
+    strict: bool,
     lang: Lang,
     progress: bool | None,
 ) -> None:
@@ -90,7 +92,7 @@ def evaluate(
     chosen: Detail = (
         "full" if (detail or ("compact" if fmt == "jsonl" else "full")) == "full" else "compact"
     )
-    chooser = Chooser(ruleset, rulesets, jurisdiction, on)
+    chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
     if fmt == "xlsx":
         require_openpyxl("write")  # before any village is read
     total = _count_villages(files) if progress is not False else None
@@ -106,6 +108,9 @@ def evaluate(
                 _emit_to(output, bar, fmt, chosen, lang)
         else:
             _emit_to(output, assessments, fmt, chosen, lang)
+    note = chooser.ignored_note(lang)
+    if note is not None:
+        click.echo(note, err=True)
 
 
 def _format_of(output: Path | None) -> str:
@@ -213,6 +218,7 @@ def _emit(
     help="Which village of FILE (needed when it holds more than one).",
 )
 @ruleset_options
+@strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 def explain(
     file: Path,
@@ -221,10 +227,11 @@ def explain(
     rulesets: tuple[Path, ...],
     jurisdiction: str | None,
     on: date | None,
+    strict: bool,
     lang: Lang,
 ) -> None:
     """Explain one village's assessment: what passed, what fell short and by how much."""
-    chooser = Chooser(ruleset, rulesets, jurisdiction, on)
+    chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
     records = list(read_villages(file))
     if not records:
         fail(f"{file}: no villages in the file")

@@ -93,6 +93,7 @@ class Monitor:
         history_limit: int = 32,
         incident_limit: int = 16,
         explain: bool = True,
+        strict: bool = False,
         on: date | None = None,
     ) -> None:
         if period not in PERIOD_KINDS:
@@ -111,11 +112,12 @@ class Monitor:
         self._history_limit = history_limit
         self._incident_limit = incident_limit
         self._explain = explain
+        self._strict = strict  # undeclared `extra` indicators: errors, not ignored
         self._on = on
         self._states: dict[str, VillageState] = {}
         self._by_name: dict[str, list[str]] = {}  # name → keys, for villages with a code
         self._clock = Clock(self._registry, period, counts)
-        self._values = EventValues(self._incident_types)
+        self._values = EventValues(self._incident_types, strict)
         self._lock = threading.RLock()
         self._closed = False
         for village in villages:
@@ -140,7 +142,7 @@ class Monitor:
                     "monitor (or `add`) the date its data describe"
                 )
             ruleset, until = self._clock.resolve(village, day)
-            ruleset.program.check(village, day)
+            ruleset.program.check(village, day, strict=self._strict)
             village = own_copy(village, day)
             stars = self._backend.decide(ruleset, village, None, None)
             state = VillageState(
@@ -245,9 +247,10 @@ class Monitor:
             if self._clock.period(at) != self._clock.period(last):
                 for path, _ in self._clock.resets(values, ruleset):
                     set_in_place(values, path, 0)
-            ruleset.program.check(values, at)
+            ignored = ruleset.program.check(values, at)
             stars = self._backend.decide(ruleset, values, None, None)
-            return Assessment(ruleset.tree, values, at, ruleset.program.outcome(values, stars))
+            outcome = ruleset.program.outcome(values, stars)
+            return Assessment(ruleset.tree, values, at, outcome, ignored)
 
     def history(self, village: str) -> list[HistoryEntry]:
         """The village's kept history, oldest first: each event, the values it changed
@@ -372,7 +375,7 @@ class Monitor:
                 village = state.village
                 for count, _ in resets:
                     village = with_value(village, count, 0)
-                ruleset.program.check(village, day)
+                ruleset.program.check(village, day, strict=self._strict)
         except (EvaluationError, ResolutionError) as exc:
             raise type(exc)(f"{place}: village '{state.key}': {exc}") from None
         path, value = self._values.of(ruleset, event, place)
@@ -482,7 +485,9 @@ class Monitor:
         day = at or state.date
         village = own_copy(state.village, day)
         ruleset = state.ruleset
-        return Assessment(ruleset.tree, village, day, ruleset.program.outcome(village, state.stars))
+        ignored = ruleset.program.check(village, day, check_dates=False)
+        outcome = ruleset.program.outcome(village, state.stars)
+        return Assessment(ruleset.tree, village, day, outcome, ignored)
 
 
 def _backend(choice: BackendName | Backend) -> Backend:

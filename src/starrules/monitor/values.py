@@ -19,8 +19,9 @@ from .state import AnyEvent
 class EventValues:
     """Checks an event's indicator and value; keeps one validator per standard indicator."""
 
-    def __init__(self, incident_types: Mapping[str, IncidentType]) -> None:
+    def __init__(self, incident_types: Mapping[str, IncidentType], strict: bool = False) -> None:
         self._incident_types = incident_types
+        self._strict = strict  # an undeclared `extra` indicator: an error, not ignored
         self._adapters: dict[str, TypeAdapter[Any]] = {}
 
     def of(self, ruleset: Ruleset, event: AnyEvent, place: str) -> tuple[str | None, Any]:
@@ -37,7 +38,9 @@ class EventValues:
         path = event.field
         self._check_path(ruleset, path, place, "field")
         if path.startswith("extra."):
-            spec = ruleset.tree.indicators[path]
+            spec = ruleset.tree.indicators.get(path)
+            if spec is None:  # not declared: kept with the village, ignored by these rules
+                return path, event.value
             if event.value is not None and not fits_kind(spec.kind, event.value):
                 raise InputError(
                     f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
@@ -57,7 +60,7 @@ class EventValues:
 
     def _check_path(self, ruleset: Ruleset, path: str, place: str, field: str) -> None:
         if path.startswith("extra."):
-            if path not in ruleset.tree.indicators:
+            if path not in ruleset.tree.indicators and (self._strict or field == "incident"):
                 declared = [p for p in ruleset.tree.indicators if p.startswith("extra.")]
                 hint = did_you_mean(path, declared)
                 raise InputError(

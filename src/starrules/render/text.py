@@ -41,6 +41,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "provisional": ("暂定标准", "provisional threshold"),
     "layer": ("规则层", "layer"),
     "missing": ("缺少的数据（补齐后可确定结果）", "Missing data (needed to decide)"),
+    "ignored": (
+        "未采用的指标（本规则未定义，已忽略）",
+        "Indicators ignored (not declared by these rules)",
+    ),
+    "maybe": ("是否指", "did you mean"),
     "next": ("下一步（补齐短板）", "Next steps (what to improve)"),
     "to_win": ("距摘得{star}还差 {n} 项", "To win {star}, {n} more {criteria}"),
     "confirm_part": (
@@ -135,6 +140,16 @@ class _Explainer:
                 self.lines.append(f"  - {self.label(path)} ({path})")
         if record.next_steps is not None:
             self.guidance(record.next_steps)
+        if record.ignored:
+            self.lines.append("")
+            self.lines.append(self.w("ignored") + self.w("sep"))
+            for item in record.ignored:
+                hint = (
+                    f" ({self.w('maybe')} {', '.join(item.suggestions)}?)"
+                    if item.suggestions
+                    else ""
+                )
+                self.lines.append(f"  - {item.path}{hint}")
         del lang
         return "\n".join(line.rstrip() for line in self.lines) + "\n"
 
