@@ -8,6 +8,7 @@ with probability 2%. Then, each in a fresh process, interleaved, `--repeat` time
 
 * ``starrules evaluate FILE --format table`` (output to /dev/null);
 * ``starrules report FILE`` (by township, table, output to /dev/null);
+* ``starrules evaluate FILE --format csv`` (a row per village, output to /dev/null);
 * ``starrules report`` over a tenth of the villages, to show that memory stays flat.
 
 Prints the wall and CPU times and peak RSS (median of the repeats), the machine load before
@@ -131,11 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs: dict[str, list[tuple[float, float, float]]] = {
             "evaluate": [],
             "report": [],
+            "csv": [],
             "tenth": [],
         }
         for _ in range(options.repeat):
             runs["evaluate"].append(run(["evaluate", str(big), "--format", "table"]))
             runs["report"].append(run(["report", str(big)]))
+            runs["csv"].append(run(["evaluate", str(big), "--format", "csv"]))
             runs["tenth"].append(run(["report", str(small)]))
     results["load_after"] = load()
     for name, figures in runs.items():
@@ -163,6 +166,7 @@ def print_report(r: dict[str, Any]) -> None:
     rows = [
         ("starrules evaluate --format table", "evaluate", n),
         ("starrules report (by township)", "report", n),
+        ("starrules evaluate --format csv", "csv", n),
         (f"starrules report, {max(1, n // 10):,} villages", "tenth", max(1, n // 10)),
     ]
     for label, key, count in rows:

@@ -29,7 +29,7 @@ from .inputs import (
 )
 from .options import ruleset_options, strict_option
 
-_PROGRESS_THRESHOLD = 2_000
+PROGRESS_THRESHOLD = 2_000
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
 
@@ -95,9 +95,9 @@ def evaluate(
     chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
     if fmt == "xlsx":
         require_openpyxl("write")  # before any village is read
-    total = _count_villages(files) if progress is not False else None
+    total = count_villages(files) if progress is not False else None
     show = progress is True or (
-        progress is None and sys.stderr.isatty() and (total or 0) >= _PROGRESS_THRESHOLD
+        progress is None and sys.stderr.isatty() and (total or 0) >= PROGRESS_THRESHOLD
     )
     with village_records(files, village_input, indicators_for(chooser), lang) as records:
         assessments = (chooser.assess(r) for r in records)
@@ -163,7 +163,7 @@ def records_of(files: Sequence[Path]) -> Iterator[VillageRecord]:
         yield from read_villages(file)
 
 
-def _count_villages(files: Sequence[Path]) -> int | None:
+def count_villages(files: Sequence[Path]) -> int | None:
     """About how many villages the files hold (for the progress bar): the non-blank lines of
     JSONL and CSV files (less a CSV's header: a cell over several lines counts more); None
     when a file is of another kind."""

@@ -25,6 +25,7 @@ from .inputs import (
     village_records,
 )
 from .options import ruleset_options, strict_option
+from .rate import PROGRESS_THRESHOLD, count_villages
 
 EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SIGINT)
 
@@ -88,6 +89,11 @@ EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SI
 @village_input_options
 @strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: on for large inputs on a terminal).",
+)
 def report_command(
     files: tuple[Path, ...],
     ruleset: Path | None,
@@ -104,6 +110,7 @@ def report_command(
     village_input: VillageInput,
     strict: bool,
     lang: Lang,
+    progress: bool | None,
 ) -> None:
     """Count the villages in FILES per township (county, jurisdiction): stars, levels (ranges
     where data is missing), the share at three stars or above, the criteria that hold
@@ -124,9 +131,18 @@ def report_command(
     grouping: By | None = None if by == "total" else cast(By, by)
     builder = ReportBuilder(grouping, plan, nearest=nearest)
     interrupted = False
-    with village_records(files, village_input, indicators_for(chooser), lang) as records:
+    total = count_villages(files) if progress is not False else None
+    show = progress is True or (
+        progress is None and sys.stderr.isatty() and (total or 0) >= PROGRESS_THRESHOLD
+    )
+    with (
+        village_records(files, village_input, indicators_for(chooser), lang) as records,
+        click.progressbar(
+            records, length=total, file=sys.stderr, label="reporting", hidden=not show
+        ) as bar,
+    ):
         try:
-            for record in records:
+            for record in bar:
                 assessment = chooser.assess(record)
                 builder.add(assessment)
                 if rows is not None:
