@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,21 +41,21 @@ TARGETS_AT = 100_000  # the targets are for this many villages; scaled linearly 
 
 
 def run(args: list[str], out: Path) -> tuple[float, int]:
-    """Wall seconds and the child's peak RSS in bytes of `python -m starrules ARGS > out`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS in bytes of `python -m starrules ARGS > out`: the child's own
+    figure (os.wait4), not the largest of every child so far."""
     with out.open("wb") as handle:
         start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "starrules", *args],
-            stdout=handle,
-            stderr=subprocess.PIPE,
-            check=False,
+        child = subprocess.Popen(
+            [sys.executable, "-m", "starrules", *args], stdout=handle, stderr=subprocess.PIPE
         )
+        assert child.stderr is not None
+        errors = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"starrules {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) * 1024
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"starrules {' '.join(args)} failed: {errors.decode()[-2000:]}")
+    return wall, usage.ru_maxrss * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,16 +64,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2023, metavar="S")
     parser.add_argument("--repeat", type=int, default=2, metavar="R")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--write-villages", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.write_villages is not None:
+        with args.write_villages.open("w", encoding="utf-8") as handle:
+            for village in generate_villages(args.villages, args.seed):
+                handle.write(village.model_dump_json(exclude_none=True) + "\n")
+        return 0
     if args.villages < 1 or args.repeat < 1:
         parser.error("--villages and --repeat must be at least 1")
     began = time.perf_counter()
     scale = args.villages / TARGETS_AT
     with tempfile.TemporaryDirectory(prefix="starrules-bench-cli-") as tmp:
         villages = Path(tmp) / "villages.jsonl"
-        with villages.open("w", encoding="utf-8") as handle:
-            for village in generate_villages(args.villages, args.seed):
-                handle.write(village.model_dump_json(exclude_none=True) + "\n")
+        # Generated in a child process: a command forked from this one would otherwise count
+        # the generated villages' memory in its own peak RSS.
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--write-villages",
+                str(villages),
+                "--villages",
+                str(args.villages),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+        )
         out = Path(tmp) / "out"
         figures: dict[str, Any] = {}
         for name, extra in (("jsonl", ["--format", "jsonl"]), ("table", ["--format", "table"])):
