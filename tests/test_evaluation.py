@@ -267,7 +267,7 @@ def brute_force(ruleset: starrules.Ruleset, village: Village) -> tuple[list[Trut
 def assert_one_evaluator(ruleset: starrules.Ruleset, village: Village) -> None:
     """The evaluator without a recorder (run, rerun, decide_star) and with one (walk,
     record) equals brute force on every star and every node."""
-    program = ruleset._program
+    program = ruleset.program
     stars, nodes = brute_force(ruleset, village)
     assert program.run(village).stars == stars
     assert program.walk(village) == (stars, nodes)
@@ -618,7 +618,7 @@ def assert_paths_agree(ruleset: starrules.Ruleset, assessment: starrules.Assessm
     """Program.run short-circuits; Program.record evaluates every node. Each star's status
     from the fast path must equal star_status() over the recorded grant, vetoes and
     requirements, and every recorded group must equal its reference group function."""
-    statuses = ruleset._program.record(assessment.input)
+    statuses = ruleset.program.record(assessment.input)
     decided: dict[str, Truth] = {}
     for star in ruleset.tree.stars:
         vetoes = [None if statuses[v.index] is None else not statuses[v.index] for v in star.vetoes]
@@ -663,7 +663,6 @@ def test_fast_and_recorded_paths_agree_on_every_group_kind(values: dict[str, Any
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_rerun_after_a_change_equals_a_fresh_run(data: st.DataObject) -> None:
-    from starrules.ruleset import program_of
     from starrules.testing import small_rulesets, village_values, villages
 
     ruleset = data.draw(small_rulesets())
@@ -674,14 +673,13 @@ def test_rerun_after_a_change_equals_a_fresh_run(data: st.DataObject) -> None:
     after = before.model_copy(
         update={section: getattr(before, section).model_copy(update={name: changed[path]})}
     )
-    program = program_of(ruleset)
+    program = ruleset.program
     again = program.rerun(after, program.run(before).stars, [path])
     fresh = program.run(after)
     assert (again.stars, again.level) == (fresh.stars, fresh.level)
 
 
 def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:
-    from starrules.ruleset import program_of
 
     stars = [
         {
@@ -715,7 +713,7 @@ def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:
         },
     ]
     ruleset = ruleset_of(stars, ruleset_id="capstone")
-    program = program_of(ruleset)
+    program = ruleset.program
     assert program.stars_reading("industry.local_jobs") == frozenset({0, 1})
     village = starrules.Village.model_validate(
         {

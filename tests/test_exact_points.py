@@ -32,7 +32,6 @@ import starrules
 from starrules import CriterionStatus, RulesetError, Status
 from starrules.evaluation import Truth, min_points, star_status
 from starrules.rules import Group
-from starrules.ruleset import program_of
 from starrules.testing import small_rulesets, villages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -343,7 +342,7 @@ def test_decimal_points_agree_with_a_rational_oracle(case: dict[str, Any]) -> No
     floats = [float(written(p)) for p in points]
     assert min_points(float(written(bar)), floats, outcomes) is expected
 
-    program = program_of(ruleset)
+    program = ruleset.program
     assert program._points["g"](subject) == (low, high)
     if not case["levels"]:  # the default rule: the level is the number of stars granted
         level = (int(expected is True), int(expected is not False))
@@ -373,7 +372,7 @@ def test_fast_and_recorded_paths_agree_on_random_decimal_rulesets(data: st.DataO
     ruleset = data.draw(small_rulesets())
     subject = data.draw(villages(ruleset, unknown=0.3))
     assessment = ruleset.evaluate(subject)
-    statuses = program_of(ruleset).record(subject)
+    statuses = ruleset.program.record(subject)
     decided: dict[str, Truth] = {}
     for star in ruleset.tree.stars:
         for node in star.nodes:

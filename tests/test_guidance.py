@@ -36,7 +36,6 @@ from starrules.guidance import choose
 from starrules.indicators import IndicatorKind
 from starrules.results import CriterionStatus, NextSteps, Status
 from starrules.rules import Criterion, Group, Node, RuleTree, requirements_first
-from starrules.ruleset import program_of
 from starrules.testing import small_rulesets, village_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -612,7 +611,7 @@ def test_explicit_level_routes_are_minimal(levels: starrules.Ruleset) -> None:
         steps = a.next_steps()
         route = steps.next_level
         assert route is not None
-        nodes = program_of(levels).record(a.input)
+        nodes = levels.program.record(a.input)
         candidates = open_criteria(tree, nodes, [s.id for s in tree.stars])
         for size in range(len(route.criteria) + len(route.conditions)):
             for subset in itertools.combinations(candidates, size):
@@ -666,7 +665,7 @@ def check_routes(ruleset: starrules.Ruleset, values: dict[str, Any], strict: boo
     tree = ruleset.tree
     a = ruleset.evaluate(village_of(ruleset, values), check_dates=False)
     steps = a.next_steps()
-    before = program_of(ruleset).record(a.input)
+    before = ruleset.program.record(a.input)
     checked = 0
     routes: list[tuple[list[str], str | None, int | None]] = [
         (route.criteria, star_id, None)
@@ -699,9 +698,7 @@ def check_routes(ruleset: starrules.Ruleset, values: dict[str, Any], strict: boo
             continue
         after_village = village_of(ruleset, changed)
         after = ruleset.evaluate(after_village, check_dates=False)
-        if not unchanged_elsewhere(
-            before, program_of(ruleset).record(after_village), tree, criteria
-        ):
+        if not unchanged_elsewhere(before, ruleset.program.record(after_village), tree, criteria):
             assert not strict, criteria
             continue
         checked += 1

@@ -32,7 +32,6 @@ from starrules.results import (
     VillageRef,
 )
 from starrules.rules import Criterion, Node, Star, requirements_first
-from starrules.ruleset import program_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -52,7 +51,7 @@ _CRITERION = {
 def reference_record(ruleset: starrules.Ruleset, assessment: starrules.Assessment) -> str:
     village = assessment.input
     tree = ruleset.tree
-    statuses = program_of(ruleset).record(village)
+    statuses = ruleset.program.record(village)
 
     def status_of(star_id: str) -> Status:
         return assessment.status(star_id)

@@ -11,19 +11,17 @@ full and compact records as JSON straight from the outcome).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, overload
 
 from .errors import InputError, close_matches
+from .evaluation import Outcome
 from .i18n import Lang
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
     Detail,
     Explanation,
-    LazyTables,
     compact_record,
     construct,
     construct_from,
@@ -58,16 +56,6 @@ _CRITERION = {
     False: CriterionStatus.FAIL,
     None: CriterionStatus.UNKNOWN,
 }
-
-
-@dataclass(slots=True)
-class Outcome:
-    """The raw result of one evaluation (True / False / None per node and per star)."""
-
-    stars: list[bool | None]
-    level: LevelResult  # shared between assessments: immutable, one per (min, max)
-    record: Callable[[Village], list[bool | None]]  # every node's outcome, on demand
-    tables: LazyTables  # the ruleset's parts of every record, built once
 
 
 class Assessment:

@@ -34,7 +34,7 @@ from typing import Literal
 from .assessment import Assessment
 from .errors import EvaluationError, StarrulesError
 from .evaluation import GroupKernel, Truth, star_status
-from .inputs import VillageRecord
+from .input_files import VillageRecord
 from .loader import chain_key
 from .registry import Registry
 from .results import CriterionStatus, Status

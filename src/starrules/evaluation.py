@@ -18,7 +18,6 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Protocol
 
-from .assessment import Assessment, Outcome
 from .errors import EvaluationError, did_you_mean
 from .exact import Exact, as_number, exact, scaled
 from .i18n import Text
@@ -327,6 +326,17 @@ def _walk_star(entry: Decider, village: Village, stars: list[Truth], out: Record
     return None if open_ else True
 
 
+@dataclass(slots=True)
+class Outcome:
+    """The raw result of one evaluation (True / False / None per node and per star): what an
+    Assessment is made from (assessment.py builds the explanations from it on demand)."""
+
+    stars: list[Truth]
+    level: LevelResult  # shared between assessments: immutable, one per (min, max)
+    record: Callable[[Village], list[Truth]]  # every node's outcome, on demand
+    tables: LazyTables  # the ruleset's parts of every record, built once
+
+
 class Program:
     """A compiled ruleset ready to run: immutable, re-entrant, safe to share across threads."""
 
@@ -580,27 +590,14 @@ def fits_kind(kind: IndicatorKind, value: Any) -> bool:
     return True
 
 
-def evaluate(
-    program: Program,
-    village: Village,
-    on: date | None = None,
-    check_dates: bool = True,
-    strict: bool = False,
-) -> Assessment:
-    """Assess one village; the date is the village's `as_of`, else `on`, else today."""
-    used = village.as_of or on or date.today()
-    ignored = program.check(village, used, check_dates, strict)
-    return Assessment(program.tree, village, used, program.run(village), ignored)
-
-
 __all__ = [
     "GroupKernel",
+    "Outcome",
     "Program",
     "Truth",
     "all_of",
     "any_of",
     "at_least",
-    "evaluate",
     "min_points",
     "star_status",
 ]

@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import codecs
 import json
-import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .errors import InputError, did_you_mean, field_path
+from .input_files import VillageRecord, check_file
 from .village import Village
 
 if TYPE_CHECKING:
     from .indicators import IndicatorSpec
     from .spreadsheets import RejectedRow
-
-
-@dataclass(frozen=True, slots=True)
-class VillageRecord:
-    """A village and where it was read from (for error messages)."""
-
-    village: Village
-    where: str
 
 
 def _format_validation(exc: ValidationError, where: str) -> str:
@@ -65,23 +56,6 @@ def parse_village(data: Any, where: str) -> Village:
         return Village.model_validate(data)
     except ValidationError as exc:
         raise InputError(_format_validation(exc, where)) from None
-
-
-def check_file(path: Path, name: str) -> None:
-    """Raise an InputError unless `path` is a regular file: a directory cannot be read, and a
-    FIFO or a device (/dev/zero) might never end or never start."""
-    try:
-        mode = path.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:  # e.g. ENAMETOOLONG, EACCES on a folder on the way
-        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
-    except ValueError as exc:  # a NUL in the name
-        raise InputError(f"{name}: cannot read the file: {exc}") from None
-    if stat.S_ISDIR(mode):
-        raise InputError(f"{name}: is a directory, not a file")
-    if not stat.S_ISREG(mode):
-        raise InputError(f"{name}: not a regular file (a pipe or a device may never end)")
 
 
 def read_villages(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError, Location, RulesetError, did_you_mean
-from .inputs import check_file
+from .input_files import check_file
 from .yaml_source import MAX_FILE_BYTES, PathKey, SourceDocument, read_yaml
 
 Status = Literal["met", "short", "open", "no-villages"]

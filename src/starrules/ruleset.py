@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .assessment import Assessment
-from .evaluation import Program, evaluate
+from .evaluation import Program
 from .i18n import Text
 from .rules import Layer, RuleTree, Star, TestCase
 from .village import Village
@@ -95,7 +95,7 @@ class Ruleset:
         diff`). `extra` indicators the ruleset does not declare are ignored and listed in
         `Assessment.ignored`; with `strict=True` they are an EvaluationError too.
         """
-        return evaluate(self._program, village, on, check_dates, strict)
+        return _assess(self._program, village, on, check_dates, strict)
 
     def level_conditions(self, village: Village) -> list[tuple[int, bool | None]]:
         """Each explicit level's value and whether its `when` holds (None: unknown) for the
@@ -121,7 +121,7 @@ class Ruleset:
         """Assess villages lazily, in input order, holding one result at a time."""
         program = self._program
         for village in villages:
-            yield evaluate(program, village, on, strict=strict)
+            yield _assess(program, village, on, strict=strict)
 
     def __repr__(self) -> str:
         return (
@@ -130,6 +130,14 @@ class Ruleset:
         )
 
 
-def program_of(ruleset: Ruleset) -> Program:
-    """The compiled program behind a ruleset (internal: for the monitor's backends)."""
-    return ruleset._program
+def _assess(
+    program: Program,
+    village: Village,
+    on: date | None = None,
+    check_dates: bool = True,
+    strict: bool = False,
+) -> Assessment:
+    """Assess one village; the date is the village's `as_of`, else `on`, else today."""
+    used = village.as_of or on or date.today()
+    ignored = program.check(village, used, check_dates, strict)
+    return Assessment(program.tree, village, used, program.run(village), ignored)

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from .errors import InputError, Location, Problem, StarrulesError, did_you_mean
 from .i18n import Lang, Text
 from .indicators import IndicatorKind, IndicatorSpec
-from .inputs import VillageRecord, check_file
+from .input_files import VillageRecord, check_file
 from .village import STANDARD_INDICATORS, Village
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv"})

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..assessment import Assessment
 from ..errors import StarrulesError
 from ..i18n import Lang
-from ..inputs import VillageRecord
+from ..input_files import VillageRecord
 from ..loader import chain_key
 from ..registry import Registry
 from ..ruleset import Ruleset

@@ -25,7 +25,8 @@ import click
 
 from ..i18n import Lang
 from ..indicators import IndicatorSpec
-from ..inputs import VillageRecord, read_villages
+from ..input_files import VillageRecord
+from ..inputs import read_villages
 from ..render.rows import TableFormat, TableWriter, open_writer
 from ..spreadsheets import RejectedRow, indicators_of
 from .choose import Chooser

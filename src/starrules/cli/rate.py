@@ -13,7 +13,8 @@ import click
 from ..assessment import Assessment
 from ..errors import did_you_mean
 from ..i18n import Lang
-from ..inputs import VillageRecord, read_villages
+from ..input_files import VillageRecord
+from ..inputs import read_villages
 from ..records import Detail
 from ..render.rows import ByteSink, TableFormat, open_writer, write_assessments
 from ..render.table import Row, render_table, row_of

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..assessment import Assessment, Outcome
-from ..evaluation import Truth
+from ..assessment import Assessment
+from ..evaluation import Outcome, Truth
 from ..records import construct_from
 from ..results import LevelResult, StarResult, Status
 from ..ruleset import Ruleset
