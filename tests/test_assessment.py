@@ -481,3 +481,18 @@ def test_as_of_is_today_otherwise(henan: starrules.Ruleset) -> None:
     a = henan.evaluate(undated)
     assert before <= a.as_of <= date.today()
     assert json.loads(a.model_dump_json())["as_of"] == a.as_of.isoformat()
+
+
+def test_one_star_explained_alone_equals_it_explained_with_the_others() -> None:
+    # `star(id)` explains one star (and those it requires) without the others; the
+    # monitor relies on it. It must be what `stars[id]` gives.
+    registry = starrules.Registry.default()
+    lines = (ROOT / "examples" / "villages.jsonl").read_text(encoding="utf-8").splitlines()
+    villages = [starrules.Village.model_validate_json(line) for line in lines if line.strip()]
+    for village in villages:
+        ruleset = registry.resolve(village.jurisdiction, village.kind, village.as_of)
+        whole = ruleset.evaluate(village).stars
+        for star in ruleset.stars:
+            alone = ruleset.evaluate(village).star(star.id)
+            assert alone == whole[star.id]
+            assert alone.model_dump_json() == whole[star.id].model_dump_json()

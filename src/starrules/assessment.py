@@ -94,7 +94,7 @@ class Assessment:
         self.input = village
         self.as_of = as_of
         self._outcome = outcome
-        self._statuses: list[bool | None] | None = None
+        self._statuses: list[bool | None] | None = None  # every node's, on demand
         self._stars: dict[str, StarResult] | None = None
         self._missing: list[str] | None = None
         self._record: AssessmentRecord | None = None
@@ -157,10 +157,35 @@ class Assessment:
         return self._stars
 
     def star(self, star_id: str) -> StarResult:
-        """One star's explanation; cheaper than `stars` when only one is wanted."""
+        """One star's explanation; cheaper than `stars` when only one is wanted: before the
+        whole explanation is built, only this star and those it requires are explained."""
         if self._stars is not None:
             return self._stars[star_id]
-        return self._build_star(self._tree.star(star_id))
+        star = self._tree.star(star_id)
+        if self._explanation is not None:
+            return self._build_star(star)
+        outcome = self._outcome
+        partial = explain(
+            outcome.tables(),
+            self.input,
+            outcome.stars,
+            self._recorded(),
+            outcome.level,
+            only=self._requirement_closure(star),
+        )
+        return self._build_star(star, partial)
+
+    def _requirement_closure(self, star: Star) -> frozenset[int]:
+        """The star and every star it requires, directly or not, by index."""
+        tree = self._tree
+        found = {star.index}
+        todo = list(star.requires)
+        while todo:
+            required = tree.star(todo.pop())
+            if required.index not in found:
+                found.add(required.index)
+                todo.extend(required.requires)
+        return frozenset(found)
 
     @property
     def ignored(self) -> list[Ignored]:
@@ -301,17 +326,21 @@ class Assessment:
                 outcome.tables(),
                 self.input,
                 outcome.stars,
-                outcome.record(self.input),
+                self._recorded(),
                 outcome.level,
             )
         return self._explanation
 
+    def _recorded(self) -> list[bool | None]:
+        """Every rule node's outcome (the recording walk), once per assessment."""
+        if self._statuses is None:
+            self._statuses = self._outcome.record(self.input)
+        return self._statuses
+
     def _guidance(self) -> dict[str, Any]:
         """The next steps as JSON data (what the full record holds), built once."""
         if self._next_steps_data is None:
-            # Imported here: guidance reads the group kernels of evaluation.py, which
-            # imports this module.
-            from .guidance import next_steps_data
+            from .guidance import next_steps_data  # only when guidance is asked for
 
             outcome = self._outcome
             self._next_steps_data = next_steps_data(
@@ -319,9 +348,10 @@ class Assessment:
             )
         return self._next_steps_data
 
-    def _build_star(self, star: Star) -> StarResult:
+    def _build_star(self, star: Star, ex: Explanation | None = None) -> StarResult:
         # The parts are the library's own, already valid: built without validation.
-        ex = self._explained()
+        if ex is None:
+            ex = self._explained()
         nodes, details, values = ex.nodes, ex.details, ex.values
         tables = self._outcome.tables()
         templates, leaves = tables.model_templates, tables.leaves

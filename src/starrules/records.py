@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal, TypeVar
@@ -291,8 +292,12 @@ def explain(
     stars: list[Truth],
     nodes: list[Truth],
     level: LevelResult,
+    only: AbstractSet[int] | None = None,
 ) -> Explanation:
-    """Observed values, gaps, reasons and what is missing, from the recorded outcome."""
+    """Observed values, gaps, reasons and what is missing, from the recorded outcome.
+
+    `only`: explain just these stars (by index; closed under `requires`, which a star's
+    missing data reads), for one star's explanation; `all_missing` is then left empty."""
     values: dict[str, IndicatorValue] = {}
     observed: dict[str, dict[str, IndicatorValue]] = {}
     for section, names, paths, fetch in tables.sections:
@@ -300,9 +305,10 @@ def explain(
         observed[section] = dict(zip(names, got, strict=True))
         values.update(zip(paths, got, strict=True))
     details: dict[int, CriterionDetail] = {}
+    star_of = tables.star_of
     for index, leaf in tables.leaves.items():
         truth = nodes[index]
-        if truth is not True:
+        if truth is not True and (only is None or star_of[index] in only):
             details[index] = _detail(leaf, truth, village, values)
     tree = tables.tree
     star_index = tree.star_index
@@ -311,6 +317,8 @@ def explain(
     missing: dict[int, list[str]] = {}
     for star in tables.order:
         i = star.index
+        if only is not None and i not in only:
+            continue
         vetoes[i] = [v.id for v in star.vetoes if nodes[v.index] is False]
         unmet[i] = [r for r in star.requires if stars[star_index[r]] is not True]
         found: dict[str, None] = {}
@@ -321,6 +329,8 @@ def explain(
             for required in unmet[i]:
                 found.update(dict.fromkeys(missing[star_index[required]]))
         missing[i] = list(found)
+    if only is not None:
+        return Explanation(nodes, values, observed, details, vetoes, unmet, missing, [])
     everything: dict[str, None] = {}
     for star in tree.stars:
         everything.update(dict.fromkeys(missing[star.index]))
