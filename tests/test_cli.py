@@ -198,9 +198,9 @@ def test_lint_reports_every_problem_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ruleset = write(tmp_path, "r.yaml", "starrules: 1\nid: x\nstras: []\n")
-    code, out, err = run(capsys, "lint", str(ruleset))
+    code, out, err = run(capsys, "lint", "--lang", "en", str(ruleset))
     assert code == 1
-    assert f"{ruleset}:3:1: unknown key 'stras' (did you mean 'stars'" in out
+    assert f"{ruleset}:3:1: [SR201] unknown key 'stras' (did you mean 'stars'" in out
     assert "missing required key 'jurisdiction'" in out
     assert "problems in 1 file" in err
 

@@ -294,7 +294,9 @@ def test_without_the_plugin_its_functions_are_unknown(plugin_site: Path, work: P
     assert lines == ["loaded"]
 
     # And the plug-in's own rulesets no longer lint without it.
-    linted = run_cli("lint", str(plugin_site / PLUGIN_RULESET), cwd=work, pythonpath=None)
+    linted = run_cli(
+        "lint", "--lang", "en", str(plugin_site / PLUGIN_RULESET), cwd=work, pythonpath=None
+    )
     assert linted.returncode == 1
     assert "unknown function 'per_household'" in linted.stdout
 

@@ -257,12 +257,12 @@ def test_starrules_test_reports_a_broken_overlay_with_its_place(
         "  industry.collective-income:\n", "  industry.collective-incme:\n"
     )
     folder = xinzheng_folder(tmp_path, broken)
-    code = main(["test", str(folder)])
+    code = main(["test", str(folder), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 1
     line = broken.splitlines().index("  industry.collective-incme:") + 1
     assert (
-        f"{folder / 'xinzheng-rural-2022.1.yaml'}:{line}:3: cannot override "
+        f"{folder / 'xinzheng-rural-2022.1.yaml'}:{line}:3: [SR403] cannot override "
         "'industry.collective-incme'"
     ) in out
     assert "did you mean 'industry.collective-income'" in out

@@ -18,7 +18,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import EvaluationError, Location, Problem, RulesetError, did_you_mean
+from .errors import (
+    EvaluationError,
+    Location,
+    Problem,
+    RulesetError,
+    did_you_mean,
+    did_you_mean_named,
+)
 from .exact import exact
 from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
 from .expr import compile_expression as compile_expr
@@ -70,7 +77,8 @@ def validate_document(source: SourceDocument) -> RulesetDoc:
     try:
         return RulesetDoc.model_validate(source.data)
     except ValidationError as exc:
-        raise RulesetError(_schema_problems(exc, source)) from None
+        problems = [*source.problems, *_schema_problems(exc, source)]
+        raise RulesetError(sorted(problems, key=_problem_order)) from None
 
 
 def _without_unknown_keys(data: Any, exc: ValidationError) -> Any:
@@ -142,6 +150,8 @@ def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Probl
                     )
                 )
             message = f"{value!r} is not valid: use {help_text}" if help_text else message
+            if "requires" in path and isinstance(value, str):  # a star by its Chinese name
+                hint = did_you_mean_named(value, _named_stars(source.data))
         elif last == "version" and isinstance(value, int | float) and not isinstance(value, bool):
             hint = f'quote it: version: "{value}"'
         elif isinstance(value, bool) and "string" in message:
@@ -166,16 +176,16 @@ def compile_document(
     try:
         doc = RulesetDoc.model_validate(source.data)
     except ValidationError as exc:
-        problems = _schema_problems(exc, source)
+        problems = [*source.problems, *_schema_problems(exc, source)]
         cleaned = _without_unknown_keys(source.data, exc)
         if cleaned is not None:
             try:
                 RulesetCompiler(source, RulesetDoc.model_validate(cleaned), functions).run()
             except RulesetError as more:
-                problems = sorted([*problems, *more.problems], key=_problem_order)
+                problems = list(dict.fromkeys([*problems, *more.problems]))  # source's twice
             except ValidationError:
                 pass
-        raise RulesetError(problems) from None
+        raise RulesetError(sorted(problems, key=_problem_order)) from None
     return RulesetCompiler(source, doc, functions).run()
 
 
@@ -186,7 +196,9 @@ class RulesetCompiler:
         self.source = source
         self.doc = doc
         self.functions = functions
-        self.problems: list[Problem] = []
+        # A document read from mended text (yaml_source.parse_yaml's `recover`) brings its
+        # problems along: the file is reported with them and never compiles.
+        self.problems: list[Problem] = list(source.problems)
         self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file)
         self.ids: dict[str, Location] = {}
         self.index = 0
@@ -205,8 +217,19 @@ class RulesetCompiler:
             return compile_expr(text, scope, budget=self.budget)
         except ExpressionError as exc:
             location = self.source.expression_location(path, exc.offset)
-            self.problems.append(Problem(location, f"in '{text.strip()}': {exc.message}", exc.hint))
+            hint = exc.hint
+            if hint is None and exc.message.startswith("unexpected character"):
+                hint = self.label_hint(text, exc.offset)
+            self.problems.append(Problem(location, f"in '{text.strip()}': {exc.message}", hint))
             return None
+
+    def label_hint(self, text: str, offset: int) -> str | None:
+        """A did-you-mean for an indicator written by its Chinese label."""
+        end = offset
+        while end < len(text) and not text[end].isascii() and not text[end].isspace():
+            end += 1
+        labels = {path: [spec.label.zh] for path, spec in self.indicators.items()}
+        return did_you_mean_named(text[offset:end], labels)
 
     def claim_id(self, rule_id: str, path: PathKey) -> None:
         if rule_id in self.ids:
@@ -440,7 +463,10 @@ class RulesetCompiler:
                 if required == star_doc.id:
                     self.problem(path, f"star '{required}' requires itself")
                 elif required not in known:
-                    self.problem(path, f"unknown star '{required}'", did_you_mean(required, known))
+                    hint = did_you_mean(required, known) or did_you_mean_named(
+                        required, star_names(stars)
+                    )
+                    self.problem(path, f"unknown star '{required}'", hint)
         cycle = _find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
         own = [s.id for s in self.doc.stars]
         if cycle and len(cycle) > 2 and cycle[0] in own:
@@ -498,7 +524,8 @@ class RulesetCompiler:
                     self.problem(
                         (*path, "expect", "stars", star_id),
                         f"unknown star '{star_id}'",
-                        did_you_mean(star_id, star_ids),
+                        did_you_mean(star_id, star_ids)
+                        or did_you_mean_named(star_id, star_names(stars)),
                         key=True,
                     )
             for node_id in case.expect.criteria:
@@ -514,6 +541,25 @@ class RulesetCompiler:
                     TestCase(case.name, village, case.on, case.expect, self.source.location(path))
                 )
         return tuple(cases)
+
+
+def _named_stars(data: Any) -> dict[str, list[str]]:
+    """The Chinese names of the stars of a file not yet validated, by id."""
+    names: dict[str, list[str]] = {}
+    stars = data.get("stars") if isinstance(data, Mapping) else None
+    for star in stars if isinstance(stars, list) else ():
+        if not isinstance(star, Mapping):
+            continue
+        star_id, name = star.get("id"), star.get("name")
+        zh = name.get("zh") if isinstance(name, Mapping) else None
+        if isinstance(star_id, str) and isinstance(zh, str):
+            names.setdefault(star_id, []).append(zh)
+    return names
+
+
+def star_names(stars: list[Star]) -> dict[str, list[str]]:
+    """Each star's Chinese names (`产业兴旺星`), for hints on a star written by its name."""
+    return {s.id: [s.name.zh] for s in stars}
 
 
 def _naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpression:

@@ -11,8 +11,11 @@ StarrulesError
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import messages
+from .messages import Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +36,31 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a ruleset, where it is, and what to do about it."""
+    """One thing wrong with a ruleset, where it is, and what to do about it.
+
+    `message` and `hint` are in English; `code` is the stable code of the message in the
+    catalogue (messages.py), found from the English text when not given, and `render`
+    gives the problem in Chinese or English with its code. The code is not compared: two
+    problems are the same when they say the same thing at the same place."""
 
     location: Location
     message: str
     hint: str | None = None
+    code: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", messages.code_of(self.message))
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+    def render(self, lang: Lang = "en") -> str:
+        """`file:line:col: [SRnnn] message (hint)` in `lang`."""
+        return messages.render(str(self.location), self.code, self.message, self.hint, lang)
 
 
 def close_matches(word: str, choices: Iterable[str]) -> list[str]:
@@ -57,6 +74,34 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if not matches:
         return None
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
+
+
+def did_you_mean_named(word: str, names: Mapping[str, Iterable[str]]) -> str | None:
+    """A did-you-mean hint for an id written as a Chinese name (`产业兴旺星` for the star
+    `industry`, `村集体经济年收入` for an indicator): `names` gives each id's names. None
+    when `word` is ASCII or close to no name."""
+    word = word.strip()
+    if not word or word.isascii():
+        return None
+
+    def forms(name: str) -> set[str]:
+        name = name.strip()
+        return {name, name.removesuffix("星")} - {""}
+
+    wanted = forms(word)
+    ids = [i for i, ns in names.items() if any(wanted & forms(n) for n in ns)]
+    if not ids and len(word) >= 2:  # a part of a name, or a name with more around it
+        ids = [i for i, ns in names.items() if any(word in n or n in word for n in ns if n)]
+    if not ids:
+        by_name: dict[str, str] = {}
+        for i, ns in names.items():
+            for n in ns:
+                by_name.setdefault(n, i)
+        ids = list(dict.fromkeys(by_name[m] for m in close_matches(word, by_name)))
+    if not ids:
+        return None
+    shown = " or ".join(f"'{i}'" for i in ids[:3])
+    return f"did you mean {shown}? write the id, not the Chinese name"
 
 
 def field_path(parts: Iterable[object]) -> str:

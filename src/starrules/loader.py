@@ -39,7 +39,7 @@ def load_ruleset(
 
     A file that `extends` another is applied to its base from `registry` (the highest
     matching version when `extends` gives a range)."""
-    return _load(read_yaml(path), registry, functions)
+    return _load(read_yaml(path, recover=True), registry, functions)
 
 
 def loads_ruleset(
@@ -49,10 +49,27 @@ def loads_ruleset(
     functions: Mapping[str, FunctionSpec] | None = None,
 ) -> Ruleset:
     """Load a ruleset from YAML text (`name` is used in error locations)."""
-    return _load(parse_yaml(text, name), registry, functions)
+    return _load(parse_yaml(text, name, recover=True), registry, functions)
 
 
 def _load(
+    source: SourceDocument,
+    registry: RulesetSource | None,
+    functions: Mapping[str, FunctionSpec] | None,
+) -> Ruleset:
+    try:
+        return _load_source(source, registry, functions)
+    except RulesetError as exc:
+        if not source.problems:
+            raise
+        # The tabs and full-width colons mended on reading, told with the rest, once each.
+        merged = dict.fromkeys([*source.problems, *exc.problems])
+        raise RulesetError(
+            sorted(merged, key=lambda p: (p.location.line or 0, p.location.column or 0))
+        ) from None
+
+
+def _load_source(
     source: SourceDocument,
     registry: RulesetSource | None,
     functions: Mapping[str, FunctionSpec] | None,

@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from .compiler import CompiledFile, RulesetCompiler
-from .errors import RulesetError, did_you_mean
+from .compiler import CompiledFile, RulesetCompiler, star_names
+from .errors import RulesetError, did_you_mean, did_you_mean_named
 from .exact import exact
 from .expr import CompiledExpression, FunctionSpec, Scope
 from .expr.ast import Compare, Literal, Logical, to_source
@@ -145,7 +145,7 @@ class OverlayCompiler(RulesetCompiler):
                 self.problem(
                     ("remove", i),
                     f"cannot remove '{rule_id}': no such criterion, group, veto or star",
-                    did_you_mean(rule_id, known),
+                    did_you_mean(rule_id, known) or did_you_mean_named(rule_id, star_names(stars)),
                 )
             elif self.tighten_only:
                 self.refuse(
@@ -324,7 +324,8 @@ class OverlayCompiler(RulesetCompiler):
                 self.problem(
                     path,
                     f"cannot add to '{key}': no such star or group",
-                    did_you_mean(key, [*targets, *groups]),
+                    did_you_mean(key, [*targets, *groups])
+                    or did_you_mean_named(key, star_names(stars)),
                     key=True,
                 )
                 continue
@@ -375,7 +376,7 @@ class OverlayCompiler(RulesetCompiler):
                 self.problem(
                     ("add_veto", key),
                     f"cannot add a veto to '{key}': no such star",
-                    did_you_mean(key, by_id),
+                    did_you_mean(key, by_id) or did_you_mean_named(key, star_names(stars)),
                     key=True,
                 )
                 continue

@@ -111,7 +111,7 @@ class Registry:
         for path in paths:
             for file in find_ruleset_files(path):
                 try:
-                    source = read_yaml(file)
+                    source = read_yaml(file, recover=True)
                     files.append(_File(source, read_document(source, functions)))
                 except RulesetError as exc:
                     problems.extend(exc.problems)

@@ -110,6 +110,14 @@ class SourceDocument:
     text: str = ""
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    # Read with `recover` from a text with tabs or full-width colons mended: what was
+    # mended (every compile of this document reports them, so that it never loads), and
+    # per line the columns moved by the mending, to give places in the file as written.
+    problems: list[Problem] = field(default_factory=list)
+    shifts: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+
+    def _at(self, line: int, column: int) -> Location:
+        return Location(self.file, line, _unshift(self.shifts, line, column))
 
     def location(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at `path` (or of its key), else of its nearest parent."""
@@ -118,10 +126,10 @@ class SourceDocument:
         while True:
             if probe in table:
                 pos = table[probe]
-                return Location(self.file, pos.line, pos.column)
+                return self._at(pos.line, pos.column)
             if probe in self.values:
                 pos = self.values[probe]
-                return Location(self.file, pos.line, pos.column)
+                return self._at(pos.line, pos.column)
             if not probe:
                 return Location(self.file)
             probe = probe[:-1]
@@ -137,9 +145,9 @@ class SourceDocument:
         raw = self.text[start:end]
         places = scalar_positions(raw, pos.style, pos.line, pos.column, value, upto=offset)
         if places is None:  # a layout we do not map: the scalar's start is still right
-            return Location(self.file, pos.line, pos.column)
+            return self._at(pos.line, pos.column)
         line, column = places[min(offset, len(places) - 1)] if places else (pos.line, pos.column)
-        return Location(self.file, line, column)
+        return self._at(line, column)
 
     def _value_at(self, path: PathKey) -> Any:
         value = self.data
@@ -149,6 +157,12 @@ class SourceDocument:
             except (KeyError, IndexError, TypeError):
                 return None
         return value
+
+
+def _unshift(shifts: Mapping[int, tuple[tuple[int, int], ...]], line: int, column: int) -> int:
+    """The column in the file as written of `column` of the mended text."""
+    moved = sum(delta for start, delta in shifts.get(line, ()) if column >= start)
+    return max(column - moved, 1)
 
 
 def scalar_positions(
@@ -697,8 +711,28 @@ class _OnePass:
                 result[key] = node(get_event(), (*path, key), True)
 
 
-def parse_yaml(text: str, file: str) -> SourceDocument:
-    """Parse one YAML document; raise RulesetError (with locations) on any problem."""
+def parse_yaml(text: str, file: str, *, recover: bool = False) -> SourceDocument:
+    """Parse one YAML document; raise RulesetError (with locations) on any problem.
+
+    A syntax error that comes of tabs in the indentation or of full-width colons after
+    keys is reported at each of them, with a hint. With `recover`, a text that parses once
+    they are mended gives its document, with those problems in `problems`: a ruleset's
+    compile reports them together with every other problem of the file (and so never
+    loads it)."""
+    try:
+        return _parse_text(text, file)
+    except _SyntaxProblem as exc:
+        mended = _mend(text.removeprefix("\ufeff"), file)
+        if mended is None:
+            raise RulesetError(exc.problems) from None
+        doc, problems = mended
+        if doc is None or not recover:
+            raise RulesetError(problems) from None
+        doc.problems = problems
+        return doc
+
+
+def _parse_text(text: str, file: str) -> SourceDocument:
     # A byte order mark is not part of the document, and libyaml would leave it out of its
     # offsets where the text keeps it: every character of an expression would be misplaced.
     text = text.removeprefix("\ufeff")
@@ -734,10 +768,9 @@ def _parse(text: str, file: str, *, one_pass: bool) -> SourceDocument:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-            syntax = Problem(
-                _location_of(mark, file), f"YAML syntax error: {message}", _tab_hint(text, mark)
-            )
-            raise RulesetError([syntax]) from None
+            hint = _tab_hint(text, mark) or _indent_hint(message)
+            syntax = Problem(_location_of(mark, file), f"YAML syntax error: {message}", hint)
+            raise _SyntaxProblem([syntax]) from None
         except yaml.YAMLError as exc:
             message = _shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 200)
             raise RulesetError([Problem(Location(file, 1, 1), f"YAML error: {message}")]) from None
@@ -757,6 +790,162 @@ def _parse(text: str, file: str, *, one_pass: bool) -> SourceDocument:
     return builder.doc
 
 
+class _SyntaxProblem(RulesetError):
+    """A YAML syntax error, which mending tabs and full-width colons may explain."""
+
+
+_TAB_HINT = "indent with spaces: YAML does not allow tabs in indentation"
+_INDENT_HINT = (
+    "check the indentation: the keys of one mapping, and the '-' of one list, start in the "
+    "same column"
+)
+_INDENT_ERRORS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "mapping values are not allowed",
+    "expected <block end>",
+)
+_MAX_MENDED = 256 * 1024  # characters: ten times the largest bundled ruleset
+_TAB_WIDTHS = (4, 2, 8, 1)  # what a tab most likely stood for, most likely first
+# A key followed by a full-width colon: after the indentation and any "- ", a plain key
+# (ASCII after "- ", where a list of plain Chinese texts may hold "：" of its own).
+_FULL_WIDTH_COLON = re.compile(
+    r"^(?P<lead>[ \t]*)(?:(?P<dash>(?:-[ \t]+)+)(?P<ascii>[A-Za-z_][A-Za-z0-9_.\-]*)"
+    r"|(?P<key>[^\s#'\"\-:：?,\[\]{}&*!|>%@`][^\s:：#,\[\]{}]*))[ ]*："
+)
+_BLOCK_SCALAR = re.compile(r"(?:^|[:\-][ \t])[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Fix:
+    line: int  # 1-based
+    column: int  # 1-based, in the file as written
+    kind: str  # "tab" or "colon"
+    key: str = ""
+
+
+def _mend(text: str, file: str) -> tuple[SourceDocument | None, list[Problem]] | None:
+    """(the document of `text` with its tabs and full-width colons mended, or None when
+    it still does not parse; the problems to report), or None when there is nothing to
+    mend. Tabs are tried as 4, 2, 8 and 1 spaces: the first width that parses wins."""
+    if len(text) > _MAX_MENDED or re.search("\r(?!\n)|[\x85\u2028\u2029]", text):
+        # Far beyond a ruleset's size (each try parses the text again), or line breaks
+        # that YAML counts and str.split("\n") does not.
+        return None
+    fixes = _find_fixes(text)
+    if not fixes:
+        return None
+    problems = [_fix_problem(fix, file) for fix in fixes]
+    first: list[Problem] | None = None
+    for width in _TAB_WIDTHS if any(f.kind == "tab" for f in fixes) else (1,):
+        mended, shifts = _apply_fixes(text, fixes, width)
+        try:
+            doc = _parse_text(mended, file)
+        except RulesetError as exc:
+            if first is None:
+                tab_lines = {f.line for f in fixes if f.kind == "tab"}
+                first = [
+                    _unshift_problem(p, shifts)
+                    for p in exc.problems
+                    if p.location.line not in tab_lines  # likely a wrong guess of a width
+                ]
+            continue
+        doc.shifts = shifts
+        return doc, problems
+    return None, sorted([*problems, *(first or [])], key=_line_column)
+
+
+def _line_column(problem: Problem) -> tuple[int, int]:
+    return (problem.location.line or 0, problem.location.column or 0)
+
+
+def _unshift_problem(problem: Problem, shifts: dict[int, tuple[tuple[int, int], ...]]) -> Problem:
+    where = problem.location
+    if where.line is None or where.column is None or where.line not in shifts:
+        return problem
+    moved = Location(where.file, where.line, _unshift(shifts, where.line, where.column))
+    return Problem(moved, problem.message, problem.hint, problem.code)
+
+
+def _fix_problem(fix: _Fix, file: str) -> Problem:
+    where = Location(file, fix.line, fix.column)
+    if fix.kind == "tab":
+        return Problem(where, "YAML syntax error: a tab in the indentation", _TAB_HINT)
+    return Problem(
+        where,
+        f"YAML syntax error: a full-width colon '：' after the key '{_shorten(fix.key)}'",
+        f"write a half-width colon and a space: '{_shorten(fix.key)}: '",
+    )
+
+
+def _find_fixes(text: str) -> list[_Fix]:
+    """Tabs in the indentation of lines and full-width colons after keys, outside block
+    scalars and the continuation lines of plain values."""
+    fixes: list[_Fix] = []
+    block: int | None = None  # the indentation of the line that opened a block scalar
+    previous: tuple[int, bool] | None = None  # content column of the last line, ends with ':'
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        body = line.lstrip(" \t")
+        indent = len(line) - len(body)
+        if block is not None:
+            if not body or indent > block:
+                continue
+            block = None
+        if not body or body.startswith("#"):
+            continue
+        if "\t" in line[:indent]:
+            fixes.append(_Fix(number, line.index("\t") + 1, "tab"))
+        if "：" in body:
+            found = _FULL_WIDTH_COLON.match(line)
+            continuation = previous is not None and indent > previous[0] and not previous[1]
+            if found is not None and not continuation:
+                key = found.group("ascii") or found.group("key") or ""
+                fixes.append(_Fix(number, found.end(), "colon", key))
+        if _BLOCK_SCALAR.search(line):
+            block = indent
+        dash = re.match(r"[ \t]*(?:-[ \t]+)*", line)
+        content = dash.end() if dash else indent
+        stripped = line.split(" #")[0].rstrip()
+        previous = (content, stripped.endswith(":") or stripped.endswith("："))
+    return fixes
+
+
+def _apply_fixes(
+    text: str, fixes: list[_Fix], width: int
+) -> tuple[str, dict[int, tuple[tuple[int, int], ...]]]:
+    """The text with each fix made (a tab in the indentation as `width` spaces, '：' as
+    ': '), and the columns moved on each line: (first column moved, by how much)."""
+    lines = text.split("\n")
+    shifts: dict[int, list[tuple[int, int]]] = {}
+    widened: dict[int, int] = {}  # the characters a line's indentation gained
+    for fix in fixes:
+        i = fix.line - 1
+        line = lines[i]
+        if fix.kind == "tab":
+            body = line.lstrip(" \t")
+            lead = line[: len(line) - len(body)]
+            spaces = lead.replace("\t", " " * width)
+            lines[i] = spaces + body
+            widened[fix.line] = len(spaces) - len(lead)
+            if len(spaces) != len(lead):
+                shifts.setdefault(fix.line, []).append((len(spaces) + 1, len(spaces) - len(lead)))
+        else:
+            at = fix.column - 1 + widened.get(fix.line, 0)  # the colon's index, mended
+            after = line[at + 1 : at + 2]
+            if after in ("", " ", "\r"):
+                lines[i] = line[:at] + ":" + line[at + 1 :]
+            else:
+                lines[i] = line[:at] + ": " + line[at + 1 :]
+                shifts.setdefault(fix.line, []).append((at + 3, 1))
+    return "\n".join(lines), {k: tuple(v) for k, v in shifts.items()}
+
+
+def _indent_hint(message: str) -> str | None:
+    """A hint for the syntax errors that wrong indentation makes."""
+    return _INDENT_HINT if any(e in message for e in _INDENT_ERRORS) else None
+
+
 def _tab_hint(text: str, mark: _Mark | None) -> str | None:
     """A hint when the line of a syntax error is indented with a tab (an editor's doing)."""
     if mark is None:
@@ -765,7 +954,7 @@ def _tab_hint(text: str, mark: _Mark | None) -> str | None:
     end = text.find("\n", start)
     line = text[start:] if end < 0 else text[start:end]
     if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
-        return "indent with spaces: YAML does not allow tabs in indentation"
+        return _TAB_HINT
     return None
 
 
@@ -805,11 +994,11 @@ def _file_kind_problem(info: os.stat_result) -> str | None:
     return None
 
 
-def read_yaml(path: str | Path) -> SourceDocument:
+def read_yaml(path: str | Path, *, recover: bool = False) -> SourceDocument:
     """Read and parse a YAML file; raise RulesetError when it is missing, not a regular file,
-    too large, not UTF-8 or not a valid ruleset document."""
+    too large, not UTF-8 or not a valid ruleset document (`recover`: see `parse_yaml`)."""
     file = str(path)
-    return parse_yaml(_read_text(path, file), file)
+    return parse_yaml(_read_text(path, file), file, recover=recover)
 
 
 def _read_text(path: str | Path, file: str) -> str:

@@ -13,6 +13,7 @@ import click
 from ..errors import RulesetError
 from ..i18n import Lang
 from ..loader import find_ruleset_files
+from ..messages import problem_count
 from ..registry import Registry
 from ..testcases import run_paths
 from ..yaml_source import unreadable
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def lint(paths: tuple[Path, ...]) -> None:
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def lint(paths: tuple[Path, ...], lang: Lang) -> None:
     """Check ruleset files (overlays against their bases, which may be bundled); print every
-    problem as file:line:col, exit 1 if any."""
+    problem as file:line:col: [code] message (hint), exit 1 if any."""
     files = [file for path in paths for file in find_ruleset_files(path)]
     if not files:
         fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
@@ -38,13 +40,8 @@ def lint(paths: tuple[Path, ...]) -> None:
         registry = Registry.from_paths(paths, base=Registry.default())
     except RulesetError as exc:
         for problem in exc.problems:
-            click.echo(str(problem))
-        count = len(exc.problems)
-        click.echo(
-            f"{count} problem{'s' if count != 1 else ''} in {len(files)} "
-            f"file{'s' if len(files) != 1 else ''}",
-            err=True,
-        )
+            click.echo(problem.render(lang))
+        click.echo(problem_count(len(exc.problems), len(files), lang), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     mine = {f.resolve() for f in files}
     for ruleset in registry.rulesets:
@@ -74,7 +71,7 @@ def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool) -> None:
         results = run_paths(list(paths), Registry.default(), lang)
     except RulesetError as exc:
         for problem in exc.problems:
-            click.echo(str(problem))
+            click.echo(problem.render(lang))
         raise click.exceptions.Exit(EXIT_FAILED) from None
     passed = failed = 0
     for result in results:
