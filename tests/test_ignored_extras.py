@@ -162,3 +162,30 @@ def test_the_monitor_ignores_an_undeclared_indicator_unless_strict() -> None:
                 "date": "2023-01-05",
             }
         )
+
+
+def test_test_cases_ignore_an_undeclared_indicator_unless_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "extra.test.yaml"
+    cases.write_text(
+        """starrules: 1
+cases:
+  - name: a village with a county-only indicator, judged by the province
+    village:
+      name: 四会村
+      jurisdiction: cn-henan/zhengzhou/xinzheng
+      kind: rural
+      as_of: 2022-12-31
+      safety: {criminal_cases: 1}
+      extra: {goat_herds: 3}
+    expect:
+      stars: {safety: denied}
+""",
+        encoding="utf-8",
+    )
+    assert main(["test", str(cases), "--lang", "en"]) == 0
+    assert "1 passed, 0 failed" in capsys.readouterr().out
+    assert main(["test", str(cases), "--lang", "en", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert "extra.goat_herds" in out and "is not declared" in out

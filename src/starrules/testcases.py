@@ -50,9 +50,11 @@ class CaseResult:
         return lines
 
 
-def run_case(ruleset: Ruleset, case: TestCase, lang: Lang = "zh") -> CaseResult:
+def run_case(
+    ruleset: Ruleset, case: TestCase, lang: Lang = "zh", *, strict: bool = False
+) -> CaseResult:
     try:
-        assessment = ruleset.evaluate(case.village, case.on)
+        assessment = ruleset.evaluate(case.village, case.on, strict=strict)
     except StarrulesError as exc:
         return CaseResult(case, ruleset, (f"evaluation failed: {exc}",), None)
     expect = case.expect
@@ -253,16 +255,18 @@ def _criterion_line(result: CriterionResult, ex: _Explainer) -> str:
     return line
 
 
-def run_cases(ruleset: Ruleset, lang: Lang = "zh") -> list[CaseResult]:
+def run_cases(ruleset: Ruleset, lang: Lang = "zh", *, strict: bool = False) -> list[CaseResult]:
     """The inline cases of one ruleset, run against it."""
-    return [run_case(ruleset, case, lang) for case in ruleset.tests]
+    return [run_case(ruleset, case, lang, strict=strict) for case in ruleset.tests]
 
 
 def _case_date(case: TestCase) -> date:
     return case.village.as_of or case.on or date.today()
 
 
-def run_inline_cases(variants: Sequence[Ruleset], lang: Lang = "zh") -> list[CaseResult]:
+def run_inline_cases(
+    variants: Sequence[Ruleset], lang: Lang = "zh", *, strict: bool = False
+) -> list[CaseResult]:
     """The inline cases of one file that resolved to several variants (an overlay over
     several base versions): each case runs against the variant in force on its date."""
     results: list[CaseResult] = []
@@ -279,7 +283,7 @@ def run_inline_cases(variants: Sequence[Ruleset], lang: Lang = "zh") -> list[Cas
                 )
             )
             continue
-        results.append(run_case(max(in_force, key=chain_key), case, lang))
+        results.append(run_case(max(in_force, key=chain_key), case, lang, strict=strict))
     return results
 
 
@@ -317,7 +321,7 @@ def load_test_file(path: Path) -> list[TestCase]:
 
 
 def run_file_cases(
-    registry: Registry, cases: Sequence[TestCase], lang: Lang = "zh"
+    registry: Registry, cases: Sequence[TestCase], lang: Lang = "zh", *, strict: bool = False
 ) -> list[CaseResult]:
     """Cases resolved through the registry, as `starrules.evaluate` would resolve them."""
     results: list[CaseResult] = []
@@ -328,7 +332,7 @@ def run_file_cases(
         except StarrulesError as exc:
             results.append(CaseResult(case, None, (f"no ruleset: {exc}",), None))
             continue
-        results.append(run_case(ruleset, case, lang))
+        results.append(run_case(ruleset, case, lang, strict=strict))
     return results
 
 
@@ -344,9 +348,13 @@ def _registry_files(paths: Sequence[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def run_paths(paths: Sequence[Path], base: Registry | None, lang: Lang = "zh") -> list[CaseResult]:
+def run_paths(
+    paths: Sequence[Path], base: Registry | None, lang: Lang = "zh", *, strict: bool = False
+) -> list[CaseResult]:
     """Every case under `paths`: the inline cases of their ruleset files and the cases of
-    their `*.test.yaml` files. Raise RulesetError listing every file problem."""
+    their `*.test.yaml` files. Raise RulesetError listing every file problem. `strict`: a
+    case village giving an `extra` indicator its rules do not declare fails (else it is
+    ignored, as by `evaluate`)."""
     registry = Registry.from_paths(_registry_files(paths), base=base)
     files = {p.resolve() for path in paths for p in find_ruleset_files(path)}
     variants: dict[str, list[Ruleset]] = {}
@@ -355,12 +363,14 @@ def run_paths(paths: Sequence[Path], base: Registry | None, lang: Lang = "zh") -
             variants.setdefault(ruleset.file, []).append(ruleset)
     results: list[CaseResult] = []
     for group in variants.values():
-        results.extend(run_inline_cases(group, lang))
+        results.extend(run_inline_cases(group, lang, strict=strict))
     problems: list[Problem] = []
     for path in paths:
         for test_file in find_test_files(path):
             try:
-                results.extend(run_file_cases(registry, load_test_file(test_file), lang))
+                results.extend(
+                    run_file_cases(registry, load_test_file(test_file), lang, strict=strict)
+                )
             except RulesetError as exc:
                 problems.extend(exc.problems)
     if problems:

@@ -18,6 +18,7 @@ from ..registry import Registry
 from ..testcases import run_paths
 from ..yaml_source import unreadable
 from .app import EXIT_FAILED, LANG, cli, fail
+from .options import strict_option
 
 if TYPE_CHECKING:
     from ..testing import CheckEvent
@@ -63,12 +64,13 @@ def lint(paths: tuple[Path, ...], lang: Lang) -> None:
     is_flag=True,
     help="Under a failing case, the whole explanation of the village.",
 )
-def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool) -> None:
+@strict_option
+def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool, strict: bool) -> None:
     """Run the inline cases of ruleset files and the cases of *.test.yaml files; on failure
     show expected vs actual and the criteria that decided it (-v: the whole explanation),
     exit 1."""
     try:
-        results = run_paths(list(paths), Registry.default(), lang)
+        results = run_paths(list(paths), Registry.default(), lang, strict=strict)
     except RulesetError as exc:
         for problem in exc.problems:
             click.echo(problem.render(lang))
