@@ -162,3 +162,34 @@ def binary_stdout() -> Any:
     """Standard output for bytes (its buffer), flushed of any text written before."""
     sys.stdout.flush()
     return getattr(sys.stdout, "buffer", None)
+
+
+PROGRESS_THRESHOLD = 2_000  # villages: below this a bar would only flicker
+
+
+def progress_for(files: Sequence[Path], progress: bool | None) -> tuple[int | None, bool]:
+    """(about how many villages, whether to show a progress bar): `--progress` always,
+    `--no-progress` never, else on a terminal for large inputs."""
+    total = count_villages(files) if progress is not False else None
+    show = progress is True or (
+        progress is None and sys.stderr.isatty() and (total or 0) >= PROGRESS_THRESHOLD
+    )
+    return total, show
+
+
+def count_villages(files: Sequence[Path]) -> int | None:
+    """About how many villages the files hold (for the progress bar): the non-blank lines of
+    JSONL and CSV files (less a CSV's header: a cell over several lines counts more); None
+    when a file is of another kind."""
+    count = 0
+    try:
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix not in (".jsonl", ".csv", ".tsv") or not file.is_file():
+                return None
+            with file.open("rb") as handle:
+                lines = sum(1 for line in handle if line.strip())
+            count += lines if suffix == ".jsonl" else max(0, lines - 1)
+    except OSError:  # e.g. a name too long: reading the file reports it
+        return None
+    return count

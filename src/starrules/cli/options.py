@@ -38,6 +38,14 @@ def registry_of(rulesets: Sequence[Path]) -> Registry:
     return Registry.from_paths(rulesets, base=default) if rulesets else default
 
 
+def progress_option(func: Any) -> Any:
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress bar on stderr (default: on for large inputs on a terminal).",
+    )(func)
+
+
 def strict_option(func: Any) -> Any:
     return click.option(
         "--strict",

@@ -25,12 +25,12 @@ from .inputs import (
     VillageInput,
     binary_stdout,
     indicators_for,
+    progress_for,
     village_input_options,
     village_records,
 )
-from .options import ruleset_options, strict_option
+from .options import progress_option, ruleset_options, strict_option
 
-PROGRESS_THRESHOLD = 2_000
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
 
@@ -62,11 +62,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 @village_input_options
 @strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: on for large inputs on a terminal).",
-)
+@progress_option
 def evaluate(
     files: tuple[Path, ...],
     ruleset: Path | None,
@@ -96,10 +92,7 @@ def evaluate(
     chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
     if fmt == "xlsx":
         require_openpyxl("write")  # before any village is read
-    total = count_villages(files) if progress is not False else None
-    show = progress is True or (
-        progress is None and sys.stderr.isatty() and (total or 0) >= PROGRESS_THRESHOLD
-    )
+    total, show = progress_for(files, progress)
     with village_records(files, village_input, indicators_for(chooser), lang) as records:
         assessments = (chooser.assess(r) for r in records)
         if show:
@@ -162,24 +155,6 @@ class _TextSink:
 def records_of(files: Sequence[Path]) -> Iterator[VillageRecord]:
     for file in files:
         yield from read_villages(file)
-
-
-def count_villages(files: Sequence[Path]) -> int | None:
-    """About how many villages the files hold (for the progress bar): the non-blank lines of
-    JSONL and CSV files (less a CSV's header: a cell over several lines counts more); None
-    when a file is of another kind."""
-    count = 0
-    try:
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix not in (".jsonl", ".csv", ".tsv") or not file.is_file():
-                return None
-            with file.open("rb") as handle:
-                lines = sum(1 for line in handle if line.strip())
-            count += lines if suffix == ".jsonl" else max(0, lines - 1)
-    except OSError:  # e.g. a name too long: reading the file reports it
-        return None
-    return count
 
 
 def _emit(

@@ -21,11 +21,11 @@ from .inputs import (
     VillageInput,
     binary_stdout,
     indicators_for,
+    progress_for,
     village_input_options,
     village_records,
 )
-from .options import ruleset_options, strict_option
-from .rate import PROGRESS_THRESHOLD, count_villages
+from .options import progress_option, ruleset_options, strict_option
 
 EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SIGINT)
 
@@ -89,11 +89,7 @@ EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SI
 @village_input_options
 @strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: on for large inputs on a terminal).",
-)
+@progress_option
 def report_command(
     files: tuple[Path, ...],
     ruleset: Path | None,
@@ -131,10 +127,7 @@ def report_command(
     grouping: By | None = None if by == "total" else cast(By, by)
     builder = ReportBuilder(grouping, plan, nearest=nearest)
     interrupted = False
-    total = count_villages(files) if progress is not False else None
-    show = progress is True or (
-        progress is None and sys.stderr.isatty() and (total or 0) >= PROGRESS_THRESHOLD
-    )
+    total, show = progress_for(files, progress)
     with (
         village_records(files, village_input, indicators_for(chooser), lang) as records,
         click.progressbar(
