@@ -117,6 +117,12 @@ class Assessment:
         return self._outcome.level
 
     @property
+    def outcome(self) -> Outcome:
+        """The raw result the assessment was made from: star statuses by star index
+        (True / False / None) and the level, as the evaluator decided them."""
+        return self._outcome
+
+    @property
     def village(self) -> VillageRef:
         v = self.input
         return construct(
@@ -169,7 +175,7 @@ class Assessment:
             outcome.tables(),
             self.input,
             outcome.stars,
-            self._recorded(),
+            self.node_statuses(),
             outcome.level,
             only=self._requirement_closure(star),
         )
@@ -192,6 +198,11 @@ class Assessment:
         """The village's `extra` indicators this ruleset does not declare, which it did not
         use (with the declared ones of a close name); `strict=True` refuses them instead."""
         return [construct(Ignored, **item) for item in self._ignored_data()]
+
+    @property
+    def ignored_paths(self) -> tuple[str, ...]:
+        """`ignored` as paths alone, without the suggestions (cheap)."""
+        return self._ignored
 
     def _ignored_data(self) -> list[dict[str, Any]]:
         if not self._ignored:
@@ -326,13 +337,15 @@ class Assessment:
                 outcome.tables(),
                 self.input,
                 outcome.stars,
-                self._recorded(),
+                self.node_statuses(),
                 outcome.level,
             )
         return self._explanation
 
-    def _recorded(self) -> list[bool | None]:
-        """Every rule node's outcome (the recording walk), once per assessment."""
+    def node_statuses(self) -> list[bool | None]:
+        """Every rule node's outcome by node index (criteria, groups, vetoes; a veto: True
+        when it does not hold), from the recording walk, once per assessment. For tools
+        that count criteria over many villages without building explanations."""
         if self._statuses is None:
             self._statuses = self._outcome.record(self.input)
         return self._statuses

@@ -855,7 +855,7 @@ class ReportBuilder:
         if rules.fingerprint not in tally.seen:
             tally.register(rules)
         # The star statuses and level as evaluated (not the explanation: built only on demand).
-        outcome = assessment._outcome
+        outcome = assessment.outcome
         stars = outcome.stars
         level = outcome.level
         tally.villages += 1
@@ -871,7 +871,7 @@ class ReportBuilder:
             tally.checked_stars += stars.count(True)
         costs: dict[int, int | None] = {}  # per star not held: its own criteria to change
         if False in stars or None in stars:
-            nodes = outcome.record(village)
+            nodes = assessment.node_statuses()
             failing, only_gap = tally.failing, tally.only_gap
             requires, pickers, memos = rules.requires, rules.pickers, rules.memo
             for i, truth in enumerate(stars):

@@ -73,8 +73,7 @@ class Chooser:
             )
         except StarrulesError as exc:
             raise StarrulesError(f"{record.where}: {exc}") from None
-        if record.village.extra:
-            self.ignored.update(item.path for item in assessment.ignored)
+        self.ignored.update(assessment.ignored_paths)
         return assessment
 
     def ignored_note(self, lang: Lang) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,25 @@ def registry_of(rulesets: Sequence[Path]) -> Registry:
     """The bundled rulesets, with the folders given (which may extend them)."""
     default = Registry.default()
     return Registry.from_paths(rulesets, base=default) if rulesets else default
+
+
+def output_option(
+    help_text: str = "Write to FILE instead of standard output.",
+) -> Callable[[Any], Any]:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help=help_text,
+    )
+
+
+def format_by_suffix(output: Path | None, formats: Sequence[str], default: str = "table") -> str:
+    """The output format an `--output` file's suffix names (`.htm` is html), else `default`."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    suffix = {"htm": "html"}.get(suffix, suffix)
+    return suffix if suffix in formats else default
 
 
 def progress_option(func: Any) -> Any:

@@ -29,7 +29,13 @@ from .inputs import (
     village_input_options,
     village_records,
 )
-from .options import progress_option, ruleset_options, strict_option
+from .options import (
+    format_by_suffix,
+    output_option,
+    progress_option,
+    ruleset_options,
+    strict_option,
+)
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
@@ -45,13 +51,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
     help="table (default), json, jsonl, or a spreadsheet, a row per village: csv or xlsx. "
     "Default: by the suffix of --output, else table.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write to FILE instead of standard output.",
-)
+@output_option()
 @click.option(
     "--detail",
     type=click.Choice(["compact", "full"]),
@@ -80,7 +80,7 @@ def evaluate(
     """Assess the villages in FILES: JSON (an object or an array), JSONL, or spreadsheets
     (CSV, .xlsx; a village a row, headers as indicator paths or labels)."""
     if fmt is None:
-        fmt = _format_of(output)
+        fmt = format_by_suffix(output, FORMATS)
     if detail is not None and fmt not in ("json", "jsonl"):
         raise click.BadParameter("applies to --format json and jsonl only", param_hint="--detail")
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
@@ -105,11 +105,6 @@ def evaluate(
     note = chooser.ignored_note(lang)
     if note is not None:
         click.echo(note, err=True)
-
-
-def _format_of(output: Path | None) -> str:
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    return suffix if suffix in FORMATS and suffix != "table" else "table"
 
 
 def _emit_to(

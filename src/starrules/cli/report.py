@@ -25,7 +25,13 @@ from .inputs import (
     village_input_options,
     village_records,
 )
-from .options import progress_option, ruleset_options, strict_option
+from .options import (
+    format_by_suffix,
+    output_option,
+    progress_option,
+    ruleset_options,
+    strict_option,
+)
 
 EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SIGINT)
 
@@ -56,13 +62,7 @@ EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SI
     help="table (default), json, or html (one page with charts; needs starrules[html]). "
     "Default: by the suffix of --output (.json, .html), else table.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write to FILE instead of standard output.",
-)
+@output_option()
 @click.option(
     "--top",
     type=click.IntRange(1, 10_000),
@@ -117,8 +117,7 @@ def report_command(
     reading and prints the report of the villages read so far, marked as partial (exit 130).
     """
     if fmt is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "table")
+        fmt = format_by_suffix(output, ("table", "json", "html"))
     if fmt == "html":
         require_plotly()  # before any village is read: one line, exit 2
     rows = VillageRows(list_villages) if fmt == "html" else None

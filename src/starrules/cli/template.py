@@ -18,7 +18,7 @@ from ..village import JURISDICTION_PATTERN
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .inputs import binary_stdout
-from .options import parse_date, registry_of, rulesets_option
+from .options import output_option, parse_date, registry_of, rulesets_option
 
 
 @cli.command()
@@ -38,13 +38,7 @@ from .options import parse_date, registry_of, rulesets_option
 )
 @rulesets_option
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Language of the headers.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Write to FILE (.csv or .xlsx) instead of standard output (CSV).",
-)
+@output_option("Write to FILE (.csv or .xlsx) instead of standard output (CSV).")
 def template(
     ruleset_ref: str,
     kind: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import InputError
-from ..i18n import Lang
+from ..i18n import Lang, Words
 from ..monitor.changes import Change, ChangeKind, Trigger
 from ..monitor.events import (
     DEFAULT_INCIDENT_TYPES,
@@ -49,9 +49,7 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _w(key: str, lang: Lang) -> str:
-    zh, en = _WORDS[key]
-    return zh if lang == "zh" else en
+_w = Words(_WORDS)
 
 
 def render_change(

@@ -8,7 +8,7 @@ indicator paths in them, and file paths.
 from __future__ import annotations
 
 from ..diff import OutcomeSummary, RuleChange, SkippedVillage, StarChange, VillageChange
-from ..i18n import Lang
+from ..i18n import Lang, Words
 from ..rules import Group
 from ..ruleset import Ruleset
 
@@ -62,9 +62,7 @@ _WORDS = {
 }
 
 
-def _w(key: str, lang: Lang, **values: str | int) -> str:
-    zh, en = _WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+_w = Words(_WORDS)
 
 
 def _node_text(ruleset: Ruleset, node_id: str, written: str | None, lang: Lang) -> str | None:

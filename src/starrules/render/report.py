@@ -69,24 +69,25 @@ def _share(fewest: float, most: float) -> str:
     return a if a == b else f"{a}–{b}"
 
 
-def _villages(n: int, lang: Lang) -> str:
+def villages_text(n: int, lang: Lang) -> str:
+    """'33 个村' / '33 villages' (also for the HTML report)."""
     return f"{n} 个村" if lang == "zh" else f"{n} village{'s' if n != 1 else ''}"
 
 
-def _labels(report: Report, lang: Lang) -> dict[int, str]:
+def group_labels(report: Report, lang: Lang) -> list[str]:
     """A label per group (by position); groups that share a name show their jurisdiction."""
     names = Counter(g.name for g in report.groups)
-    labels: dict[int, str] = {}
-    for i, g in enumerate(report.groups):
+    labels: list[str] = []
+    for g in report.groups:
         label = _t(lang, "（未填乡镇）", "(no township)") if g.name is None else g.name
         if names[g.name] > 1 and g.kind == "township" and g.jurisdiction:
             label += f"（{g.jurisdiction}）" if lang == "zh" else f" ({g.jurisdiction})"
-        labels[i] = label
+        labels.append(label)
     return labels
 
 
 def _rows(report: Report, lang: Lang) -> list[tuple[str, GroupReport]]:
-    labels = _labels(report, lang)
+    labels = group_labels(report, lang)
     rows = [(labels[i], g) for i, g in enumerate(report.groups)]
     rows.append((_t(lang, "合计", "Total"), report.total))
     return rows
@@ -101,14 +102,15 @@ def _title(report: Report, lang: Lang) -> str:
         by = _t(lang, f"按{zh}，", f"by {en}, ")
     text = _t(
         lang,
-        f"五星支部创建情况（{by}{_villages(n, lang)}）",
-        f"Five-star branch report ({by}{_villages(n, lang)})",
+        f"五星支部创建情况（{by}{villages_text(n, lang)}）",
+        f"Five-star branch report ({by}{villages_text(n, lang)})",
     )
     if report.partial:
         text += _t(
             lang,
-            f"  输入中断：只含已读入的 {_villages(n, lang)}，不是完整结果",
-            f"  input interrupted: only the {_villages(n, lang)} read so far, not the full result",
+            f"  输入中断：只含已读入的 {villages_text(n, lang)}，不是完整结果",
+            f"  input interrupted: only the {villages_text(n, lang)} read so far, "
+            "not the full result",
         )
     return text
 
@@ -239,8 +241,8 @@ def _nearest_section(label: str, group: GroupReport, lang: Lang) -> list[str]:
         return []
     title = _t(
         lang,
-        f"最接近下一等级的村（{label}：差 1 条的 {_villages(near.one_away, lang)}，"
-        f"差 2 条的 {_villages(near.two_away, lang)}）",
+        f"最接近下一等级的村（{label}：差 1 条的 {villages_text(near.one_away, lang)}，"
+        f"差 2 条的 {villages_text(near.two_away, lang)}）",
         f"Villages nearest their next level ({label}: {near.one_away} one criterion away, "
         f"{near.two_away} two away)",
     )
@@ -295,12 +297,12 @@ def _goal_text(goal: Goal, names: dict[int, str], lang: Lang) -> str:
         return _t(
             lang,
             f"{name}及以上占比 {share}（{goal.needed} 个村）",
-            f"share at {name} or above {share} ({_villages(goal.needed, lang)})",
+            f"share at {name} or above {share} ({villages_text(goal.needed, lang)})",
         )
     return _t(
         lang,
         f"{name}及以上 {goal.needed} 个村",
-        f"{_villages(goal.needed, lang)} at {name} or above",
+        f"{villages_text(goal.needed, lang)} at {name} or above",
     )
 
 
@@ -322,7 +324,8 @@ def _result_text(goal: Goal, lang: Lang) -> str:
     return _t(lang, "无村", "no villages")
 
 
-def _target_label(target: Target, lang: Lang) -> str:
+def target_label(target: Target, lang: Lang) -> str:
+    """A plan's township (with its jurisdiction) or its county (also for the HTML report)."""
     if target.township is None:
         return str(target.jurisdiction)
     if target.jurisdiction is None:
@@ -347,7 +350,7 @@ def _plans_section(report: Report, lang: Lang) -> list[str]:
     rows: list[list[str]] = []
     notes: list[str] = []
     for plan in report.plans:
-        label = _target_label(plan.target, lang)
+        label = target_label(plan.target, lang)
         for i, goal in enumerate(plan.goals):
             goal_names = names or {goal.level: default_level_name(goal.level)(lang)}
             if goal.level not in goal_names:

@@ -43,11 +43,12 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import InputError, StarrulesError
-from ..i18n import Lang
+from ..i18n import Lang, Words
 from ..plans import SHARE_LEVEL, Goal, PlanResult
 from ..reports import GroupReport, Report, county_of
 from ..results import Status
 from ..rules import default_level_name
+from .report import group_labels, target_label, villages_text
 
 if TYPE_CHECKING:
     from ..assessment import Assessment
@@ -264,13 +265,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def _w(key: str, lang: Lang) -> str:
-    zh, en = _WORDS[key]
-    return zh if lang == "zh" else en
-
-
-def _villages(n: int, lang: Lang) -> str:
-    return f"{n} 个村" if lang == "zh" else f"{n} village{'s' if n != 1 else ''}"
+_w = Words(_WORDS)
 
 
 def _percent(value: float) -> str:
@@ -481,20 +476,8 @@ def _bar(x: list[str], y: list[int], name: str, color: str) -> dict[str, Any]:
 # -- the page -----------------------------------------------------------------------------
 
 
-def _labels(report: Report, lang: Lang) -> list[str]:
-    """A label per group; groups that share a name show their jurisdiction."""
-    names = Counter(g.name for g in report.groups)
-    labels: list[str] = []
-    for g in report.groups:
-        label = _w("no_township", lang) if g.name is None else g.name
-        if names[g.name] > 1 and g.kind == "township" and g.jurisdiction:
-            label += f"（{g.jurisdiction}）" if lang == "zh" else f" ({g.jurisdiction})"
-        labels.append(label)
-    return labels
-
-
 def _title(report: Report, lang: Lang) -> str:
-    n = _villages(report.total.villages, lang)
+    n = villages_text(report.total.villages, lang)
     if report.by is None:
         return f"{_w('title', lang)}（{n}）" if lang == "zh" else f"{_w('title', lang)} ({n})"
     by = _w(report.by, lang)
@@ -619,17 +602,18 @@ def _goal_text(goal: Goal, names: dict[int, str], lang: Lang, at: str) -> str:
     return f"{needed} villages at {name} or above"
 
 
-_STATUS_WORDS: Final[dict[str, tuple[str, str]]] = {
-    "met": ("达成", "met"),
-    "short": ("未达成", "short"),
-    "open": ("待定", "open"),
-    "no-villages": ("无村", "no villages"),
-}
+_status_word = Words(
+    {
+        "met": ("达成", "met"),
+        "short": ("未达成", "short"),
+        "open": ("待定", "open"),
+        "no-villages": ("无村", "no villages"),
+    }
+)
 
 
 def _status_text(goal: Goal, at: str, lang: Lang) -> str:
-    zh, en = _STATUS_WORDS[goal.status]
-    status = _metric(f"{at}/status", goal.status, zh if lang == "zh" else en)
+    status = _metric(f"{at}/status", goal.status, _status_word(goal.status, lang))
     if goal.status in ("met", "no-villages"):
         return f'<span class="{goal.status}">{status}</span>'
     short = _count_range(f"{at}/short_by", goal.short_by.fewest, goal.short_by.most)
@@ -637,27 +621,15 @@ def _status_text(goal: Goal, at: str, lang: Lang) -> str:
     return f'<span class="{goal.status}">{status}{more}</span>'
 
 
-def _target_label(plan: PlanResult, lang: Lang) -> str:
-    t = plan.target
-    if t.township is None:
-        return str(t.jurisdiction)
-    if t.jurisdiction is None:
-        return t.township
-    return (
-        f"{t.township}（{t.jurisdiction}）" if lang == "zh" else f"{t.township} ({t.jurisdiction})"
-    )
-
-
 def _plans_table(
     report: Report, plans: Sequence[tuple[int, PlanResult]], lang: Lang, names: dict[int, str]
 ) -> str:
     rows: list[list[str]] = []
     for k, plan in plans:
-        zh, en = _STATUS_WORDS[plan.status]
-        overall = _metric(f"/plans/{k}/status", plan.status, zh if lang == "zh" else en)
+        overall = _metric(f"/plans/{k}/status", plan.status, _status_word(plan.status, lang))
         villages = _metric(f"/plans/{k}/villages", plan.villages)
         first = (
-            f"{escape(_target_label(plan, lang))}"
+            f"{escape(target_label(plan.target, lang))}"
             f'<span class="sub">{villages} {"个村" if lang == "zh" else "villages"}'
             f" · {overall}</span>"
         )
@@ -809,9 +781,9 @@ def _village_table(
     )
     opened = " open" if len(mine) <= 60 else ""
     summary = (
-        f"{_w('village_list', lang)}（{_villages(len(mine), lang)}）"
+        f"{_w('village_list', lang)}（{villages_text(len(mine), lang)}）"
         if lang == "zh"
-        else (f"{_w('village_list', lang)} ({_villages(len(mine), lang)})")
+        else (f"{_w('village_list', lang)} ({villages_text(len(mine), lang)})")
     )
     return (
         f"<details{opened}><summary>{escape(summary)}</summary>"
@@ -831,7 +803,7 @@ class _Section:
 
 
 def _sections(report: Report, lang: Lang) -> list[_Section]:
-    labels = _labels(report, lang)
+    labels = group_labels(report, lang)
     sections = [
         _Section(
             f"g{i}",

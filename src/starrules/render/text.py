@@ -6,7 +6,7 @@ still unknown, and which rule (with its source and layer) decided it.
 
 from __future__ import annotations
 
-from ..i18n import Lang
+from ..i18n import Lang, Words
 from ..indicators import IndicatorKind
 from ..results import (
     AssessmentRecord,
@@ -89,9 +89,7 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _w(key: str | Status, lang: Lang) -> str:
-    zh, en = _WORDS[key]
-    return zh if lang == "zh" else en
+_w = Words(_WORDS)
 
 
 def render_explanation(record: AssessmentRecord, tree: RuleTree, lang: Lang) -> str:
