@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from one_criterion import TEST_COLUMN, TEST_LINE, with_test
 
 import starrules
 from starrules import RulesetError
@@ -31,29 +32,6 @@ from starrules.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCAL
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "rulesets"
 LIMIT = 1.0  # seconds of CPU: generous, the checks below take a few hundredths
-
-HEADER = """\
-starrules: 1
-id: cost
-jurisdiction: cn-henan
-kind: rural
-version: "2022.1"
-effective: {from: 2022-05-01}
-title: {zh: 测试, en: Test}
-stars:
-  - id: industry
-    name: {zh: 产业兴旺星, en: Thriving Industry}
-    grant:
-      all:
-        - id: industry.income
-          text: {zh: 收入, en: Income}
-"""
-TEST_LINE = HEADER.count("\n") + 1  # the line of `test:` appended below
-TEST_COLUMN = len("          test: ") + 1
-
-
-def with_test(value: str) -> str:
-    return HEADER + f"          test: {value}\n"
 
 
 @contextmanager

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from one_criterion import HEADER, TEST_COLUMN, TEST_LINE
+from one_criterion import with_test as ruleset_with_test
 
 import starrules
 from starrules import RulesetError
@@ -20,29 +22,6 @@ from starrules.errors import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal.yaml"
-
-HEADER = """\
-starrules: 1
-id: attack
-jurisdiction: cn-henan
-kind: rural
-version: "2022.1"
-effective: {from: 2022-05-01}
-title: {zh: 测试, en: Test}
-stars:
-  - id: industry
-    name: {zh: 产业兴旺星, en: Thriving Industry}
-    grant:
-      all:
-        - id: industry.income
-          text: {zh: 收入, en: Income}
-"""
-TEST_LINE = HEADER.count("\n") + 1  # the line of `test:` appended below
-TEST_COLUMN = len("          test: ") + 1  # where the value of `test:` starts
-
-
-def ruleset_with_test(raw_value: str) -> str:
-    return HEADER + f"          test: {raw_value}\n"
 
 
 def load_problems(path: Path) -> tuple[Problem, ...]:
