@@ -48,7 +48,14 @@ def _guarded(spec: FunctionSpec, where: str) -> FunctionSpec:
             ) from exc
 
     return FunctionSpec(
-        spec.name, spec.params, spec.result, call, spec.variadic, spec.takes_unknown, spec.doc
+        spec.name,
+        spec.params,
+        spec.result,
+        call,
+        spec.variadic,
+        spec.takes_unknown,
+        spec.doc,
+        spec.vectorized,
     )
 
 

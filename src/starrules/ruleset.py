@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from .assessment import Assessment
 from .evaluation import Program
+from .expr import FunctionSpec
 from .i18n import Text
 from .rules import Layer, RuleTree, Star, TestCase
 from .village import Village
@@ -122,6 +123,51 @@ class Ruleset:
         program = self._program
         for village in villages:
             yield _assess(program, village, on, strict=strict)
+
+    def evaluate_table(
+        self,
+        table: Any,
+        on: date | None = None,
+        *,
+        criteria: bool = False,
+        check_dates: bool = True,
+        strict: bool = False,
+        functions: Mapping[str, FunctionSpec] | None = None,
+        threads: int | None = None,
+    ) -> Any:
+        """Rate a whole table of villages at once (the columnar engine; needs the
+        `columnar` extra, pyarrow). Decides what `evaluate` decides, village by village.
+
+        `table`: a `pyarrow.Table` (or RecordBatch), a polars or a pandas DataFrame, one
+        row per village and one column per indicator path (`industry.collective_income`,
+        `extra.x`); null (or NaN) is unknown, a missing column unknown everywhere. The
+        columns `code`, `name`, `township`, `jurisdiction`, `kind` and `as_of` are optional
+        and carried through; the date is a row's `as_of`, else `on`, else today. Values,
+        kinds, jurisdictions and dates are checked as for `evaluate` (the error names the
+        column and the first row, from 1); undeclared `extra.*` columns are ignored (listed
+        in the result's schema metadata, `starrules.ignored`) unless `strict`.
+
+        Returns a `pyarrow.Table`, one row per village in input order: the identity
+        columns given, then `star.<id>` (granted / denied / undetermined), `level` (null
+        while undetermined), `level_min`, `level_max` and `missing` (how many unknown
+        indicators could decide a star or the level); with `criteria=True` also each
+        criterion's and veto's status (`criterion.<id>`: pass / fail / unknown; a veto
+        passes when it is not triggered) and each group's (`group.<id>`). Plug-in
+        functions need a vectorised form (`FunctionSpec.vectorized`); `functions` adds
+        those the ruleset was loaded with. `threads`: batches rated at once (default: one
+        per CPU)."""
+        from .columnar import evaluate_table
+
+        return evaluate_table(
+            self,
+            table,
+            on=on,
+            criteria=criteria,
+            check_dates=check_dates,
+            strict=strict,
+            functions=functions,
+            threads=threads,
+        )
 
     def __repr__(self) -> str:
         return (

@@ -26,6 +26,9 @@ class FunctionSpec:
     variadic: bool = False  # the last parameter repeats (at least len(params) arguments)
     takes_unknown: bool = False
     doc: str = ""
+    # The same function over pyarrow arrays (one value per village), for the columnar
+    # engine (`Ruleset.evaluate_table`); None: rulesets calling it rate row by row only.
+    vectorized: Callable[..., Any] | None = None
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

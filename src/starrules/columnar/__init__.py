@@ -1,0 +1,136 @@
+"""The columnar engine: a whole table of villages rated at once, column by column.
+
+`evaluate_table(ruleset, table)` (also `Ruleset.evaluate_table`) gives per village what
+`Ruleset.evaluate` decides, star by star and criterion by criterion, as an Arrow table:
+
+    tables.py       the input: an Arrow table or a polars / pandas DataFrame, checked
+    expressions.py  expressions compiled to pyarrow.compute calls (Kleene nulls)
+    program.py      the rule tree as column operations (the row engine's GroupKernel)
+    this module     batches in threads, and the result table
+
+pyarrow is an optional extra (`pip install 'starrules[columnar]'`): nothing here is
+imported by `import starrules`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
+from ..plugins import available_functions
+from ..rules import Criterion
+from .arrow import require
+from .expressions import Batch
+from .program import BatchOutcome, ColumnarProgram
+from .tables import IDENTITY, check_villages, to_arrow
+
+if TYPE_CHECKING:
+    from ..ruleset import Ruleset
+
+pa = require("pyarrow")
+pc = require("pyarrow.compute")
+
+STAR_STATUSES = ("granted", "denied", "undetermined")
+NODE_STATUSES = ("pass", "fail", "unknown")
+BATCH_ROWS = 1 << 16  # villages per batch: large enough to amortise each call's overhead
+
+
+def evaluate_table(
+    ruleset: Ruleset,
+    table: Any,
+    *,
+    on: date | None = None,
+    criteria: bool = False,
+    check_dates: bool = True,
+    strict: bool = False,
+    functions: Mapping[str, FunctionSpec] | None = None,
+    threads: int | None = None,
+) -> Any:
+    """Rate every village of `table` (see `Ruleset.evaluate_table`)."""
+    tree = ruleset.tree
+    villages = check_villages(
+        to_arrow(table),
+        tree,
+        on or date.today(),
+        check_dates=check_dates,
+        strict=strict,
+    )
+    program = ColumnarProgram(
+        tree, {**BUILTIN_FUNCTIONS, **available_functions(), **(functions or {})}
+    )
+    n = villages.length
+    starts = list(range(0, n, BATCH_ROWS)) or [0]
+
+    def rate(start: int) -> Any:
+        length = min(BATCH_ROWS, n - start)
+        columns = {
+            path: column.slice(start, length).combine_chunks()
+            for path, column in villages.indicators.items()
+        }
+        outcome = program.run(Batch(length, columns))
+        return _result_batch(program, outcome, villages.identity, start, length, criteria)
+
+    workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
+    if workers == 1:
+        batches = [rate(start) for start in starts]
+    else:  # pyarrow.compute releases the GIL: batches run in parallel
+        with ThreadPoolExecutor(workers) as pool:
+            batches = list(pool.map(rate, starts))
+    metadata = {
+        "starrules.ruleset": f"{tree.id}@{tree.version}",
+        "starrules.fingerprint": tree.fingerprint,
+        "starrules.ignored": json.dumps(list(villages.ignored)),
+    }
+    result = pa.Table.from_batches(batches)
+    return result.replace_schema_metadata(metadata)
+
+
+def _statuses(values: Any, names: tuple[str, ...]) -> Any:
+    """Bool array (null unknown) → dictionary-encoded names (pass / fail / unknown …)."""
+    index = pc.if_else(pc.is_null(values), 2, pc.if_else(pc.fill_null(values, False), 0, 1)).cast(
+        pa.int8()
+    )
+    return pa.DictionaryArray.from_arrays(index, pa.array(names))
+
+
+def _result_batch(
+    program: ColumnarProgram,
+    outcome: BatchOutcome,
+    identity: Mapping[str, Any],
+    start: int,
+    length: int,
+    criteria: bool,
+) -> Any:
+    tree = program.tree
+    names: list[str] = []
+    arrays: list[Any] = []
+    for name in IDENTITY:
+        if name in identity:
+            names.append(name)
+            arrays.append(identity[name].slice(start, length).combine_chunks())
+    for star in tree.stars:
+        names.append(f"star.{star.id}")
+        arrays.append(_statuses(outcome.stars[star.index], STAR_STATUSES))
+    decided = pc.equal(outcome.level_min, outcome.level_max)
+    names += ["level", "level_min", "level_max", "missing"]
+    arrays += [
+        pc.if_else(decided, outcome.level_min, pa.scalar(None, pa.int64())).cast(pa.int16()),
+        outcome.level_min.cast(pa.int16()),
+        outcome.level_max.cast(pa.int16()),
+        outcome.missing.cast(pa.int32()),
+    ]
+    if criteria:
+        for star in tree.stars:
+            for node in star.nodes:
+                prefix = "criterion" if isinstance(node, Criterion) else "group"
+                names.append(f"{prefix}.{node.id}")
+                arrays.append(_statuses(outcome.nodes[node.index], NODE_STATUSES))
+    return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+__all__ = ["NODE_STATUSES", "STAR_STATUSES", "ColumnarProgram", "evaluate_table"]

@@ -1,0 +1,270 @@
+"""Villages as a table: an Arrow table (or a polars or pandas DataFrame) checked column by
+column against a ruleset, as `Village` and `Program.check` check one village.
+
+One column per indicator path (`industry.collective_income`, `extra.x`); null is unknown
+(and so is NaN, which is how pandas writes a missing number). Identity columns (`code`,
+`name`, `township`, `jurisdiction`, `kind`, `as_of`) are optional and carried through.
+Every problem is an error naming the column, the first row (counted from 1) and how many
+rows share it; nothing is silently dropped or defaulted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..errors import EvaluationError, InputError, did_you_mean
+from ..expr.compiler import indicator_getter
+from ..indicators import IndicatorKind, IndicatorSpec
+from ..rules import RuleTree
+from ..village import Village
+from .arrow import require
+
+pa = require("pyarrow")
+pc = require("pyarrow.compute")
+
+IDENTITY = ("code", "name", "township", "jurisdiction", "kind", "as_of")
+NUMBER = pa.float64()
+
+
+@dataclass(frozen=True, slots=True)
+class Villages:
+    """A checked table of villages: every declared indicator as a typed column (all null
+    where the table has none), the identity columns to carry through, the `extra`
+    columns the ruleset does not declare (ignored), and the date each row is judged on."""
+
+    length: int
+    indicators: Mapping[str, Any]  # path → ChunkedArray (float64, bool or string)
+    identity: Mapping[str, Any]  # name → ChunkedArray, as given
+    ignored: tuple[str, ...]
+
+
+def to_arrow(data: Any) -> Any:
+    """An Arrow table from a pyarrow Table or RecordBatch, a polars or a pandas DataFrame,
+    or anything with the Arrow C stream interface (without copying where Arrow allows)."""
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    module = type(data).__module__.split(".")[0]
+    try:
+        if module == "polars" and hasattr(data, "to_arrow"):
+            return data.to_arrow()
+        if module == "pandas" and hasattr(data, "columns"):
+            return pa.Table.from_pandas(data, preserve_index=False)
+        if hasattr(data, "__arrow_c_stream__"):
+            return pa.table(data)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"the villages' table cannot be read as Arrow: {exc}") from None
+    raise InputError(
+        f"villages must be a pyarrow.Table, a polars or pandas DataFrame, not {type(data).__name__}"
+    )
+
+
+def check_villages(
+    table: Any, tree: RuleTree, on: date, *, check_dates: bool, strict: bool
+) -> Villages:
+    """The table's villages, checked as the row engine checks each village (spec §1, §3)."""
+    names = list(table.column_names)
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InputError(f"the villages' table has the column {duplicates[0]!r} twice")
+    indicators: dict[str, Any] = {}
+    identity: dict[str, Any] = {}
+    ignored: list[str] = []
+    declared_extras = [p for p in tree.indicators if p.startswith("extra.")]
+    for name in names:
+        column = table.column(name)
+        if name in IDENTITY:
+            identity[name] = column
+            continue
+        spec = tree.indicators.get(name)
+        if spec is not None:
+            indicators[name] = _indicator_column(name, column, spec)
+            continue
+        if name.startswith("extra.") and len(name) > len("extra."):
+            if strict:
+                hint = did_you_mean(name, declared_extras)
+                raise EvaluationError(
+                    f"column '{name}': indicator '{name}' is not declared by ruleset "
+                    f"{tree.id}@{tree.version}"
+                    + (f" ({hint})" if hint else "")
+                    + (f" (it declares: {', '.join(declared_extras)})" if declared_extras else "")
+                )
+            ignored.append(name)
+            continue
+        hint = did_you_mean(name, [*tree.indicators, *IDENTITY])
+        raise InputError(
+            f"column '{name}' is neither an indicator of ruleset {tree.id}@{tree.version} "
+            f"nor one of {', '.join(IDENTITY)}" + (f" ({hint})" if hint else "")
+        )
+    length = table.num_rows
+    for path, spec in tree.indicators.items():
+        if path not in indicators:
+            indicators[path] = pa.chunked_array([pa.nulls(length, _arrow_type(spec.kind))])
+    _check_identity(identity, tree, on, check_dates, length)
+    return Villages(length, indicators, identity, tuple(sorted(ignored)))
+
+
+def villages_table(villages: Iterable[Village], indicators: Mapping[str, IndicatorSpec]) -> Any:
+    """`Village` models as a table `check_villages` reads: the identity columns, and a
+    column per indicator of `indicators` (typed by its kind) or `extra` key any village
+    gives (typed as Arrow infers it)."""
+    rows = list(villages)
+    columns: dict[str, Any] = {
+        "code": pa.array([v.code for v in rows], pa.string()),
+        "name": pa.array([v.name for v in rows], pa.string()),
+        "township": pa.array([v.township for v in rows], pa.string()),
+        "jurisdiction": pa.array([v.jurisdiction for v in rows], pa.string()),
+        "kind": pa.array([v.kind for v in rows], pa.string()),
+        "as_of": pa.array([v.as_of for v in rows], pa.date32()),
+    }
+    extras = dict.fromkeys(f"extra.{key}" for v in rows for key in v.extra)
+    for path in dict.fromkeys([*indicators, *extras]):
+        spec = indicators.get(path)
+        get = indicator_getter(path)
+        values = [get(v) for v in rows]
+        columns[path] = pa.array(values, _arrow_type(spec.kind) if spec else None)
+    return pa.table(columns)
+
+
+def _arrow_type(kind: IndicatorKind) -> Any:
+    if kind is IndicatorKind.BOOL:
+        return pa.bool_()
+    if kind is IndicatorKind.STRING:
+        return pa.string()
+    return NUMBER
+
+
+_DOMAIN = {
+    IndicatorKind.COUNT: "a whole number of 0 or more",
+    IndicatorKind.MONEY: "an amount of 0 or more",
+    IndicatorKind.RATE: "a share from 0 to 1",
+    IndicatorKind.NUMBER: "a finite number",
+}
+
+
+def _indicator_column(path: str, column: Any, spec: IndicatorSpec) -> Any:
+    kind = spec.kind
+    kind_type = column.type
+    if pa.types.is_dictionary(kind_type):
+        column = column.cast(kind_type.value_type)
+        kind_type = column.type
+    if pa.types.is_null(kind_type):
+        return pa.chunked_array([pa.nulls(len(column), _arrow_type(kind))])
+    if kind is IndicatorKind.BOOL:
+        if not pa.types.is_boolean(kind_type):
+            raise InputError(f"column '{path}' must hold yes/no values (booleans), not {kind_type}")
+        return column
+    if kind is IndicatorKind.STRING:
+        if not (pa.types.is_string(kind_type) or pa.types.is_large_string(kind_type)):
+            raise InputError(f"column '{path}' must hold text, not {kind_type}")
+        return column.cast(pa.string())
+    if not (
+        pa.types.is_integer(kind_type)
+        or pa.types.is_floating(kind_type)
+        or pa.types.is_decimal(kind_type)
+    ):
+        raise InputError(f"column '{path}' must hold numbers ({kind.value}), not {kind_type}")
+    try:
+        numbers = column.cast(NUMBER)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"column '{path}' cannot be read as numbers: {exc}") from None
+    if pa.types.is_floating(kind_type):  # NaN is how pandas writes a missing number
+        numbers = pc.if_else(pc.is_nan(numbers), pa.scalar(None, NUMBER), numbers)
+    bad = pc.invert(pc.is_finite(numbers))
+    if kind is IndicatorKind.COUNT:
+        bad = pc.or_(bad, pc.or_(pc.less(numbers, 0.0), pc.not_equal(pc.floor(numbers), numbers)))
+    elif kind is IndicatorKind.MONEY:
+        bad = pc.or_(bad, pc.less(numbers, 0.0))
+    elif kind is IndicatorKind.RATE:
+        bad = pc.or_(bad, pc.or_(pc.less(numbers, 0.0), pc.greater(numbers, 1.0)))
+    _refuse_rows(
+        pc.fill_null(bad, False),
+        column,
+        lambda value: f"column '{path}': {value!r} is not {_DOMAIN[kind]} ({kind.value})",
+    )
+    return numbers
+
+
+def _refuse_rows(bad: Any, column: Any, message: Any) -> None:
+    """An InputError naming the first bad row (from 1), its value and how many rows are bad."""
+    count = pc.sum(pc.cast(bad, pa.int64())).as_py() or 0
+    if not count:
+        return
+    first = pc.index(bad, True).as_py()
+    value = column[first].as_py()
+    more = f"; {count} rows in all" if count > 1 else ""
+    raise InputError(f"row {first + 1}: {message(value)}{more}")
+
+
+def _check_identity(
+    identity: Mapping[str, Any], tree: RuleTree, on: date, check_dates: bool, length: int
+) -> None:
+    """Kind, jurisdiction and date, per row, as `Program.check` checks one village."""
+    kind = identity.get("kind")
+    if kind is not None:
+        other = pc.fill_null(pc.not_equal(kind.cast(pa.string()), tree.kind), True)
+        _refuse_rows_evaluation(
+            other, kind, lambda v: f"the village is {v}, but the ruleset is for {tree.kind}", tree
+        )
+    place = identity.get("jurisdiction")
+    if place is not None:
+        place = place.cast(pa.string())
+        inside = pc.or_(
+            pc.equal(place, tree.jurisdiction),
+            pc.starts_with(place, tree.jurisdiction + "/"),
+        )
+        _refuse_rows_evaluation(
+            pc.invert(pc.fill_null(inside, False)),
+            place,
+            lambda v: f"the village is in {v}, outside {tree.jurisdiction} where it applies",
+            tree,
+        )
+    if not check_dates:
+        return
+    dates = identity.get("as_of")
+    if dates is None:
+        if not tree.in_force(on):
+            raise EvaluationError(_not_in_force(tree, on))
+        return
+    dates = _dates(dates)
+    dates = pc.fill_null(dates, pa.scalar(on, pa.date32()))
+    early = pc.less(dates, pa.scalar(tree.effective_from, pa.date32()))
+    if tree.effective_until is not None:
+        early = pc.or_(early, pc.greater(dates, pa.scalar(tree.effective_until, pa.date32())))
+    if pc.any(early).as_py():
+        first = pc.index(early, True).as_py()
+        raise EvaluationError(f"row {first + 1}: " + _not_in_force(tree, dates[first].as_py()))
+
+
+def _refuse_rows_evaluation(bad: Any, column: Any, message: Any, tree: RuleTree) -> None:
+    try:
+        _refuse_rows(bad, column, message)
+    except InputError as exc:  # the same wording, as the row engine's EvaluationError
+        raise EvaluationError(f"{exc} (ruleset {tree.id}@{tree.version})") from None
+
+
+def _dates(column: Any) -> Any:
+    kind = column.type
+    if pa.types.is_date(kind):
+        return column.cast(pa.date32())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        try:
+            return pc.strptime(column, format="%Y-%m-%d", unit="s").cast(pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise InputError(f"column 'as_of' must hold dates like 2023-12-31: {exc}") from None
+    raise InputError(f"column 'as_of' must hold dates (date32 or 'YYYY-MM-DD' text), not {kind}")
+
+
+def _not_in_force(tree: RuleTree, on: date) -> str:
+    until = tree.effective_until.isoformat() if tree.effective_until else "open end"
+    return (
+        f"ruleset {tree.id}@{tree.version} is not in force on {on.isoformat()} "
+        f"(effective {tree.effective_from} to {until})"
+    )
+
+
+__all__ = ["IDENTITY", "Villages", "check_villages", "to_arrow", "villages_table"]
