@@ -159,7 +159,7 @@ class Ruleset:
         from .columnar import evaluate_table
 
         return evaluate_table(
-            self,
+            self.tree,
             table,
             on=on,
             criteria=criteria,

@@ -1,6 +1,6 @@
 """The columnar engine: a whole table of villages rated at once, column by column.
 
-`evaluate_table(ruleset, table)` (also `Ruleset.evaluate_table`) gives per village what
+`Ruleset.evaluate_table(table)` gives per village what
 `Ruleset.evaluate` decides, star by star and criterion by criterion, as an Arrow table:
 
     tables.py       the input: an Arrow table or a polars / pandas DataFrame, checked
@@ -19,18 +19,15 @@ import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
 from ..plugins import available_functions
-from ..rules import Criterion
+from ..rules import Criterion, RuleTree
 from .arrow import require
 from .expressions import Batch
 from .program import BatchOutcome, ColumnarProgram
 from .tables import IDENTITY, check_villages, to_arrow
-
-if TYPE_CHECKING:
-    from ..ruleset import Ruleset
 
 pa = require("pyarrow")
 pc = require("pyarrow.compute")
@@ -41,7 +38,7 @@ BATCH_ROWS = 1 << 16  # villages per batch: large enough to amortise each call's
 
 
 def evaluate_table(
-    ruleset: Ruleset,
+    tree: RuleTree,
     table: Any,
     *,
     on: date | None = None,
@@ -51,8 +48,7 @@ def evaluate_table(
     functions: Mapping[str, FunctionSpec] | None = None,
     threads: int | None = None,
 ) -> Any:
-    """Rate every village of `table` (see `Ruleset.evaluate_table`)."""
-    tree = ruleset.tree
+    """Rate every village of `table` by these rules (see `Ruleset.evaluate_table`)."""
     villages = check_villages(
         to_arrow(table),
         tree,
