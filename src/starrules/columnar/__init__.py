@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..rules import Criterion, RuleTree
 from .arrow import require
 from .expressions import Batch
 from .program import BatchOutcome, ColumnarProgram
-from .tables import IDENTITY, check_villages, to_arrow
+from .tables import IDENTITY, Villages, check_villages, to_arrow
 
 pa = require("pyarrow")
 pc = require("pyarrow.compute")
@@ -35,6 +36,54 @@ pc = require("pyarrow.compute")
 STAR_STATUSES = ("granted", "denied", "undetermined")
 NODE_STATUSES = ("pass", "fail", "unknown")
 BATCH_ROWS = 1 << 16  # villages per batch: large enough to amortise each call's overhead
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """A table of villages rated: the checked input, and each batch's raw outcome."""
+
+    villages: Villages
+    program: ColumnarProgram
+    batches: tuple[tuple[int, int, BatchOutcome], ...]  # (first row, rows, outcome)
+
+
+def rate(
+    tree: RuleTree,
+    table: Any,
+    *,
+    on: date | None = None,
+    check_dates: bool = True,
+    strict: bool = False,
+    functions: Mapping[str, FunctionSpec] | None = None,
+    threads: int | None = None,
+) -> Rated:
+    """Check the table's villages and decide every node, star and level, batch by batch
+    (batches in parallel threads: pyarrow.compute releases the GIL)."""
+    villages = check_villages(
+        to_arrow(table), tree, on or date.today(), check_dates=check_dates, strict=strict
+    )
+    program = ColumnarProgram(
+        tree, {**BUILTIN_FUNCTIONS, **available_functions(), **(functions or {})}
+    )
+    n = villages.length
+    batch_rows = BATCH_ROWS
+    starts = list(range(0, n, batch_rows)) or [0]
+
+    def run(start: int) -> tuple[int, int, BatchOutcome]:
+        length = min(batch_rows, n - start)
+        columns = {
+            path: column.slice(start, length).combine_chunks()
+            for path, column in villages.indicators.items()
+        }
+        return start, length, program.run(Batch(length, columns))
+
+    workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
+    if workers == 1:
+        batches = [run(start) for start in starts]
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            batches = list(pool.map(run, starts))
+    return Rated(villages, program, tuple(batches))
 
 
 def evaluate_table(
@@ -49,41 +98,26 @@ def evaluate_table(
     threads: int | None = None,
 ) -> Any:
     """Rate every village of `table` by these rules (see `Ruleset.evaluate_table`)."""
-    villages = check_villages(
-        to_arrow(table),
+    rated = rate(
         tree,
-        on or date.today(),
+        table,
+        on=on,
         check_dates=check_dates,
         strict=strict,
+        functions=functions,
+        threads=threads,
     )
-    program = ColumnarProgram(
-        tree, {**BUILTIN_FUNCTIONS, **available_functions(), **(functions or {})}
-    )
-    n = villages.length
-    starts = list(range(0, n, BATCH_ROWS)) or [0]
-
-    def rate(start: int) -> Any:
-        length = min(BATCH_ROWS, n - start)
-        columns = {
-            path: column.slice(start, length).combine_chunks()
-            for path, column in villages.indicators.items()
-        }
-        outcome = program.run(Batch(length, columns))
-        return _result_batch(program, outcome, villages.identity, start, length, criteria)
-
-    workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
-    if workers == 1:
-        batches = [rate(start) for start in starts]
-    else:  # pyarrow.compute releases the GIL: batches run in parallel
-        with ThreadPoolExecutor(workers) as pool:
-            batches = list(pool.map(rate, starts))
+    identity = rated.villages.identity
+    batches = [
+        _result_batch(rated.program, outcome, identity, start, length, criteria)
+        for start, length, outcome in rated.batches
+    ]
     metadata = {
         "starrules.ruleset": f"{tree.id}@{tree.version}",
         "starrules.fingerprint": tree.fingerprint,
-        "starrules.ignored": json.dumps(list(villages.ignored)),
+        "starrules.ignored": json.dumps(list(rated.villages.ignored)),
     }
-    result = pa.Table.from_batches(batches)
-    return result.replace_schema_metadata(metadata)
+    return pa.Table.from_batches(batches).replace_schema_metadata(metadata)
 
 
 def _statuses(values: Any, names: tuple[str, ...]) -> Any:
@@ -129,4 +163,11 @@ def _result_batch(
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
-__all__ = ["NODE_STATUSES", "STAR_STATUSES", "ColumnarProgram", "evaluate_table"]
+__all__ = [
+    "NODE_STATUSES",
+    "STAR_STATUSES",
+    "ColumnarProgram",
+    "Rated",
+    "evaluate_table",
+    "rate",
+]

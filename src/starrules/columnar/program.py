@@ -40,6 +40,7 @@ class BatchOutcome:
     level_min: Any  # int64
     level_max: Any  # int64
     missing: Any  # int64: the unknown indicators that could decide a star or the level
+    unknown: Mapping[str, Any]  # indicator path → bool array: one of those (`missing`)
 
 
 class ColumnarProgram:
@@ -97,8 +98,11 @@ class ColumnarProgram:
                 status = pc.and_kleene(status, part)
             stars[star.index] = status
         low, high = self._level(batch, stars, points)
-        missing = self._missing(batch, stars, nodes, low, high)
-        return BatchOutcome(stars, nodes, low, high, missing)
+        unknown = self._unknown(batch, stars, nodes, low, high)
+        missing: Any = ZERO
+        for mask in unknown.values():
+            missing = pc.add(missing, pc.cast(mask, INT))
+        return BatchOutcome(stars, nodes, low, high, as_array(missing, batch.length), unknown)
 
     def _group(
         self, group: Group, batch: Batch, nodes: list[Any], points: dict[str, Points]
@@ -153,12 +157,11 @@ class ColumnarProgram:
         high = pc.if_else(open_, pc.max_element_wise(high, 0), high)
         return low, high
 
-    def _missing(
+    def _unknown(
         self, batch: Batch, stars: list[Any], nodes: list[Any], low: Any, high: Any
-    ) -> Any:
-        """Per village, how many unknown indicators could decide a star or the level: the
-        count of `Assessment.missing` (records.explain), column by column."""
-        n = batch.length
+    ) -> dict[str, Any]:
+        """Per indicator, the villages where it is unknown and could decide a star or the
+        level: `Assessment.missing` (records.explain), column by column."""
         wanted: dict[str, Any] = {}  # path → villages where it is wanted, if unknown
 
         def want(path: str, mask: Any) -> None:
@@ -180,11 +183,9 @@ class ColumnarProgram:
                     for index, paths in _criteria_below(self.tree, group_id):
                         for path in paths:
                             want(path, pc.and_(undecided, pc.is_null(nodes[index])))
-        total = ZERO
-        for path, mask in wanted.items():
-            unknown = pc.and_(mask, pc.is_null(batch.columns[path]))
-            total = pc.add(total, pc.cast(unknown, INT))
-        return as_array(total, n)
+        return {
+            path: pc.and_(mask, pc.is_null(batch.columns[path])) for path, mask in wanted.items()
+        }
 
 
 def _open_reads(tree: RuleTree) -> tuple[tuple[int, int, tuple[int, ...], tuple[str, ...]], ...]:
