@@ -205,6 +205,48 @@ def test_the_check_fails_where_levels_are_not_the_number_of_stars() -> None:
     assert total.three_plus == Span(1, 1)
 
 
+def test_missing_indicators_of_an_open_level_count_when_every_star_is_decided() -> None:
+    # Regression: a village holding every star whose level is still open (its level reads
+    # an unknown indicator) was left out of the missing indicators.
+    ruleset = ruleset_of(
+        [
+            {
+                "id": "s",
+                "name": {"zh": "星", "en": "Star"},
+                "grant": {
+                    "all": [
+                        {
+                            "id": "s.x",
+                            "test": "branch.secretary_strong",
+                            "text": {"zh": "书记", "en": "Secretary"},
+                        }
+                    ]
+                },
+            }
+        ],
+        levels=[
+            {
+                "value": 2,
+                "name": {"zh": "二星", "en": "2"},
+                "when": "count(stars) >= 1 and branch.reserve_cadres >= 3",
+            },
+            {"value": 1, "name": {"zh": "一星", "en": "1"}, "when": "count(stars) >= 1"},
+        ],
+    )
+    village = Village.model_validate(
+        {
+            "name": "村",
+            "jurisdiction": "cn-test",
+            "kind": "rural",
+            "branch": {"secretary_strong": True},
+        }
+    )
+    assessment = ruleset.evaluate(village, starrules_date())
+    assert assessment.status("s") == "granted" and assessment.level.value is None
+    total = report([assessment], by=None).total
+    assert [(m.indicator, m.villages) for m in total.missing] == [("branch.reserve_cadres", 1)]
+
+
 # -- the Henan examples ---------------------------------------------------------------------
 
 

@@ -130,6 +130,25 @@ def villages_table(villages: Iterable[Village], indicators: Mapping[str, Indicat
     return pa.table(columns)
 
 
+def village_of_row(villages: Villages, row: int, tree: RuleTree) -> Village:
+    """One row of a checked table as a `Village` (for the row engine): its identity (the
+    ruleset's jurisdiction and kind where the table has none) and the indicators the
+    ruleset declares."""
+    data: dict[str, Any] = {"jurisdiction": tree.jurisdiction, "kind": tree.kind}
+    for name, column in villages.identity.items():
+        value = column[row].as_py()
+        if value is not None:
+            data[name] = value.isoformat() if isinstance(value, date) else value
+    data.setdefault("name", f"row {row + 1}")
+    for path, column in villages.indicators.items():
+        value = column[row].as_py()
+        if value is None:
+            continue
+        section, _, name = path.partition(".")
+        data.setdefault(section, {})[name] = value
+    return Village.model_validate(data)
+
+
 def _arrow_type(kind: IndicatorKind) -> Any:
     if kind is IndicatorKind.BOOL:
         return pa.bool_()
@@ -267,4 +286,4 @@ def _not_in_force(tree: RuleTree, on: date) -> str:
     )
 
 
-__all__ = ["IDENTITY", "Villages", "check_villages", "to_arrow", "villages_table"]
+__all__ = ["IDENTITY", "Villages", "check_villages", "to_arrow", "village_of_row", "villages_table"]

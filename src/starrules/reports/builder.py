@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import difflib
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..assessment import Assessment
 from ..errors import InputError
+from ..expr import FunctionSpec
 from ..plans import PlanResult, Targets, compare, read_targets
+from ..rules import RuleTree
+from ..ruleset import Ruleset
 from ..village import Village
 from .facts import RuleFacts
 from .results import BY, SLOT, By, GroupReport, Report, Truth
@@ -37,10 +42,10 @@ class ReportBuilder:
         self.by = by
         self.targets = targets
         self.nearest = nearest
-        self._seq = 0
+        self._rows = 0  # villages added: the next one's place in the input
         self._rules: dict[str, RuleFacts] = {}
         self._groups: dict[GroupKey, Tally] = {}
-        self._key = _key_function(by)
+        self._first: dict[GroupKey, int] = {}  # each group's first village's place
         self._target_tallies = [TargetTally() for _ in targets.targets] if targets else []
         self._matches: dict[tuple[str, str | None], list[TargetTally]] = {}
         self._seen_townships: set[str] = set()
@@ -53,17 +58,11 @@ class ReportBuilder:
 
     def add(self, assessment: Assessment) -> None:
         """Count one assessment (kept only while among its group's nearest villages)."""
-        tree = assessment.rules
-        rules = self._rules.get(tree.fingerprint)
-        if rules is None:
-            rules = self._rules[tree.fingerprint] = RuleFacts(tree)
+        rules = self.rules_of(assessment.rules)
         village = assessment.input
-        key = self._key(village)
-        tally = self._groups.get(key)
-        if tally is None:
-            tally = self._groups[key] = Tally()
-        if rules.fingerprint not in tally.seen:
-            tally.register(rules)
+        row = self._rows
+        self._rows += 1
+        tally = self.tally(self.key_of(village.township, village.jurisdiction), row, rules)
         # The star statuses and level as evaluated (not the explanation: built only on demand).
         outcome = assessment.outcome
         stars = outcome.stars
@@ -100,24 +99,103 @@ class ReportBuilder:
                             break
                     else:
                         only_gap[gap] += 1
-            if None in stars or level.value is None:
-                if rules.custom_levels and level.value is None:
-                    # a level condition may read indicators too: the assessment's own list
-                    tally.missing.update(assessment.missing)
-                else:
-                    tally.missing.update(rules.missing(village, stars, nodes))
+        if None in stars or level.value is None:
+            if rules.custom_levels and level.value is None:
+                # a level condition may read indicators too: the assessment's own list (also
+                # when every star is decided and only the level is not)
+                tally.note_missing(assessment.missing, row)
+            else:
+                nodes = assessment.node_statuses()
+                tally.note_missing(rules.missing(village, stars, nodes), row)
         if level.min < rules.top_level:
-            self._near(assessment, rules, stars, costs, tally)
+            self.near_of(assessment, rules, stars, costs, tally, row)
         if self._target_tallies:
             self._count_targets(village, level.min, level.max)
 
-    def _near(
+    def add_table(
+        self,
+        table: Any,
+        ruleset: Ruleset,
+        *,
+        on: date | None = None,
+        check_dates: bool = True,
+        strict: bool = False,
+        row_offset: int | None = None,
+        functions: Mapping[str, FunctionSpec] | None = None,
+    ) -> None:
+        """Count a whole table of villages judged by `ruleset`, rated by the columnar engine
+        (`Ruleset.evaluate_table`: the table's form, `on`, `check_dates`, `strict` and
+        `functions` are as there; needs pyarrow). The counts are those `add` makes for
+        each village's assessment, in the same order. `row_offset`: where the table's
+        first village stands in the whole input (default: after the villages added so
+        far), which decides ties between villages as near their next level."""
+        from .columns import add_table
+
+        add_table(
+            self,
+            table,
+            ruleset,
+            on=on,
+            check_dates=check_dates,
+            strict=strict,
+            row_offset=self._rows if row_offset is None else row_offset,
+            functions=functions,
+        )
+
+    def merge(self, other: ReportBuilder) -> None:
+        """Add the counts of another builder of the same kind (by, targets, nearest), e.g.
+        one that counted another part of the input in another process."""
+        if (other.by, other.nearest) != (self.by, self.nearest) or (other.targets != self.targets):
+            raise InputError("only builders with the same by, targets and nearest can merge")
+        for key, tally in other._groups.items():
+            mine = self._groups.get(key)
+            if mine is None:
+                mine = self._groups[key] = Tally()
+            mine.merge(tally)
+            # merge() lists every near village of both: keep the nearest, as a heap.
+            mine.near = heapq.nsmallest(
+                self.nearest, mine.near, key=lambda e: (-e[0], -e[1], -e[2])
+            )
+            heapq.heapify(mine.near)
+            first = other._first[key]
+            self._first[key] = min(self._first.get(key, first), first)
+        for mine_t, theirs in zip(self._target_tallies, other._target_tallies, strict=True):
+            mine_t.villages += theirs.villages
+            mine_t.levels.update(theirs.levels)
+            mine_t.counties |= theirs.counties
+        self._seen_townships |= other._seen_townships
+        self._seen_places |= other._seen_places
+        self._rows = max(self._rows, other._rows)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Caches, rebuilt on demand: what each ruleset says (its compiled parts do not
+        # pickle) and which targets a place matches.
+        state = dict(self.__dict__)
+        state["_rules"] = {}
+        state["_matches"] = {}
+        return state
+
+    @property
+    def counts_targets(self) -> bool:
+        return bool(self._target_tallies)
+
+    def saw_rows(self, rows: int) -> None:
+        """Villages up to this place in the input have been counted (by add_table)."""
+        self._rows = max(self._rows, rows)
+
+    def would_keep(self, tally: Tally, rank: tuple[int, int, int]) -> bool:
+        """Whether a village of this rank would be kept among its group's nearest."""
+        near = tally.near
+        return self.nearest > 0 and (len(near) < self.nearest or rank > near[0][:3])
+
+    def near_of(
         self,
         assessment: Assessment,
         rules: RuleFacts,
         stars: list[Truth],
         costs: dict[int, int | None],
         tally: Tally,
+        row: int,
     ) -> None:
         """Count a village one or two criteria from its next level; keep it if among the
         nearest. Under the default level rule the distance is counted from the outcomes
@@ -140,18 +218,56 @@ class ReportBuilder:
             tally.two_away += 1
         else:
             return
+        self.keep_near(tally, (-distance, goal, -row, assessment))
+
+    def keep_near(self, tally: Tally, entry: Near) -> None:
+        """Keep a village among its group's nearest if it is nearer than the farthest kept
+        (ties: the earlier in the input)."""
         if self.nearest == 0:
             return
-        self._seq += 1
-        entry: Near = (-distance, goal, -self._seq, assessment)
         near = tally.near
         if len(near) < self.nearest:
             heapq.heappush(near, entry)
         elif entry[:3] > near[0][:3]:  # nearer than the farthest kept
             heapq.heapreplace(near, entry)
 
+    def key_of(self, township: str | None, jurisdiction: str) -> GroupKey:
+        """The group of a village of this township and jurisdiction."""
+        if self.by == "township":
+            return (township, county_of(jurisdiction))
+        if self.by == "county":
+            return (None, county_of(jurisdiction))
+        if self.by == "jurisdiction":
+            return (None, jurisdiction)
+        return (None, None)
+
+    def tally(self, key: GroupKey, row: int, rules: RuleFacts) -> Tally:
+        """The running counts of a group, whose village at `row` these rules judge."""
+        tally = self._groups.get(key)
+        if tally is None:
+            tally = self._groups[key] = Tally()
+        first = self._first.get(key)
+        if first is None or row < first:
+            self._first[key] = row
+        if rules.fingerprint not in tally.seen:
+            tally.register(rules)
+        return tally
+
+    def rules_of(self, tree: RuleTree) -> RuleFacts:
+        rules = self._rules.get(tree.fingerprint)
+        if rules is None:
+            rules = self._rules[tree.fingerprint] = RuleFacts(tree)
+        return rules
+
     def _count_targets(self, village: Village, low: int, high: int) -> None:
-        place, township = village.jurisdiction, village.township
+        self.count_targets(village.jurisdiction, village.township, low, high)
+
+    def count_targets(
+        self, place: str, township: str | None, low: int, high: int, villages: int = 1
+    ) -> None:
+        """Count `villages` villages of this place and level range for the plan."""
+        if not self._target_tallies:
+            return
         matched = self._matches.get((place, township))
         if matched is None:
             assert self.targets is not None
@@ -165,15 +281,18 @@ class ReportBuilder:
             self._seen_places.add(place)
             self._seen_places.add(county_of(place))
         for tally in matched:
-            tally.villages += 1
-            tally.levels[(low, high)] += 1
+            tally.villages += villages
+            tally.levels[(low, high)] += villages
             tally.counties.add(county_of(place))
 
     def result(self, *, partial: bool = False) -> Report:
         """The report of the villages added so far."""
         total = Tally()
         groups: list[GroupReport] = []
-        for (township, place), tally in self._groups.items():
+        # Groups in the order of their first village in the input (however added).
+        for key in sorted(self._groups, key=self._first.__getitem__):
+            township, place = key
+            tally = self._groups[key]
             total.merge(tally)
             if self.by is not None:
                 name = township if self.by == "township" else place
@@ -212,16 +331,6 @@ class ReportBuilder:
         if jurisdiction is not None:
             return tuple(difflib.get_close_matches(jurisdiction, sorted(self._seen_places), 3))
         return ()
-
-
-def _key_function(by: By | None) -> Callable[[Village], GroupKey]:
-    if by == "township":
-        return lambda v: (v.township, county_of(v.jurisdiction))
-    if by == "county":
-        return lambda v: (None, county_of(v.jurisdiction))
-    if by == "jurisdiction":
-        return lambda v: (None, v.jurisdiction)
-    return lambda v: (None, None)
 
 
 def report(

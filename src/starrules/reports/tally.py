@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from ..assessment import Assessment
 from ..i18n import Text
@@ -42,6 +43,7 @@ class Tally:
         "level_names",
         "level_pairs",
         "missing",
+        "missing_first",
         "near",
         "one_away",
         "only_gap",
@@ -68,6 +70,9 @@ class Tally:
         self.texts: dict[str, tuple[str, Text]] = {}
         self.criteria_order: dict[str, int] = {}
         self.missing: Counter[str] = Counter()
+        # Where each missing indicator was first met: (row of the input, place in that
+        # village's list), which orders indicators missing for as many villages.
+        self.missing_first: dict[str, tuple[int, int]] = {}
         self.labels: dict[str, Text] = {}
         self.one_away = self.two_away = 0
         # The nearest villages: a bounded heap, its top the farthest of them (see _near).
@@ -88,6 +93,18 @@ class Tally:
                 self.criteria_order[cid] = len(self.criteria_order)
         for path, label in rules.labels.items():
             self.labels.setdefault(path, label)
+
+    def note_missing(self, paths: Iterable[str], row: int, villages: int = 1) -> None:
+        """Count indicators missing for `villages` villages, the first of them at `row`."""
+        for place, path in enumerate(paths):
+            self.missing[path] += villages
+            self.first_missing(path, (row, place))
+
+    def first_missing(self, path: str, where: tuple[int, int]) -> None:
+        """Note where an indicator was found missing, if before where it was first found."""
+        first = self.missing_first.get(path)
+        if first is None or where < first:
+            self.missing_first[path] = where
 
     def merge(self, other: Tally) -> None:
         self.villages += other.villages
@@ -111,6 +128,8 @@ class Tally:
                 self.texts[cid] = text
                 self.criteria_order[cid] = len(self.criteria_order)
         self.missing.update(other.missing)
+        for path, where in other.missing_first.items():
+            self.first_missing(path, where)
         for path, label in other.labels.items():
             self.labels.setdefault(path, label)
         self.one_away += other.one_away
@@ -148,7 +167,9 @@ class Tally:
         )
         missing = tuple(
             MissingCount(path, self.labels.get(path), count)
-            for path, count in sorted(self.missing.items(), key=lambda item: -item[1])
+            for path, count in sorted(
+                self.missing.items(), key=lambda item: (-item[1], self.missing_first[item[0]])
+            )
         )
         return GroupReport(
             kind=kind,
