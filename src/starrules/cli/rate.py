@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import IO, TextIO
@@ -21,13 +22,13 @@ from ..render.table import Row, render_table, row_of
 from ..spreadsheets import require_openpyxl
 from .app import LANG, cli, fail
 from .choose import Chooser
+from .columns import choose_engine, engine_option, evaluate_columns, table_rows
+from .columns import records as villages_of
 from .inputs import (
     VillageInput,
     binary_stdout,
-    indicators_for,
     progress_for,
     village_input_options,
-    village_records,
 )
 from .options import (
     format_by_suffix,
@@ -37,7 +38,7 @@ from .options import (
     strict_option,
 )
 
-FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "parquet")
 
 
 @cli.command()
@@ -48,7 +49,8 @@ FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="table (default), json, jsonl, or a spreadsheet, a row per village: csv or xlsx. "
+    help="table (default), json, jsonl, a spreadsheet, a row per village: csv or xlsx, or "
+    "parquet (the columnar engine's table: star statuses and levels). "
     "Default: by the suffix of --output, else table.",
 )
 @output_option()
@@ -63,6 +65,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 @strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @progress_option
+@engine_option
 def evaluate(
     files: tuple[Path, ...],
     ruleset: Path | None,
@@ -76,15 +79,33 @@ def evaluate(
     strict: bool,
     lang: Lang,
     progress: bool | None,
+    engine: str,
 ) -> None:
-    """Assess the villages in FILES: JSON (an object or an array), JSONL, or spreadsheets
-    (CSV, .xlsx; a village a row, headers as indicator paths or labels)."""
+    """Assess the villages in FILES: JSON (an object or an array), JSONL, spreadsheets
+    (CSV, .xlsx; a village a row, headers as indicator paths or labels) or Parquet (a
+    column per indicator path)."""
     if fmt is None:
         fmt = format_by_suffix(output, FORMATS)
+    if fmt in ("xlsx", "parquet") and output is None and sys.stdout.isatty():
+        fail(f"a .{fmt} file is binary: write it to a file with -o FILE.{fmt} (or redirect)")
+    if choose_engine("evaluate", engine, fmt, files) == "columns":
+        if detail is not None:
+            raise click.BadParameter("applies to --engine rows only", param_hint="--detail")
+        chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
+        rated, used = evaluate_columns(files, village_input, chooser, on, strict, lang)
+        if fmt == "parquet":
+            from ..columnar.files import write_parquet
+
+            write_parquet(rated, output if output is not None else binary_stdout())
+        else:
+            rows, stars = table_rows(rated, used, lang)
+            _write_text(output, render_table(rows, stars, lang))
+        note = chooser.ignored_note(lang)
+        if note is not None:
+            click.echo(note, err=True)
+        return
     if detail is not None and fmt not in ("json", "jsonl"):
         raise click.BadParameter("applies to --format json and jsonl only", param_hint="--detail")
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        fail("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx (or redirect)")
     # spec §6: compact by default for jsonl (bulk, for other systems), full for json.
     chosen: Detail = (
         "full" if (detail or ("compact" if fmt == "jsonl" else "full")) == "full" else "compact"
@@ -93,7 +114,7 @@ def evaluate(
     if fmt == "xlsx":
         require_openpyxl("write")  # before any village is read
     total, show = progress_for(files, progress)
-    with village_records(files, village_input, indicators_for(chooser), lang) as records:
+    with closing(villages_of(files, village_input, chooser, lang)) as records:
         assessments = (chooser.assess(r) for r in records)
         if show:
             with click.progressbar(
@@ -128,6 +149,16 @@ def _emit_to(
     except BrokenPipeError:
         raise
     except OSError as exc:  # cannot create it, a full disk …
+        fail(f"{output}: cannot write the file: {exc.strerror or exc}")
+
+
+def _write_text(output: Path | None, text: str) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
         fail(f"{output}: cannot write the file: {exc.strerror or exc}")
 
 

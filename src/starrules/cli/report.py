@@ -4,6 +4,7 @@ the criteria that hold villages back, missing data, and plans compared (reports.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import cast
@@ -17,13 +18,13 @@ from ..render.report_html import DEFAULT_LIMIT, VillageRows, render_html, requir
 from ..reports import By, ReportBuilder
 from .app import LANG, cli, fail
 from .choose import Chooser
+from .columns import choose_engine, engine_option, report_columns
+from .columns import records as villages_of
 from .inputs import (
     VillageInput,
     binary_stdout,
-    indicators_for,
     progress_for,
     village_input_options,
-    village_records,
 )
 from .options import (
     format_by_suffix,
@@ -90,6 +91,7 @@ EXIT_INTERRUPTED = 130  # as a shell reports a program ended by Ctrl-C (128 + SI
 @strict_option
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @progress_option
+@engine_option
 def report_command(
     files: tuple[Path, ...],
     ruleset: Path | None,
@@ -107,6 +109,7 @@ def report_command(
     strict: bool,
     lang: Lang,
     progress: bool | None,
+    engine: str,
 ) -> None:
     """Count the villages in FILES per township (county, jurisdiction): stars, levels (ranges
     where data is missing), the share at three stars or above, the criteria that hold
@@ -126,21 +129,24 @@ def report_command(
     grouping: By | None = None if by == "total" else cast(By, by)
     builder = ReportBuilder(grouping, plan, nearest=nearest)
     interrupted = False
-    total, show = progress_for(files, progress)
-    with (
-        village_records(files, village_input, indicators_for(chooser), lang) as records,
-        click.progressbar(
-            records, length=total, file=sys.stderr, label="reporting", hidden=not show
-        ) as bar,
-    ):
-        try:
-            for record in bar:
-                assessment = chooser.assess(record)
-                builder.add(assessment)
-                if rows is not None:
-                    rows.add(assessment)
-        except KeyboardInterrupt:
-            interrupted = True
+    if choose_engine("report", engine, fmt, files) == "columns" and rows is None:
+        report_columns(files, village_input, chooser, builder, on, strict, lang)
+    else:  # the HTML page lists villages with their assessments: one at a time
+        total, show = progress_for(files, progress)
+        with (
+            closing(villages_of(files, village_input, chooser, lang)) as records,
+            click.progressbar(
+                records, length=total, file=sys.stderr, label="reporting", hidden=not show
+            ) as bar,
+        ):
+            try:
+                for record in bar:
+                    assessment = chooser.assess(record)
+                    builder.add(assessment)
+                    if rows is not None:
+                        rows.add(assessment)
+            except KeyboardInterrupt:
+                interrupted = True
     result = builder.result(partial=interrupted)
     if fmt == "json":
         data = result.to_json(indent=2) + b"\n"

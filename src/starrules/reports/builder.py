@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -121,6 +121,7 @@ class ReportBuilder:
         check_dates: bool = True,
         strict: bool = False,
         row_offset: int | None = None,
+        rows: Sequence[int] | None = None,
         functions: Mapping[str, FunctionSpec] | None = None,
     ) -> None:
         """Count a whole table of villages judged by `ruleset`, rated by the columnar engine
@@ -128,7 +129,9 @@ class ReportBuilder:
         `functions` are as there; needs pyarrow). The counts are those `add` makes for
         each village's assessment, in the same order. `row_offset`: where the table's
         first village stands in the whole input (default: after the villages added so
-        far), which decides ties between villages as near their next level."""
+        far), which orders the groups and decides ties between villages as near their
+        next level; `rows`: each village's place instead, when the table holds villages
+        not next to each other in the input (e.g. those of one ruleset)."""
         from .columns import add_table
 
         add_table(
@@ -139,6 +142,7 @@ class ReportBuilder:
             check_dates=check_dates,
             strict=strict,
             row_offset=self._rows if row_offset is None else row_offset,
+            rows=rows,
             functions=functions,
         )
 

@@ -12,7 +12,7 @@ rated by the row engine (correct, not faster).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,6 +20,7 @@ from ..assessment import Assessment
 from ..columnar import Rated, rate
 from ..columnar.arrow import require
 from ..columnar.tables import village_of_row
+from ..errors import InputError
 from ..expr import FunctionSpec
 from ..rules import RuleTree
 from ..village import Village
@@ -75,12 +76,17 @@ def add_table(
     check_dates: bool = True,
     strict: bool = False,
     row_offset: int = 0,
+    rows: Sequence[int] | None = None,
     functions: Mapping[str, FunctionSpec] | None = None,
 ) -> None:
-    """Count a table of villages judged by `ruleset` (see `ReportBuilder.add_table`)."""
+    """Count a table of villages judged by `ruleset` (see `ReportBuilder.add_table`);
+    `rows`: each village's place in the whole input (default: from `row_offset` on)."""
     tree = ruleset.tree
     rated = rate(tree, table, on=on, check_dates=check_dates, strict=strict, functions=functions)
     rules = builder.rules_of(tree)
+    places = None if rows is None else list(rows)
+    if places is not None and len(places) != rated.villages.length:
+        raise InputError(f"{len(places)} row places for a table of {rated.villages.length}")
 
     def again(village: Village) -> Assessment:  # the few villages shown get explained
         return ruleset.evaluate(village, on, check_dates=check_dates, strict=strict)
@@ -88,8 +94,9 @@ def add_table(
     for start, length, outcome in rated.batches:
         if length == 0:
             continue
-        _Batch(builder, rules, rated, again, start, length, outcome, row_offset).count()
-        builder.saw_rows(row_offset + start + length)
+        batch = _Batch(builder, rules, rated, again, start, length, outcome, row_offset, places)
+        batch.count()
+        builder.saw_rows(batch.position(length - 1) + 1)
 
 
 class _Batch:
@@ -105,6 +112,7 @@ class _Batch:
         length: int,
         outcome: Any,
         row_offset: int,
+        rows: list[int] | None,
     ) -> None:
         self.builder = builder
         self.rules = rules
@@ -116,6 +124,7 @@ class _Batch:
         self.n = length
         self.outcome = outcome
         self.first_row = row_offset + start  # the input row of this batch's first village
+        self.rows = rows  # or each village's row in the input, when not consecutive
         townships = _strings(identity.get("township"), start, length)
         places = _strings(identity.get("jurisdiction"), start, length, tree.jurisdiction)
         self.places, self.townships = places, townships
@@ -128,11 +137,17 @@ class _Batch:
             code = keys.get(key)
             if code is None:
                 code = keys[key] = len(keys)
-                self.group_of.append(builder.tally(key, self.first_row + row, rules))
+                self.group_of.append(builder.tally(key, self.position(row), rules))
             codes.append(code)
         self.key = pa.array(codes, pa.int32())
         self.stars = [_codes(s) for s in outcome.stars]
         self.nodes = [None if n is None else _codes(n) for n in outcome.nodes]
+
+    def position(self, row: int) -> int:
+        """Where the batch's village `row` stands in the whole input."""
+        if self.rows is not None:
+            return self.rows[self.start + row]
+        return self.first_row + row
 
     def count(self) -> None:
         self._stars_and_levels()
@@ -243,7 +258,7 @@ class _Batch:
                     if order is None:
                         order = order_in_row[row] = self._assessment(row).missing
                     place = order.index(path)
-                tally.first_missing(path, (self.first_row + row, place))
+                tally.first_missing(path, (self.position(row), place))
 
     def _near(self, costs: list[Any]) -> None:
         """Under the default level rule: each village's distance to its next level, from
@@ -305,7 +320,7 @@ class _Batch:
                 continue
             kept[key] = kept.get(key, 0) + 1
             tally = self.group_of[key]
-            rank = (-steps_away, goal, -(self.first_row + row))
+            rank = (-steps_away, goal, -self.position(row))
             if self.builder.would_keep(tally, rank):
                 self.builder.keep_near(tally, (*rank, self._assessment(row)))
 
@@ -330,7 +345,7 @@ class _Batch:
                 continue
             assessment = self._assessment(row)
             tally = self.group_of[self.key[row].as_py()]
-            self.builder.near_of(assessment, self.rules, [], {}, tally, self.first_row + row)
+            self.builder.near_of(assessment, self.rules, [], {}, tally, self.position(row))
 
     def _targets(self) -> None:
         if not self.builder.counts_targets:

@@ -1,0 +1,133 @@
+"""Villages in Parquet files, and a table of villages split by the ruleset that judges each.
+
+A Parquet file of villages has the columns `evaluate_table` reads: one per indicator path
+(`industry.collective_income`, `extra.x`), null for unknown, and the identity columns
+(`name`, `jurisdiction`, `kind` and optionally `code`, `township`, `as_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import InputError, StarrulesError
+from ..input_files import VillageRecord, check_file
+from ..ruleset import Ruleset
+from ..village import Village
+from .arrow import require
+from .tables import IDENTITY
+
+pa = require("pyarrow")
+pc = require("pyarrow.compute")
+pq = require("pyarrow.parquet")
+
+SUFFIXES = (".parquet", ".pq")
+SECTIONS = ("branch", "industry", "ecology", "safety", "civility", "extra")
+
+
+def is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES
+
+
+def read_parquet(path: Path) -> Any:
+    """The table in a Parquet file, or an InputError naming the file."""
+    check_file(path, str(path))
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
+
+
+def write_parquet(table: Any, path: Path) -> None:
+    try:
+        pq.write_table(table, path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: cannot write the file: {exc}") from None
+
+
+def parquet_records(path: Path) -> Iterator[VillageRecord]:
+    """The villages of a Parquet file one at a time, as `Village` models (the row engine's
+    input); a bad row is an InputError naming the file, the row (from 1) and the field."""
+    table = read_parquet(path)
+    for column in table.column_names:
+        if column not in IDENTITY and column.partition(".")[0] not in SECTIONS:
+            raise InputError(
+                f"{path}: column '{column}' is neither an indicator path "
+                "(section.name) nor an identity column (name, jurisdiction, kind, …)"
+            )
+    row = 0
+    for batch in table.to_batches(max_chunksize=4096):
+        for values in batch.to_pylist():
+            row += 1
+            where = f"{path}: row {row}"
+            try:
+                yield VillageRecord(Village.model_validate(_nested(values)), where)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                field = ".".join(str(part) for part in error["loc"])
+                raise InputError(f"{where}: {field}: {error['msg']}") from None
+
+
+def _nested(values: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column, value in values.items():
+        if value is None or (isinstance(value, float) and value != value):  # null, NaN
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        section, dot, name = column.partition(".")
+        if dot:
+            data.setdefault(section, {})[name] = value
+        else:
+            data[column] = value
+    return data
+
+
+def split_by_ruleset(
+    table: Any, choose: Callable[[Village], Ruleset], where: str = "row"
+) -> list[tuple[Ruleset, list[int]]]:
+    """The table's rows grouped by the ruleset that judges each (`choose` is asked once per
+    jurisdiction, kind and date), in the order of each group's first row."""
+    length = table.num_rows
+    columns = set(table.column_names)
+    get = {
+        name: table.column(name).to_pylist() if name in columns else [None] * length
+        for name in ("jurisdiction", "kind", "as_of")
+    }
+    chosen: dict[tuple[Any, Any, Any], Ruleset] = {}
+    groups: dict[str, tuple[Ruleset, list[int]]] = {}
+    for row in range(length):
+        key = (get["jurisdiction"][row], get["kind"][row], get["as_of"][row])
+        ruleset = chosen.get(key)
+        if ruleset is None:
+            place, kind, when = key
+            if place is None or kind is None:
+                raise InputError(f"{where} {row + 1}: the village needs a jurisdiction and a kind")
+            try:
+                stub = Village.model_validate(
+                    {"name": "-", "jurisdiction": place, "kind": kind, "as_of": when}
+                )
+                ruleset = chosen[key] = choose(stub)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                field = ".".join(str(part) for part in error["loc"])
+                raise InputError(f"{where} {row + 1}: {field}: {error['msg']}") from None
+            except StarrulesError as exc:
+                raise StarrulesError(f"{where} {row + 1}: {exc}") from None
+        fingerprint = f"{ruleset.fingerprint}@{id(ruleset)}"
+        groups.setdefault(fingerprint, (ruleset, []))[1].append(row)
+    return list(groups.values())
+
+
+__all__ = [
+    "SUFFIXES",
+    "is_parquet",
+    "parquet_records",
+    "read_parquet",
+    "split_by_ruleset",
+    "write_parquet",
+]
