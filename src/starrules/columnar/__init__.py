@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -58,32 +58,60 @@ def rate(
     threads: int | None = None,
 ) -> Rated:
     """Check the table's villages and decide every node, star and level, batch by batch
-    (batches in parallel threads: pyarrow.compute releases the GIL)."""
-    villages = check_villages(
-        to_arrow(table), tree, on or date.today(), check_dates=check_dates, strict=strict
-    )
-    program = ColumnarProgram(
-        tree, {**BUILTIN_FUNCTIONS, **available_functions(), **(functions or {})}
-    )
-    n = villages.length
-    batch_rows = BATCH_ROWS
-    starts = list(range(0, n, batch_rows)) or [0]
+    (in parallel threads: pyarrow.compute releases the GIL)."""
+    return _rate(tree, table, on, check_dates, strict, functions, threads, None)[0]
 
-    def run(start: int) -> tuple[int, int, BatchOutcome]:
-        length = min(batch_rows, n - start)
-        columns = {
-            path: column.slice(start, length).combine_chunks()
-            for path, column in villages.indicators.items()
-        }
-        return start, length, program.run(Batch(length, columns))
 
-    workers = max(1, min(threads or os.cpu_count() or 1, len(starts)))
-    if workers == 1:
-        batches = [run(start) for start in starts]
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            batches = list(pool.map(run, starts))
-    return Rated(villages, program, tuple(batches))
+Finish = Callable[[Villages, int, int, BatchOutcome], Any]
+
+
+def _rate(
+    tree: RuleTree,
+    table: Any,
+    on: date | None,
+    check_dates: bool,
+    strict: bool,
+    functions: Mapping[str, FunctionSpec] | None,
+    threads: int | None,
+    finish: Finish | None,
+) -> tuple[Rated, list[Any]]:
+    """`rate`, and what `finish` makes of each batch's outcome (in the batch's thread)."""
+    workers = max(1, threads or os.cpu_count() or 1)
+    with ThreadPoolExecutor(workers) as pool:
+        villages = check_villages(
+            to_arrow(table),
+            tree,
+            on or date.today(),
+            check_dates=check_dates,
+            strict=strict,
+            map_columns=pool.map if workers > 1 else map,
+        )
+        program = ColumnarProgram(
+            tree, {**BUILTIN_FUNCTIONS, **available_functions(), **(functions or {})}
+        )
+        n = villages.length
+        batch_rows = BATCH_ROWS
+        starts = list(range(0, n, batch_rows)) or [0]
+
+        def run(start: int) -> tuple[tuple[int, int, BatchOutcome], Any]:
+            length = min(batch_rows, n - start)
+            columns = {
+                path: _slice(column, start, length) for path, column in villages.indicators.items()
+            }
+            outcome = program.run(Batch(length, columns))
+            done = None if finish is None else finish(villages, start, length, outcome)
+            return (start, length, outcome), done
+
+        ran = list(pool.map(run, starts)) if workers > 1 else [run(s) for s in starts]
+    rated = Rated(villages, program, tuple(batch for batch, _ in ran))
+    return rated, [done for _, done in ran]
+
+
+def _slice(column: Any, start: int, length: int) -> Any:
+    """Rows of a column as one array (without copying when it is one chunk)."""
+    if column.num_chunks == 1:
+        return column.chunk(0).slice(start, length)
+    return column.slice(start, length).combine_chunks()
 
 
 def evaluate_table(
@@ -98,20 +126,20 @@ def evaluate_table(
     threads: int | None = None,
 ) -> Any:
     """Rate every village of `table` by these rules (see `Ruleset.evaluate_table`)."""
-    rated = rate(
+
+    def finish(villages: Villages, start: int, length: int, outcome: BatchOutcome) -> Any:
+        return _result_batch(tree, outcome, villages.identity, start, length, criteria)
+
+    rated, batches = _rate(
         tree,
         table,
-        on=on,
-        check_dates=check_dates,
-        strict=strict,
-        functions=functions,
-        threads=threads,
+        on,
+        check_dates,
+        strict,
+        functions,
+        threads,
+        finish,
     )
-    identity = rated.villages.identity
-    batches = [
-        _result_batch(rated.program, outcome, identity, start, length, criteria)
-        for start, length, outcome in rated.batches
-    ]
     metadata = {
         "starrules.ruleset": f"{tree.id}@{tree.version}",
         "starrules.fingerprint": tree.fingerprint,
@@ -122,21 +150,21 @@ def evaluate_table(
 
 def _statuses(values: Any, names: tuple[str, ...]) -> Any:
     """Bool array (null unknown) → dictionary-encoded names (pass / fail / unknown …)."""
-    index = pc.if_else(pc.is_null(values), 2, pc.if_else(pc.fill_null(values, False), 0, 1)).cast(
-        pa.int8()
-    )
+    index = pc.fill_null(pc.if_else(values, _FIRST, _SECOND), _THIRD)
     return pa.DictionaryArray.from_arrays(index, pa.array(names))
 
 
+_FIRST, _SECOND, _THIRD = (pa.scalar(i, pa.int8()) for i in range(3))
+
+
 def _result_batch(
-    program: ColumnarProgram,
+    tree: RuleTree,
     outcome: BatchOutcome,
     identity: Mapping[str, Any],
     start: int,
     length: int,
     criteria: bool,
 ) -> Any:
-    tree = program.tree
     names: list[str] = []
     arrays: list[Any] = []
     for name in IDENTITY:

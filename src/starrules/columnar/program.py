@@ -167,10 +167,19 @@ class ColumnarProgram:
         def want(path: str, mask: Any) -> None:
             wanted[path] = mask if path not in wanted else pc.or_(wanted[path], mask)
 
+        # A node is open where its star is undetermined and it and every group above it
+        # are unknown; computed from the top down, each group's once.
+        is_open: dict[int, Any] = {}
         for star_index, leaf_index, above, paths in self._reads:
-            mask = pc.is_null(stars[star_index])
-            for index in (leaf_index, *above):
-                mask = pc.and_(mask, pc.is_null(nodes[index]))
+            parent = above[0] if above else -1
+            if parent not in is_open and parent >= 0:
+                mask = pc.is_null(stars[star_index])
+                for index in reversed(above):  # from the grant down
+                    if index not in is_open:
+                        is_open[index] = pc.and_(mask, pc.is_null(nodes[index]))
+                    mask = is_open[index]
+            over = is_open[parent] if parent >= 0 else pc.is_null(stars[star_index])
+            mask = pc.and_(over, pc.is_null(nodes[leaf_index]))
             for path in paths:
                 want(path, mask)
         if self.tree.levels is not None:
@@ -222,12 +231,17 @@ def _criteria_below(tree: RuleTree, group_id: str) -> list[tuple[int, tuple[str,
 def _tally(values: Sequence[Any], weights: Sequence[int], n: int) -> tuple[Any, Any]:
     """(weight passed, weight failed) per village, as int64 arrays."""
     passed = failed = ZERO
+    # The narrowest integers that hold every sum: less memory to fill and add.
+    total = sum(weights)
+    kind = pa.int8() if total < 2**7 else pa.int16() if total < 2**15 else INT
+    nothing = pa.scalar(0, kind)
+    passed = failed = nothing
     for value, weight in zip(values, weights, strict=True):
         value = as_array(value, n)
-        weight_ = pa.scalar(weight, INT)
-        passed = pc.add(passed, pc.if_else(pc.fill_null(value, False), weight_, ZERO))
-        failed = pc.add(failed, pc.if_else(pc.fill_null(pc.invert(value), False), weight_, ZERO))
-    return as_array(passed, n), as_array(failed, n)
+        weight_ = pa.scalar(weight, kind)
+        passed = pc.add(passed, pc.if_else(pc.fill_null(value, False), weight_, nothing))
+        failed = pc.add(failed, pc.if_else(pc.fill_null(pc.invert(value), False), weight_, nothing))
+    return pc.cast(as_array(passed, n), INT), pc.cast(as_array(failed, n), INT)
 
 
 def _fold(combine: Callable[[Any, Any], Any], values: Sequence[Any], n: int, empty: bool) -> Any:
@@ -240,10 +254,10 @@ def _fold(combine: Callable[[Any, Any], Any], values: Sequence[Any], n: int, emp
 
 
 def _count(values: Sequence[Any], n: int, test: Callable[[Any], Any]) -> Any:
-    total = ZERO
+    total = pa.scalar(0, pa.int16())  # a count of stars
     for value in values:
-        total = pc.add(total, pc.cast(test(value), INT))
-    return as_array(total, n)
+        total = pc.add(total, pc.cast(test(value), pa.int16()))
+    return pc.cast(as_array(total, n), INT)
 
 
 __all__ = ["BatchOutcome", "ColumnarProgram"]
