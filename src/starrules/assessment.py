@@ -329,6 +329,23 @@ class Assessment:
             f"level={shown} granted={self.granted}>"
         )
 
+    # -- pickling and copying ----------------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its ruleset's texts, its village, date and outcome: unpickling
+        compiles the ruleset again (once per process, see rebuild.py), evaluates the
+        village again and checks that it decides the same stars and level."""
+        from .rebuild import assessment_reduction  # it compiles, so only when pickling
+
+        return assessment_reduction(
+            Assessment, self._tree, self.input, self.as_of, self._outcome, self._ignored
+        )
+
+    def __copy__(self) -> Assessment:
+        return self  # what it tells never changes: a copy would be the same in every respect
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Assessment:
+        return self
+
     # -- builders ------------------------------------------------------------------------
     def _explained(self) -> Explanation:
         if self._explanation is None:

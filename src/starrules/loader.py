@@ -16,6 +16,7 @@ from .errors import Problem, RulesetError
 from .expr import FunctionSpec
 from .overlay import apply_overlay
 from .plugins import available_functions
+from .rebuild import with_source
 from .ruleset import Ruleset
 from .schema import RulesetDoc
 from .yaml_source import SourceDocument, parse_yaml, read_yaml
@@ -78,7 +79,7 @@ def _load_source(
     doc = read_document(source, functions)
     if doc.extends is None:
         compiled = RulesetCompiler(source, doc, functions).run()
-        return Ruleset(compiled.tree, compiled.tests)
+        return Ruleset(with_source(compiled.tree, source, functions), compiled.tests)
     if registry is None:
         raise RulesetError(
             [
@@ -91,7 +92,7 @@ def _load_source(
         )
     base = max(find_bases(source, doc, registry.rulesets), key=chain_key)
     compiled = apply_overlay(source, doc, base.tree, functions)
-    return Ruleset(compiled.tree, compiled.tests)
+    return Ruleset(with_source(compiled.tree, source, functions, base.tree), compiled.tests)
 
 
 def read_document(source: SourceDocument, functions: Mapping[str, FunctionSpec]) -> RulesetDoc:

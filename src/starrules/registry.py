@@ -32,6 +32,7 @@ from .loader import (
 )
 from .overlay import apply_overlay
 from .plugins import available_functions, plugin_ruleset_dirs
+from .rebuild import with_source
 from .ruleset import Ruleset
 from .schema import RulesetDoc
 from .village import Village
@@ -127,7 +128,8 @@ class Registry:
             if item.doc.extends is None:
                 try:
                     compiled = RulesetCompiler(item.source, item.doc, functions).run()
-                    pool.append(Ruleset(compiled.tree, compiled.tests))
+                    tree = with_source(compiled.tree, item.source, functions)
+                    pool.append(Ruleset(tree, compiled.tests))
                 except RulesetError as exc:
                     problems.extend(exc.problems)
         overlays = [f for f in files if f.doc.extends]
@@ -255,7 +257,7 @@ def _apply_to_bases(
         except RulesetError as exc:
             problems.extend(exc.problems)
             continue
-        tree = compiled.tree
+        tree = with_source(compiled.tree, item.source, functions, base.tree)
         if tree.effective_until is None or tree.effective_from <= tree.effective_until:
             resolved.append(Ruleset(tree, compiled.tests))
     return problems

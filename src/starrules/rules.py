@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from .errors import Location
-from .expr import CompiledExpression
+from .expr import CompiledExpression, FunctionSpec
 from .i18n import Text
 from .indicators import IndicatorSpec
 from .schema import ExpectDoc
@@ -41,6 +41,17 @@ class Layer:
     def short(self) -> str:
         """'xixia@2022.1': the last part of the jurisdiction and the version, for chains."""
         return f"{self.jurisdiction.rsplit('/', 1)[-1]}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class LayerText:
+    """The text one layer was compiled from, kept so that the ruleset can be compiled again
+    in another process (pickling: see rebuild.py)."""
+
+    file: str  # as named on loading: for the places in problems
+    text: str
+    # The functions given at load time (not built in, nor a plug-in's) that its rules call.
+    functions: tuple[tuple[str, FunctionSpec], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +162,9 @@ class RuleTree:
     node_count: int
     fingerprint: str
     star_index: Mapping[str, int] = field(default_factory=dict)  # star id → position
+    # The text of every layer, base first, when the loader compiled it (empty otherwise):
+    # what a pickle holds. Strings shared with the base's tree, never copied.
+    texts: tuple[LayerText, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.star_index:

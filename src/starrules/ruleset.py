@@ -175,6 +175,21 @@ class Ruleset:
             f"from {self.effective_from}>"
         )
 
+    # -- pickling and copying (rebuild.py) -------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the texts of its layers and its fingerprint: unpickling compiles them
+        again (once per process) and checks the fingerprint. A StarrulesError names what
+        cannot be pickled (a function given at load time that is a lambda, say)."""
+        from .rebuild import ruleset_reduction  # it compiles, so only when pickling
+
+        return ruleset_reduction(Ruleset, self.tree)
+
+    def __copy__(self) -> Ruleset:
+        return self  # immutable: a copy would be the same in every respect
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Ruleset:
+        return self
+
 
 def _assess(
     program: Program,
