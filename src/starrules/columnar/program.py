@@ -11,6 +11,8 @@ decided, so the criteria's statuses come for free.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,7 +118,17 @@ class ColumnarProgram:
                 values.append(self._group(item, batch, nodes, points))
         kernel = GroupKernel.of(group)
         n = batch.length
-        if group.rule == "min_points" or not (kernel.any_fail_decides or kernel.any_pass_decides):
+        terms = _few_terms(kernel)
+        if group.rule != "min_points" and terms is not None:
+            # k of n as Kleene's or of the and of every k items: passed when one such set
+            # all passes, failed when each has an item that fails; bitmaps, no sums.
+            outcome = _fold(
+                pc.or_kleene,
+                [_fold(pc.and_kleene, [values[i] for i in term], n, True) for term in terms],
+                n,
+                False,
+            )
+        elif group.rule == "min_points" or not (kernel.any_fail_decides or kernel.any_pass_decides):
             passed, failed = _tally(values, kernel.weights, n)
             outcome = pc.if_else(
                 pc.greater_equal(passed, kernel.bar),
@@ -226,6 +238,17 @@ def _criteria_below(tree: RuleTree, group_id: str) -> list[tuple[int, tuple[str,
         for node in star.nodes
         if isinstance(node, Criterion) and node.id in inside
     ]
+
+
+_MOST_TERMS = 10  # k-of-n groups written as an or of ands up to this many ands
+
+
+def _few_terms(kernel: GroupKernel) -> list[tuple[int, ...]] | None:
+    """The item sets of a k-of-n group with unit weights (k < n, 1 < k), when few."""
+    n, k = len(kernel.weights), kernel.bar
+    if any(w != 1 for w in kernel.weights) or not 1 < k < n or math.comb(n, k) > _MOST_TERMS:
+        return None
+    return list(itertools.combinations(range(n), k))
 
 
 def _tally(values: Sequence[Any], weights: Sequence[int], n: int) -> tuple[Any, Any]:
