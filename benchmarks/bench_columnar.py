@@ -331,7 +331,7 @@ def dask_run(ruleset: starrules.Ruleset, table: Any, repeat: int) -> dict[str, A
     import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster
 
-    import starrules.dask as sdask
+    sdask = importlib.import_module("starrules.dask")  # the optional dask extra
 
     frame = table.to_pandas()
     with (

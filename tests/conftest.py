@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import starrules
 from starrules import Village
 
@@ -43,3 +45,11 @@ def ruleset_of(
         "stars": stars,
     }
     return starrules.loads_ruleset(json.dumps(document, ensure_ascii=False), f"<{ruleset_id}>")
+
+
+@pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages without --lang follow the locale: tests see an English one."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -59,6 +59,7 @@ PAGES = [
     "docs/report.zh.md",
     "docs/report-html.md",
     "docs/report-html.zh.md",
+    "docs/columnar.md",
 ]
 UPDATE = os.environ.get("STARRULES_DOCS_UPDATE") == "1"
 SHOWN_ROOT = "/path/to/starrules"

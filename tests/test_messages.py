@@ -344,3 +344,112 @@ def test_the_error_code_tables_are_the_catalogue(page: str, lang: messages.Lang)
     assert text[start:end] == messages.table(lang), (
         f"{page} differs from the catalogue: run this test with STARRULES_DOCS_UPDATE=1"
     )
+
+
+# -- every message, coded or recognised: both languages, unique codes, Chinese words ------------
+
+EVERY_ENTRY = [*messages.CATALOGUE, *messages.CODED]
+
+# What may stay in Latin letters in a Chinese text: identifiers (keys, functions, names of
+# the command line, file formats and encodings) and names of things.
+IDENTIFIERS = {
+    "ASCII", "CSV", "EVENTS", "Excel", "GB", "GBK", "JSON", "JSONL", "KB", "MiB", "NUL", "PDF",
+    "Tab", "UTF", "WPS", "YAML", "cn", "count", "county", "extends", "false", "gb", "gbk",
+    "henan", "id", "json", "jsonl", "known", "levels", "null", "openpyxl", "points", "policy",
+    "rural", "starrules", "stars", "tighten", "township", "true", "utf", "version", "village",
+    "x",
+}  # fmt: skip
+
+
+def _latin_words(zh: str) -> list[str]:
+    """The Latin words of a Chinese template, leaving out its fields, anything quoted or in
+    backticks, options (--lang), and paths, ids and expressions (a.b, x_y, a/b, a@b …)."""
+    text = re.sub(r"\{[a-z_]*\}", " ", zh)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", " ", text)
+    text = re.sub(r"\S*[._/@<>=\\]\S*", " ", text)
+    text = re.sub(r"--?[a-z][\w-]*", " ", text)
+    return re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)
+
+
+def test_every_entry_has_a_unique_code_in_its_range() -> None:
+    codes = [entry.code for entry in EVERY_ENTRY]
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    prefixes = {prefix for prefix, _, _ in messages.RANGES}
+    assert all(re.fullmatch(r"SR[0-9]{3}", c) and c[:3] in prefixes for c in codes)
+    assert messages.GENERIC not in codes
+    assert {c[:3] for c in codes} >= {"SR1", "SR2", "SR3", "SR4", "SR5", "SR6", "SR7"}
+
+
+@pytest.mark.parametrize("entry", messages.CODED, ids=lambda e: e.code)
+def test_every_coded_message_formats_in_both_languages(entry: messages.Entry) -> None:
+    assert _fields(entry.en) == _fields(entry.zh)
+    assert set(entry.nested) <= _fields(entry.en)
+    values = {name: f"<{name}>" for name in _fields(entry.en)}
+    assert messages.english(entry.code, values) == entry.en.format(**values)
+    assert messages.localized(entry.code, values, "zh") == entry.zh.format(**values)
+    assert messages.localized(entry.code, values, "en") == entry.en.format(**values)
+    assert HAN.search(entry.zh) or not HAN.search(entry.en) or entry.code == "SR600"
+
+
+@pytest.mark.parametrize(
+    "item", [*EVERY_ENTRY, *messages.HINTS, *messages.FRAGMENTS], ids=lambda i: i.en[:40]
+)
+def test_chinese_texts_leave_no_english_words_but_identifiers(
+    item: messages.Entry | messages.Phrase,
+) -> None:
+    assert set(_latin_words(item.zh)) <= IDENTIFIERS, item.zh
+
+
+def test_the_check_for_english_words_finds_them() -> None:
+    assert _latin_words("{value} is not 数字") == ["is", "not"]
+    assert _latin_words("'{key}' 不是等级（写作 五星）; use --lang en") == ["use", "en"]
+    assert _latin_words("村庄 '{name}' 在 cn-henan/anyang 辖区外；extra.x_y 未定义") == []
+
+
+def test_a_coded_problem_reads_as_before_in_english_and_is_translated() -> None:
+    both = messages.Both("rate", "比率")
+    problem = Problem.coded(
+        Location("v.jsonl", 2), "SR574", name="x", path="extra.a", value="'y'", kind=both
+    )
+    assert str(problem) == "v.jsonl:2: village 'x': extra.a = 'y' is not a valid rate"
+    assert problem.code == "SR574" and problem.values is not None
+    assert problem.line("en") == str(problem) + " [SR574]"
+    assert problem.line("zh") == "v.jsonl:2: 村庄 'x'：extra.a = 'y' 不是有效的比率 [SR574]"
+    assert problem.render("zh") == "v.jsonl:2: [SR574] 村庄 'x'：extra.a = 'y' 不是有效的比率"
+    again = pickle.loads(pickle.dumps(problem))
+    assert again == problem and again.line("zh") == problem.line("zh")
+
+
+def test_an_error_without_a_code_is_found_by_its_text_after_its_place() -> None:
+    text = (
+        "v.jsonl:3: no rural ruleset in force on 2019-01-01 for cn-x or any jurisdiction above "
+        "it; known:\n  a\n  b"
+    )
+    assert messages.error_text(text, "en") == text.replace("known:", "known: [SR580]", 1)
+    assert messages.error_text(text, "zh").startswith(
+        "v.jsonl:3: 2019-01-01 没有对 cn-x 或其上级辖区生效的 农村 规则集；已知： [SR580]\n  a"
+    )
+    assert messages.error_text("nobody said this", "zh") == "nobody said this [SR900]"
+
+
+LE = {"type": "less_than_equal", "msg": "Input should be less than or equal to 1"}
+KIND = {"type": "literal_error", "msg": "Input should be 'rural' or 'urban_community'"}
+CODE = {"type": "string_pattern_mismatch", "msg": "String should match pattern '^[0-9]{12}$'"}
+
+
+@pytest.mark.parametrize(
+    ("error", "zh"),
+    [
+        ({**LE, "ctx": {"le": 1.0}}, "应小于或等于 1"),
+        (
+            {**KIND, "ctx": {"expected": "'rural' or 'urban_community'"}},
+            "应为 'rural' 或 'urban_community'",
+        ),
+        ({**CODE, "ctx": {"pattern": "^[0-9]{12}$"}}, "应为 12 位数字的统计用区划代码"),
+        ({"type": "something_new", "msg": "Input should be a valid integer"}, "应为整数"),
+        ({"type": "something_new", "msg": "Nobody knows"}, "Nobody knows"),
+    ],
+)  # fmt: skip
+def test_pydantic_errors_are_worded_in_chinese_by_type(error: dict[str, object], zh: str) -> None:
+    said = messages.validation_detail(error)
+    assert said.en == error["msg"] and said.zh == zh

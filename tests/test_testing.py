@@ -630,7 +630,7 @@ def test_cli_check_in_two_processes_gives_the_serial_results(
 def test_cli_check_shows_no_progress_unless_on_a_terminal_or_asked(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = [str(MINIMAL), "--examples", "5", "--skip", "deterministic"]
+    args = [str(MINIMAL), "--examples", "5", "--skip", "deterministic", "--lang", "en"]
     code, out, err = _run_cli(capsys, *args)  # stderr is no terminal here
     assert code == 0 and err == "" and out.endswith("4 passed, 0 failed\n"), out + err
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from .assessment import Assessment
-from .errors import EvaluationError, StarrulesError
+from .errors import EvaluationError, Problem, StarrulesError
 from .evaluation import GroupKernel, Truth, star_status
 from .input_files import VillageRecord
 from .loader import chain_key
@@ -200,6 +200,8 @@ class SkippedVillage:
     side: Side
     reason: SkipReason
     detail: str
+    # for "error": the evaluation's message with its code, to show it in either language
+    problem: Problem | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -220,7 +222,7 @@ def load_side(path: str | Path, registry: Registry) -> tuple[Ruleset, ...]:
     mine = Path(path).resolve()
     side = tuple(rs for rs in loaded.rulesets if Path(rs.file).resolve() == mine)
     if not side:
-        raise StarrulesError(f"{path}: no ruleset resolves from this file")
+        raise StarrulesError.of(str(path), "SR575")
     return side
 
 
@@ -378,6 +380,7 @@ def village_changes(
         )
         for side_name, side in sides:
             chain, reason, detail = _chain_for(side, village, when)
+            problem: Problem | None = None
             if chain is not None:
                 try:
                     # Indicators a side does not declare are ignored, as by `evaluate`.
@@ -387,8 +390,11 @@ def village_changes(
                     continue
                 except EvaluationError as exc:
                     reason, detail = "error", str(exc)
+                    problem = exc.problems[0] if len(exc.problems) == 1 else None
             summary.skipped.append(
-                SkippedVillage(village.name, village.code, where, side_name, reason, detail)
+                SkippedVillage(
+                    village.name, village.code, where, side_name, reason, detail, problem
+                )
             )
             break
         if len(judged) < 2:

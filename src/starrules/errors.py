@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
 from . import messages
 from .messages import Lang
@@ -47,20 +48,45 @@ class Problem:
     message: str
     hint: str | None = None
     code: str = field(default="", compare=False)
+    # the values of the catalogue's message `code`, when the problem was made by its code
+    # (`Problem.coded`): its Chinese text is made from them, not found from the English
+    values: Mapping[str, object] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.code:
             object.__setattr__(self, "code", messages.code_of(self.message))
 
+    @classmethod
+    def coded(
+        cls, location: Location, code: str, hint: str | None = None, **values: object
+    ) -> Problem:
+        """The problem of the catalogue's message `code` with these values (a value may be
+        a `messages.Both`, given in both languages)."""
+        return cls(location, messages.english(code, values), hint, code, values)
+
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        text = f"{self.location}: {self.message}" if str(self.location) else self.message
         if self.hint:
             text += f" ({self.hint})"
         return text
 
+    def text(self, lang: Lang) -> str:
+        """The message in `lang`, without place, hint or code."""
+        if self.values is not None:
+            return messages.localized(self.code, self.values, lang)
+        return messages.message_text(self.message, lang)
+
     def render(self, lang: Lang = "en") -> str:
         """`file:line:col: [SRnnn] message (hint)` in `lang`."""
-        return messages.render(str(self.location), self.code, self.message, self.hint, lang)
+        return messages.render(
+            str(self.location), self.code, self.message, self.hint, lang, self.text(lang)
+        )
+
+    def line(self, lang: Lang = "en") -> str:
+        """`file:line:col: message (hint) [SRnnn]` in `lang`: the problem as an error line,
+        whose English is `str(problem)` with the code after it."""
+        text = self.text(lang) + (messages.hint_in(self.hint, lang) if self.hint else "")
+        return messages.error_line(str(self.location), self.code, text)
 
 
 def close_matches(word: str, choices: Iterable[str]) -> list[str]:
@@ -112,7 +138,40 @@ def field_path(parts: Iterable[object]) -> str:
 
 
 class StarrulesError(Exception):
-    """Base class of every error starrules raises on purpose."""
+    """Base class of every error starrules raises on purpose.
+
+    `problems` are what the error says, with their codes, when it was raised with them
+    (`of`, `listing`); `render(lang)` gives it in Chinese or English with the codes, and
+    `str(error)` stays the English text."""
+
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, where: str | None, code: str, hint: str | None = None, **values: object) -> Self:
+        """The error of one catalogued message, `where: message` (e.g. `file:3: …`)."""
+        return cls.listing([Problem.coded(Location(where or ""), code, hint, **values)])
+
+    @classmethod
+    def listing(cls, problems: Sequence[Problem]) -> Self:
+        """The error of these problems, one a line."""
+        error = cls("\n".join(str(p) for p in problems))
+        error.problems = tuple(problems)
+        return error
+
+    def at(self, where: str) -> StarrulesError:
+        """This error said of a place (`file:3: message`), its codes kept."""
+        if self.problems and not any(str(p.location) for p in self.problems):
+            moved = [
+                Problem(Location(where), p.message, p.hint, p.code, p.values) for p in self.problems
+            ]
+            return StarrulesError.listing(moved)
+        return StarrulesError(f"{where}: {self}")
+
+    def render(self, lang: Lang) -> str:
+        """The error in `lang`, each message followed by its code (`[SR501]`)."""
+        if self.problems:
+            return "\n".join(p.line(lang) for p in self.problems)
+        return messages.error_text(str(self), lang)
 
 
 class RulesetError(StarrulesError):
@@ -123,6 +182,14 @@ class RulesetError(StarrulesError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in ruleset"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+    def render(self, lang: Lang) -> str:
+        count = len(self.problems)
+        if lang == "zh":
+            head = f"规则集中有 {count} 个问题："
+        else:
+            head = f"{count} problem{'s' if count != 1 else ''} in ruleset:"
+        return head + "\n" + "\n".join(f"  {p.line(lang)}" for p in self.problems)
 
 
 class ResolutionError(StarrulesError):

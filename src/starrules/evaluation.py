@@ -18,6 +18,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Protocol
 
+from . import messages
 from .errors import EvaluationError, did_you_mean
 from .exact import Exact, as_number, exact, scaled
 from .i18n import Text
@@ -384,26 +385,37 @@ class Program:
         indicators it gives that the ruleset does not declare (ignored; an error when
         `strict`)."""
         tree = self.tree
+        ruleset = f"{tree.id}@{tree.version}"
         if village.kind != tree.kind:
-            raise EvaluationError(
-                f"village '{village.name}' is {village.kind}, but ruleset "
-                f"{tree.id}@{tree.version} is for {tree.kind}"
+            raise EvaluationError.of(
+                None,
+                "SR570",
+                name=village.name,
+                kind=messages.village_kind(village.kind),
+                ruleset=ruleset,
+                expected=messages.village_kind(tree.kind),
             )
         if not (
             village.jurisdiction == tree.jurisdiction
             or village.jurisdiction.startswith(tree.jurisdiction + "/")
         ):
-            raise EvaluationError(
-                f"village '{village.name}' is in {village.jurisdiction}, "
-                f"outside {tree.jurisdiction} where ruleset {tree.id}@"
-                f"{tree.version} applies"
+            raise EvaluationError.of(
+                None,
+                "SR571",
+                name=village.name,
+                jurisdiction=village.jurisdiction,
+                scope=tree.jurisdiction,
+                ruleset=ruleset,
             )
         if check_dates and not tree.in_force(on):
-            until = tree.effective_until.isoformat() if tree.effective_until else "open end"
-            raise EvaluationError(
-                f"ruleset {tree.id}@{tree.version} is not in force on "
-                f"{on.isoformat()} (effective {tree.effective_from} to "
-                f"{until})"
+            until = tree.effective_until or messages.Both("open end", "长期")
+            raise EvaluationError.of(
+                None,
+                "SR572",
+                ruleset=ruleset,
+                date=on.isoformat(),
+                start=tree.effective_from,
+                until=until,
             )
         ignored: list[str] = []
         for key, value in village.extra.items():
@@ -412,20 +424,31 @@ class Program:
                 if strict:
                     declared = [p for p in tree.indicators if p.startswith("extra.")]
                     hint = did_you_mean(f"extra.{key}", declared)
-                    raise EvaluationError(
-                        f"village '{village.name}': indicator 'extra.{key}' "
-                        f"is not declared by ruleset {tree.id}@{tree.version}"
-                        + (f" ({hint})" if hint else "")
-                        + (f" (it declares: {', '.join(declared)})" if declared else "")
+                    listed = ", ".join(declared)
+                    raise EvaluationError.of(
+                        None,
+                        "SR573",
+                        name=village.name,
+                        path=f"extra.{key}",
+                        ruleset=ruleset,
+                        suggestion=messages.aside(hint),
+                        declared=messages.Both(
+                            f" (it declares: {listed})" if declared else "",
+                            f"（它定义的是：{listed}）" if declared else "",
+                        ),
                     )
                 ignored.append(f"extra.{key}")
                 continue
             if value is None:
                 continue  # unknown
             if not fits_kind(spec.kind, value):
-                raise EvaluationError(
-                    f"village '{village.name}': extra.{key} = {value!r} is "
-                    f"not a valid {spec.kind.value}"
+                raise EvaluationError.of(
+                    None,
+                    "SR574",
+                    name=village.name,
+                    path=f"extra.{key}",
+                    value=repr(value),
+                    kind=messages.value_kind(spec.kind.value),
                 )
         return tuple(sorted(ignored)) if ignored else ()
 

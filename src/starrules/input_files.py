@@ -26,15 +26,20 @@ def check_file(path: Path, name: str) -> None:
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError(f"{name}: no such file") from None
+        raise InputError.of(name, "SR503") from None
     except OSError as exc:  # e.g. ENAMETOOLONG, EACCES on a folder on the way
-        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
     except ValueError as exc:  # a NUL in the name
-        raise InputError(f"{name}: cannot read the file: {exc}") from None
+        raise InputError.of(name, "SR504", reason=str(exc)) from None
     if stat.S_ISDIR(mode):
-        raise InputError(f"{name}: is a directory, not a file")
+        raise InputError.of(name, "SR505")
     if not stat.S_ISREG(mode):
-        raise InputError(f"{name}: not a regular file (a pipe or a device may never end)")
+        raise InputError.of(name, "SR506")
 
 
-__all__ = ["VillageRecord", "check_file"]
+def unreadable(name: str, exc: OSError) -> InputError:
+    """`name: cannot read the file: <why>` (SR504)."""
+    return InputError.of(name, "SR504", reason=exc.strerror or str(exc))
+
+
+__all__ = ["VillageRecord", "check_file", "unreadable"]

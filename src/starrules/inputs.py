@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .errors import InputError, did_you_mean, field_path
-from .input_files import VillageRecord, check_file
+from . import messages
+from .errors import InputError, Location, Problem, did_you_mean, field_path
+from .input_files import VillageRecord, check_file, unreadable
 from .village import Village
 
 if TYPE_CHECKING:
@@ -25,17 +26,19 @@ if TYPE_CHECKING:
     from .spreadsheets import RejectedRow
 
 
-def _format_validation(exc: ValidationError, where: str) -> str:
-    lines = []
+def validation_problems(exc: ValidationError, where: str) -> list[Problem]:
+    """A village's validation errors, one problem each: `where: field.path: message`."""
+    problems = []
     for error in exc.errors(include_url=False):
         path = field_path(error["loc"]) or "(village)"
-        message = str(error["msg"])
         if error["type"] == "extra_forbidden":
             parent = _model_for(error["loc"][:-1])
             hint = did_you_mean(str(error["loc"][-1]), parent) if parent else None
-            message = "unknown field" + (f" ({hint})" if hint else "")
-        lines.append(f"{where}: {path}: {message}")
-    return "\n".join(lines)
+            problems.append(Problem.coded(Location(where), "SR501", hint, field=path))
+        else:
+            detail = messages.validation_detail(error)
+            problems.append(Problem.coded(Location(where), "SR500", field=path, detail=detail))
+    return problems
 
 
 def _model_for(loc: tuple[Any, ...]) -> list[str] | None:
@@ -51,11 +54,11 @@ def _model_for(loc: tuple[Any, ...]) -> list[str] | None:
 
 def parse_village(data: Any, where: str) -> Village:
     if not isinstance(data, dict):
-        raise InputError(f"{where}: a village must be a JSON object, not {type(data).__name__}")
+        raise InputError.of(where, "SR502", type=type(data).__name__)
     try:
         return Village.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_format_validation(exc, where)) from None
+        raise InputError.listing(validation_problems(exc, where)) from None
 
 
 def read_villages(
@@ -87,20 +90,21 @@ def read_villages(
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{name}:{line}: not UTF-8 text ({exc.reason})") from None
+        raise InputError.of(f"{name}:{line}", "SR507", detail=exc.reason) from None
     try:
         data = _loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        where = f"{name}:{exc.lineno}:{exc.colno}"
+        raise InputError.of(where, "SR508", detail=exc.msg) from None
     except RecursionError:
         line, column, depth = _deepest(text)
-        raise InputError(f"{name}:{line}:{column}: invalid JSON: {_too_deep(depth)}") from None
+        raise InputError.of(f"{name}:{line}:{column}", "SR508", detail=_too_deep(depth)) from None
     if isinstance(data, list):
         for i, item in enumerate(data):
             yield VillageRecord(parse_village(item, f"{name}[{i}]"), f"{name}[{i}]")
@@ -122,7 +126,7 @@ def _read_jsonl(file: Path, name: str) -> Iterator[VillageRecord]:
                     village = parse_village(item[0], where)
                 yield VillageRecord(village, where)
     except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
 
 
 def _from_json_bytes(line: bytes) -> Village | None:
@@ -146,14 +150,14 @@ def read_jsonl(source: Path | Iterable[str | bytes], name: str) -> Iterator[tupl
             with source.open("rb") as handle:
                 yield from _json_lines(handle, name)
         except OSError as exc:
-            raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+            raise unreadable(name, exc) from None
     else:
         try:
             yield from _json_lines(source, name)
         except UnicodeDecodeError as exc:  # a text stream that decodes as it reads
-            raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
+            raise InputError.of(name, "SR507", detail=exc.reason) from None
         except OSError as exc:
-            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise InputError.of(name, "SR509", reason=exc.strerror or str(exc)) from None
 
 
 def _too_deep(depth: int) -> str:
@@ -221,9 +225,8 @@ def _json_line(line: str | bytes, number: int, name: str) -> tuple[Any, str] | N
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start + 1})"
-            ) from None
+            detail = f"{exc.reason} at byte {exc.start + 1}"
+            raise InputError.of(where, "SR507", detail=detail) from None
     else:
         text = line.removeprefix("\ufeff") if number == 1 else line
     if not text.strip():
@@ -231,8 +234,8 @@ def _json_line(line: str | bytes, number: int, name: str) -> tuple[Any, str] | N
     try:
         data = _loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InputError.of(f"{where}:{exc.colno}", "SR508", detail=exc.msg) from None
     except RecursionError:
         _, column, depth = _deepest(text)
-        raise InputError(f"{where}:{column}: invalid JSON: {_too_deep(depth)}") from None
+        raise InputError.of(f"{where}:{column}", "SR508", detail=_too_deep(depth)) from None
     return data, where

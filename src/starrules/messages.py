@@ -1,24 +1,35 @@
-"""The message catalogue: what a ruleset author is told, in English and Chinese, by code.
+"""The message catalogue: what a ruleset author or a data clerk is told, in English and
+Chinese, by code.
 
-Every problem has a stable code, shown with it (`[SR301]`) so that it can be searched for.
+Every message has a stable code, shown with it (`[SR301]`) so that it can be searched for.
 The codes are grouped in ranges:
 
 - SR1xx  the YAML text of a file (syntax, tabs, full-width colons, encoding, limits)
 - SR2xx  the structure of a ruleset (unknown and missing keys, types, ids, points)
 - SR3xx  expressions (characters, tokens, names, types)
 - SR4xx  overlays and references (extends, add, override, remove, stars, sources)
-- SR5xx  villages and input files (reserved: not catalogued yet)
-- SR9xx  other; SR900 is every problem not catalogued yet: its English text is shown in
+- SR5xx  villages and input files (village fields, JSON, spreadsheets, targets files, what
+  a ruleset refuses to judge)
+- SR6xx  the command line (usage errors, and the commands' own refusals)
+- SR7xx  what `starrules check` finds
+- SR9xx  other; SR900 is every message not catalogued yet: its English text is shown in
   both languages
 
-A problem keeps the English text it was made with (callers and tests read it). The
-catalogue's English template, read as a pattern, recognises that text and gives back its
-fields, which fill the Chinese template: so a problem found anywhere gets its code and its
-Chinese text without each place that finds one having to change. A field listed in
-`nested` holds another message (an expression's problem inside "in '<test>': …"), which is
-looked up in turn: its code, the more specific, is the problem's code. Hints are looked up
-the same way, in `HINTS`, and pieces of messages (PyYAML's and pydantic's wording) in
-`FRAGMENTS`.
+Two ways to a code. A ruleset problem keeps the English text it was made with (callers and
+tests read it). The catalogue's English template (`CATALOGUE`), read as a pattern,
+recognises that text and gives back its fields, which fill the Chinese template: so a
+problem found anywhere gets its code and its Chinese text without each place that finds
+one having to change. A field listed in `nested` holds another message (an expression's
+problem inside "in '<test>': …"), which is looked up in turn: its code, the more specific,
+is the problem's code. Hints are looked up the same way, in `HINTS`, and pieces of messages
+(PyYAML's, pydantic's, click's and Python's wording) in `FRAGMENTS`.
+
+The messages of villages, input files and the command line are given their code where they
+are raised (`Problem.coded`, `StarrulesError.of`), with their values: `CODED` holds those
+whose English is too general to be recognised ("{field}: {detail}"); a value may be a
+`Both`, worded in each language by the code that raises it. An error's `render(lang)` gives
+each line as `place: message (hint) [SR501]`: the code last, so that the English text
+reads as it always has.
 """
 
 from __future__ import annotations
@@ -40,6 +51,8 @@ RANGES: tuple[tuple[str, str, str], ...] = (
     ("SR3", "expressions", "表达式"),
     ("SR4", "overlays and references", "叠加层和引用"),
     ("SR5", "villages and input files", "村庄数据和输入文件"),
+    ("SR6", "the command line", "命令行"),
+    ("SR7", "property checks (`starrules check`)", "性质检查（`starrules check`）"),
     ("SR9", "other", "其他"),
 )
 
@@ -453,6 +466,498 @@ CATALOGUE: tuple[Entry, ...] = (
         "'{extends}' is part of a cycle of overlays extending each other",
         "'{extends}' 处在互相扩展的叠加层循环中",
     ),
+    # -- SR5xx raised outside the readers, recognised by their text ------------------------
+    Entry(
+        "SR580",
+        "no {kind} ruleset in force on {date} for {jurisdiction} or any jurisdiction above it; "
+        "known:{listing}",
+        "{date} 没有对 {jurisdiction} 或其上级辖区生效的 {kind} 规则集；已知：{listing}",
+        ("kind",),
+    ),
+    Entry(
+        "SR581",
+        "{count} {kind} rulesets are in force on {date} for {jurisdiction}: {families}; keep "
+        "one family per jurisdiction and kind (a new version replaces an old one)",
+        "{date} 对 {jurisdiction} 同时生效的 {kind} 规则集有 {count} 个：{families}；每个辖区和"
+        "村庄类型只保留一个规则集系列（新版本替换旧版本）",
+        ("kind",),
+    ),
+    Entry(
+        "SR582",
+        "{file} is not in force on {date} ({periods})",
+        "{file} 在 {date} 不生效（{periods}）",
+    ),
+    Entry(
+        "SR583",
+        "township {township} is in {count} counties of the input ({counties}): add `county:` "
+        "to say which",
+        "乡镇 {township} 在输入数据的 {count} 个县中都有（{counties}）：加上 `county:` 指明是哪个",
+    ),
+    # the monitor's events (`starrules monitor`)
+    Entry(
+        "SR590",
+        "event dated {date} for village '{village}' comes after its event of {earlier}; events "
+        "for a village must be in date order",
+        "村庄 '{village}' 的事件日期 {date} 早于它的上一个事件（{earlier}）；"
+        "同一个村的事件必须按日期排列",
+    ),
+    Entry(
+        "SR591",
+        "village '{name}': no date: give it `as_of`, or give the monitor (or `add`) the date "
+        "its data describe",
+        "村庄 '{name}' 没有日期：请给出 `as_of`，或告诉监测（或 `add`）数据所描述的日期",
+    ),
+    Entry(
+        "SR592",
+        "village '{key}' is already monitored (villages are keyed by code, else by name, so both "
+        "must be unique)",
+        "村庄 '{key}' 已在监测中（村庄按代码、没有代码时按名称区分，所以二者都必须唯一）",
+    ),
+    Entry(
+        "SR593",
+        "village: no monitored village '{key}' ({hint})",
+        "village：没有在监测的村庄 '{key}'（{hint}）",
+        ("hint",),
+    ),
+    Entry(
+        "SR594",
+        "village: no monitored village '{key}'",
+        "village：没有在监测的村庄 '{key}'",
+    ),
+    Entry(
+        "SR595",
+        "village: {count} monitored villages are named '{key}' ({keys}); use the code",
+        "village：有 {count} 个在监测的村庄都叫 '{key}'（{keys}）；请用代码",
+    ),
+    Entry(
+        "SR596",
+        "an event must be a JSON object, not {type}",
+        "事件必须是一个 JSON 对象，不能是 {type}",
+    ),
+    # -- SR6xx: the command line, recognised by their text ----------------------------------
+    Entry(
+        "SR640",
+        "an .xlsx workbook is binary: write it to a file with -o FILE.xlsx (or redirect)",
+        ".xlsx 工作簿是二进制文件：请用 -o FILE.xlsx 写入文件（或重定向输出）",
+    ),
+    Entry(
+        "SR641",
+        "an .xlsx workbook is binary: write it to a file with -o FILE.xlsx",
+        ".xlsx 工作簿是二进制文件：请用 -o FILE.xlsx 写入文件",
+    ),
+    Entry("SR642", "{file}: cannot write the file: {reason}", "{file}：无法写入文件：{reason}"),
+    Entry("SR643", "{file}: no villages in the file", "{file}：文件中没有村庄"),
+    Entry(
+        "SR644",
+        "{file} holds {count} villages; choose one with --village (e.g. {names})",
+        "{file} 中有 {count} 个村庄；请用 --village 选一个（例如 {names}）",
+    ),
+    Entry(
+        "SR645",
+        "no village named or coded '{which}' in {file}; {hint}",
+        "{file} 中没有名称或代码为 '{which}' 的村庄；{hint}",
+        ("hint",),
+    ),
+    Entry(
+        "SR646",
+        "no village named or coded '{which}' in {file}",
+        "{file} 中没有名称或代码为 '{which}' 的村庄",
+    ),
+    Entry(
+        "SR647",
+        "'{fingerprint}' is not a fingerprint (8 to 64 hex digits, e.g. from a record)",
+        "'{fingerprint}' 不是指纹（8 到 64 位十六进制数字，例如取自一条记录）",
+    ),
+    Entry(
+        "SR648",
+        "no ruleset has fingerprint {fingerprint}; give the folder of others with --rulesets",
+        "没有指纹为 {fingerprint} 的规则集；其他规则集请用 --rulesets 给出所在文件夹",
+    ),
+    Entry(
+        "SR649",
+        "no ruleset has fingerprint {fingerprint}",
+        "没有指纹为 {fingerprint} 的规则集",
+    ),
+    Entry(
+        "SR650",
+        "fingerprint {fingerprint} is ambiguous: {names}; give more of it",
+        "指纹 {fingerprint} 不唯一：{names}；请多给几位",
+    ),
+    Entry(
+        "SR651",
+        "give the EVENTS file (JSONL, '-' for stdin), or --capabilities",
+        "请给出 EVENTS 文件（JSONL，'-' 表示标准输入），或用 --capabilities",
+    ),
+    Entry(
+        "SR652",
+        "the bundled rulesets are missing from this installation; reinstall starrules",
+        "这个安装中缺少自带的规则集；请重新安装 starrules",
+    ),
+    # click's words for a mistake on the command line
+    Entry("SR601", "No such option '{option}'.", "没有这个选项 '{option}'"),
+    Entry("SR602", "No such command '{name}'.", "没有这个命令 '{name}'"),
+    Entry("SR603", "Missing argument {param}.", "缺少参数 {param}"),
+    Entry("SR604", "Missing option {param}.", "缺少选项 {param}"),
+    Entry(
+        "SR605",
+        "Invalid value for {param}: {detail}",
+        "{param} 的值无效：{detail}",
+        ("detail",),
+    ),
+    Entry("SR606", "Got unexpected extra {what} ({args})", "多出了{what}（{args}）", ("what",)),
+    Entry("SR607", "Option '{option}' requires an argument.", "选项 '{option}' 需要一个值。"),
+    Entry("SR608", "Option '{option}' does not take a value.", "选项 '{option}' 不接受值。"),
+    Entry(
+        "SR609",
+        "Option '{option}' requires {count} arguments.",
+        "选项 '{option}' 需要 {count} 个值。",
+    ),
+    # -- SR7xx: what `starrules check` finds, recognised by their text ---------------------
+    Entry(
+        "SR701",
+        "improving {path} ({worse} → {better}, better: {direction}) loses star '{star}'",
+        "改善 {path}（{worse} → {better}，{direction}）反而失去星 '{star}'",
+        ("direction",),
+    ),
+    Entry(
+        "SR702",
+        "improving {path} ({worse} → {better}) lowers the level",
+        "改善 {path}（{worse} → {better}）反而降低了等级",
+    ),
+    Entry(
+        "SR703",
+        "filling in {filled} flips a decided outcome",
+        "补上 {filled} 后，一个已确定的结果变了",
+    ),
+    Entry(
+        "SR704",
+        "filling in {filled} changes star '{star}' from {was} to {now}",
+        "补上 {filled} 后，星 '{star}' 从 {was} 变为 {now}",
+        ("was", "now"),
+    ),
+    Entry(
+        "SR705",
+        "filling in {filled} moves the level outside its earlier range",
+        "补上 {filled} 后，等级超出了原先的范围",
+    ),
+    Entry(
+        "SR706",
+        "star '{star}' is granted by {ruleset} but {status} under its parent",
+        "星 '{star}' 按 {ruleset} 获得，按其上级规则却是 {status}",
+        ("status",),
+    ),
+    Entry(
+        "SR707",
+        "level {value}'s condition holds but level {lower}'s does not: the levels do not nest",
+        "等级 {value} 的条件成立，等级 {lower} 的却不成立：等级没有逐级包含",
+    ),
+    Entry(
+        "SR708",
+        "the level is not the number of granted stars",
+        "等级不等于获得的星数",
+    ),
+    Entry("SR709", "Σ levels {levels} ≠ Σ stars {stars}", "等级之和 {levels} ≠ 星数之和 {stars}"),
+    Entry(
+        "SR710",
+        "two evaluations of the same village differ",
+        "同一个村两次评定的结果不同",
+    ),
+    Entry(
+        "SR711",
+        "star '{star}' is never {status}: no village among the best, the worst and {count} "
+        "searched ones",
+        "星 '{star}' 永远不会{status}：最好的、最差的以及搜索过的 {count} 个村都不行",
+        ("status",),
+    ),
+    Entry(
+        "SR712",
+        "with PYTHONHASHSEED={seed} another process computes fingerprint {printed}, not "
+        "{fingerprint}",
+        "PYTHONHASHSEED={seed} 时，另一个进程算出的指纹是 {printed}，不是 {fingerprint}",
+    ),
+    Entry(
+        "SR713",
+        "checking {ruleset} ({check}) failed in a worker process: {detail}",
+        "在工作进程中检查 {ruleset}（{check}）失败：{detail}",
+    ),
+)
+
+# Messages given by their code where they are raised (Problem.coded, StarrulesError.of):
+# their English text may be as general as "{field}: {detail}", so it is not looked up.
+CODED: tuple[Entry, ...] = (
+    # -- SR5xx: village files (JSON, JSONL) and any input file ------------------------------
+    Entry("SR500", "{field}: {detail}", "{field}：{detail}", ("detail",)),
+    Entry("SR501", "{field}: unknown field", "{field}：未知的字段"),
+    Entry(
+        "SR502",
+        "a village must be a JSON object, not {type}",
+        "村庄必须是一个 JSON 对象，不能是 {type}",
+    ),
+    Entry("SR503", "no such file", "文件不存在"),
+    Entry("SR504", "cannot read the file: {reason}", "无法读取文件：{reason}"),
+    Entry("SR505", "is a directory, not a file", "这是文件夹，不是文件"),
+    Entry(
+        "SR506",
+        "not a regular file (a pipe or a device may never end)",
+        "不是普通文件（管道或设备可能永远读不完）",
+    ),
+    Entry("SR507", "not UTF-8 text ({detail})", "不是 UTF-8 文本（{detail}）", ("detail",)),
+    Entry("SR508", "invalid JSON: {detail}", "JSON 格式错误：{detail}", ("detail",)),
+    Entry("SR509", "cannot read: {reason}", "无法读取：{reason}"),
+    # -- spreadsheets (CSV, .xlsx) ----------------------------------------------------------
+    Entry("SR510", "unknown column {header}", "未知的列 {header}"),
+    Entry(
+        "SR511",
+        "{header} could name {paths}: use the path",
+        "{header} 可能指 {paths}：请写指标路径",
+    ),
+    Entry(
+        "SR512",
+        "{header} names the same column ({path}) as column {column} ({other})",
+        "{header} 与第 {column} 列（{other}）是同一列（{path}）",
+    ),
+    Entry(
+        "SR513",
+        "no column for {path} ({zh} / {en}): every village needs one",
+        "缺少 {path}（{zh} / {en}）这一列：每个村都要有",
+    ),
+    Entry("SR514", "{column}: {detail}", "{column}：{detail}", ("detail",)),
+    Entry(
+        "SR515",
+        "cell {cell}: a value in a column with no header ({value})",
+        "单元格 {cell}：这一列没有表头，却填了值（{value}）",
+    ),
+    Entry(
+        "SR516",
+        "to {action} .xlsx files starrules needs openpyxl: {extra}",
+        "{action} .xlsx 文件需要 openpyxl：{extra}",
+    ),
+    Entry(
+        "SR517",
+        "neither UTF-8 nor GBK (GB18030) text (byte {byte}); name the file's encoding with "
+        "--encoding",
+        "既不是 UTF-8 也不是 GBK（GB18030）文本（第 {byte} 个字节）；"
+        "请用 --encoding 指明文件的编码",
+    ),
+    Entry(
+        "SR518",
+        "not {encoding} text (byte {byte}); name the file's encoding with --encoding, or leave "
+        "it out to detect it",
+        "不是 {encoding} 文本（第 {byte} 个字节）；请用 --encoding 指明文件的编码，"
+        "或不写以自动识别",
+    ),
+    Entry(
+        "SR519",
+        "unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
+        "未知的编码 '{encoding}'（例如 utf-8、gbk、gb18030）",
+    ),
+    Entry("SR520", "cannot read the row: {detail}", "无法读取这一行：{detail}"),
+    Entry("SR521", "not {encoding} text ({detail})", "不是 {encoding} 文本（{detail}）"),
+    Entry(
+        "SR522",
+        "not an Excel workbook (.xlsx) ({reason})",
+        "不是 Excel 工作簿（.xlsx）（{reason}）",
+    ),
+    Entry("SR523", "the workbook has no worksheet", "工作簿里没有工作表"),
+    Entry("SR524", "cannot read the workbook ({reason})", "无法读取工作簿（{reason}）"),
+    Entry(
+        "SR525",
+        "an old Excel .xls file cannot be read; save it as .xlsx (or CSV) in Excel or WPS and "
+        "read that",
+        "无法读取旧版 Excel .xls 文件；请在 Excel 或 WPS 中另存为 .xlsx（或 CSV）再读取",
+    ),
+    Entry("SR526", "{path}: {detail}", "{path}：{detail}", ("detail",)),
+    # -- targets files (plans) --------------------------------------------------------------
+    Entry(
+        "SR530",
+        "a targets file is .yaml, .yml or .csv, not '{suffix}'",
+        "目标文件应为 .yaml、.yml 或 .csv，不能是 '{suffix}'",
+    ),
+    Entry(
+        "SR531",
+        "a targets file is a mapping with 'targets:'",
+        "目标文件应是一个含 'targets:' 的映射",
+    ),
+    Entry(
+        "SR532",
+        "'targets' is missing: a list of targets",
+        "缺少 'targets'：应为目标的列表",
+    ),
+    Entry("SR533", "'targets' is a list of targets", "'targets' 应为目标的列表"),
+    Entry("SR534", "no targets in the list", "列表中没有目标"),
+    Entry("SR535", "'title' is text", "'title' 应为文本"),
+    Entry("SR536", "unknown key '{key}'", "未知的键 '{key}'"),
+    Entry("SR537", "unknown key '{key}'; known: {known}", "未知的键 '{key}'；可用的键：{known}"),
+    Entry(
+        "SR538",
+        "a target is a mapping (township or county, levels, share_3_plus)",
+        "目标应是一个映射（township 或 county、levels、share_3_plus）",
+    ),
+    Entry(
+        "SR539",
+        "'county' and 'jurisdiction' say the same thing: give one",
+        "'county' 和 'jurisdiction' 是一回事：只写一个",
+    ),
+    Entry(
+        "SR540",
+        "a target names a township or a county (jurisdiction path)",
+        "目标要写明乡镇或县（辖区路径）",
+    ),
+    Entry(
+        "SR541",
+        "'levels' maps levels to villages",
+        "'levels' 应是从等级到村数的映射",
+    ),
+    Entry(
+        "SR542",
+        "'{key}' is not a level (write 五星, 5星 or 5)",
+        "'{key}' 不是等级（写作 五星、5星 或 5）",
+    ),
+    Entry(
+        "SR543",
+        "level 0 (no star) is not something to plan for",
+        "等级 0（无星）不能作为目标",
+    ),
+    Entry(
+        "SR544",
+        "{value} is not a number of villages (a whole number, 0 or more)",
+        "{value} 不是村数（应为 0 或更大的整数）",
+    ),
+    Entry(
+        "SR545",
+        "{value} is not a share: write 0.6129 or 61.29%",
+        "{value} 不是占比：写作 0.6129 或 61.29%",
+    ),
+    Entry(
+        "SR546",
+        "no goal: give 'levels' (villages per level) or 'share_3_plus'",
+        "没有目标值：请给出 'levels'（各等级村数）或 'share_3_plus'",
+    ),
+    Entry("SR547", "{value} is not a name", "{value} 不是名称"),
+    Entry(
+        "SR548",
+        "a second target for {target} (the first is at line {line})",
+        "{target} 的第二个目标（第一个在第 {line} 行）",
+    ),
+    Entry("SR549", "the file is larger than {size} MiB", "文件超过 {size} MiB"),
+    Entry(
+        "SR550",
+        "the file is not UTF-8 text (it may be GBK); save it as UTF-8 (in Excel: CSV UTF-8)",
+        "文件不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8（Excel 中选“CSV UTF-8”）",
+    ),
+    Entry("SR551", "the file is empty", "文件是空的"),
+    Entry("SR552", "not a valid CSV file: {detail}", "不是有效的 CSV 文件：{detail}"),
+    Entry(
+        "SR553",
+        "column {column} '{name}' repeats column {first}",
+        "第 {column} 列 '{name}' 与第 {first} 列重复",
+    ),
+    Entry(
+        "SR554",
+        "column {column} '{name}' repeats the county column",
+        "第 {column} 列 '{name}' 与县的列重复",
+    ),
+    Entry(
+        "SR555",
+        "column {column} '{name}' is not a known column{suggestion}: township / 乡镇, county / "
+        "县, levels (五星 … 一星, or 5 … 1), share_3_plus / 三星及以上占比",
+        "第 {column} 列 '{name}' 不是已知的列{suggestion}：township / 乡镇、county / 县、"
+        "等级（五星 … 一星，或 5 … 1）、share_3_plus / 三星及以上占比",
+    ),
+    Entry(
+        "SR556",
+        "no column names the township or county (乡镇 / 县)",
+        "没有写明乡镇或县的列（乡镇 / 县）",
+    ),
+    Entry(
+        "SR557",
+        "{count} cells, but the header has {columns} columns",
+        "有 {count} 个单元格，但表头只有 {columns} 列",
+    ),
+    Entry(
+        "SR558",
+        "column {column} ({header}): '{value}' is not a number of villages (a whole number, 0 "
+        "or more)",
+        "第 {column} 列（{header}）：'{value}' 不是村数（应为 0 或更大的整数）",
+    ),
+    Entry(
+        "SR559",
+        "column {column} ({header}): '{value}' is not a share: write 0.6129 or 61.29%",
+        "第 {column} 列（{header}）：'{value}' 不是占比：写作 0.6129 或 61.29%",
+    ),
+    Entry(
+        "SR560",
+        "no goal: no planned villages and no share in this row",
+        "没有目标值：这一行既没有计划村数，也没有占比",
+    ),
+    Entry(
+        "SR561",
+        "no targets: the file has a header and no rows",
+        "没有目标：文件只有表头，没有数据行",
+    ),
+    # -- what a ruleset refuses to judge (Program.check) -----------------------------------
+    Entry(
+        "SR570",
+        "village '{name}' is {kind}, but ruleset {ruleset} is for {expected}",
+        "村庄 '{name}' 的类型是 {kind}，而规则集 {ruleset} 适用于 {expected}",
+    ),
+    Entry(
+        "SR571",
+        "village '{name}' is in {jurisdiction}, outside {scope} where ruleset {ruleset} applies",
+        "村庄 '{name}' 在 {jurisdiction}，不在规则集 {ruleset} 适用的 {scope} 辖区内",
+    ),
+    Entry(
+        "SR572",
+        "ruleset {ruleset} is not in force on {date} (effective {start} to {until})",
+        "规则集 {ruleset} 在 {date} 不生效（有效期 {start} 至 {until}）",
+    ),
+    Entry(
+        "SR573",
+        "village '{name}': indicator '{path}' is not declared by ruleset {ruleset}{suggestion}"
+        "{declared}",
+        "村庄 '{name}'：规则集 {ruleset} 没有定义指标 '{path}'{suggestion}{declared}",
+    ),
+    Entry(
+        "SR574",
+        "village '{name}': {path} = {value} is not a valid {kind}",
+        "村庄 '{name}'：{path} = {value} 不是有效的{kind}",
+    ),
+    Entry(
+        "SR575",
+        "{file}: no ruleset resolves from this file",
+        "{file}：这个文件得不出任何规则集",
+    ),
+    # -- SR6xx: the command line ------------------------------------------------------------
+    Entry("SR600", "{detail}", "{detail}", ("detail",)),
+    Entry(
+        "SR610",
+        "an argument holds a NUL character (\\x00)",
+        "有一个参数含有 NUL 字符（\\x00）",
+    ),
+    Entry("SR611", "aborted", "已中止"),
+    Entry(
+        "SR620",
+        "no ruleset files (*.yaml) found in {paths}",
+        "在 {paths} 中没有找到规则集文件（*.yaml）",
+    ),
+    Entry("SR621", "no test cases found in {paths}", "在 {paths} 中没有找到测试用例"),
+    Entry(
+        "SR622",
+        "write the template to a .csv or .xlsx file",
+        "模板只能写入 .csv 或 .xlsx 文件",
+    ),
+    Entry("SR623", "holds no ruleset", "其中没有规则集"),
+    Entry(
+        "SR624",
+        "'{ref}' is neither a ruleset file nor a jurisdiction like cn-henan/anyang/tangyin",
+        "'{ref}' 既不是规则集文件，也不是辖区（如 cn-henan/anyang/tangyin）",
+    ),
+    Entry("SR625", "no ruleset for '{ref}'{suggestion}", "没有 '{ref}' 的规则集{suggestion}"),
+    Entry(
+        "SR626",
+        "no ruleset for '{ref}' (known: {known})",
+        "没有 '{ref}' 的规则集（已知：{known}）",
+    ),
 )
 
 HINTS: tuple[Phrase, ...] = (
@@ -542,6 +1047,13 @@ HINTS: tuple[Phrase, ...] = (
     Phrase(
         'write e.g. extends: "henan-rural@2022.1" or "henan-rural@>=2022.1,<2024"',
         '例如写成 extends: "henan-rural@2022.1" 或 "henan-rural@>=2022.1,<2024"',
+    ),
+    # villages and input files
+    Phrase("one of: {choices}", "可选：{choices}"),
+    Phrase(
+        "name an indicator by its path or its Chinese or English label; a header starting "
+        "with # marks a column to ignore",
+        "表头写指标路径或其中文、英文名称；以 # 开头的表头表示忽略这一列",
     ),
 )
 
@@ -651,6 +1163,78 @@ FRAGMENTS: tuple[Phrase, ...] = (
         "a source id: lowercase letters, digits, '.', '-' and '_'",
         "来源 id：小写字母、数字、'.'、'-' 和 '_'",
     ),
+    # words inside the messages of villages, input files and checks
+    Phrase("rural", "农村"),
+    Phrase("urban_community", "城市社区"),
+    Phrase("granted", "获得"),
+    Phrase("denied", "未获得"),
+    Phrase("undetermined", "待定"),
+    Phrase("higher", "越高越好"),
+    Phrase("lower", "越低越好"),
+    Phrase("argument", "参数"),
+    Phrase("arguments", "参数"),
+    # a cell that cannot hold its indicator's kind (spreadsheets)
+    Phrase("{value} is not a number", "{value} 不是数字"),
+    Phrase("a yes/no cell is not a number", "“是/否”单元格不是数字"),
+    Phrase("a date or time cell is not a number", "日期或时间单元格不是数字"),
+    Phrase("{value}: a percentage is only for rates", "{value}：百分数只能用于比率"),
+    Phrase("{value} is not a whole number", "{value} 不是整数"),
+    Phrase("{value} is not yes/no ({words})", "{value} 不是“是/否”（{words}）"),
+    Phrase("{value} is not a code", "{value} 不是代码"),
+    Phrase(
+        "{value} is not a kind: rural (农村) or urban_community (城市社区)",
+        "{value} 不是村庄类型：rural（农村）或 urban_community（城市社区）",
+    ),
+    Phrase(
+        "{value} is a date and time; give the date only",
+        "{value} 是日期加时间；只写日期",
+    ),
+    Phrase("{value} is not a date like 2022-12-31", "{value} 不是日期（格式如 2022-12-31）"),
+    Phrase("{value} is not a valid date ({reason})", "{value} 不是有效日期（{reason}）"),
+    Phrase("required, but the cell is empty", "必填，但单元格是空的"),
+    Phrase(
+        "must be a number, yes/no, text or null, not {type}",
+        "应为数字、是/否、文本或 null，不能是 {type}",
+    ),
+    # JSON and UTF-8, as Python words them
+    Phrase("Expecting value", "这里应有一个值"),
+    Phrase(
+        "Expecting property name enclosed in double quotes",
+        "这里应有用双引号括起来的字段名",
+    ),
+    Phrase("Expecting ',' delimiter", "这里应有逗号 ','"),
+    Phrase("Expecting ':' delimiter", "这里应有冒号 ':'"),
+    Phrase("Extra data", "多余的内容"),
+    Phrase("Unterminated string starting at", "字符串没有结尾的引号"),
+    Phrase("Invalid control character at", "无效的控制字符"),
+    Phrase("Invalid \\escape", "无效的转义 \\"),
+    Phrase("Invalid \\uXXXX escape", "无效的 \\uXXXX 转义"),
+    Phrase(
+        "nested too deeply ({depth} levels of arrays and objects)",
+        "嵌套太深（{depth} 层数组和对象）",
+    ),
+    Phrase("invalid start byte", "无效的起始字节"),
+    Phrase("invalid continuation byte", "无效的后续字节"),
+    Phrase("unexpected end of data", "数据意外结束"),
+    Phrase("{reason} at byte {byte}", "{reason}，在第 {byte} 个字节", ("reason",)),
+    # click's words for a bad value, and the commands' own
+    Phrase("{value} is not one of {choices}.", "{value} 不是可选的值：{choices}。"),
+    Phrase("{value} is not a valid integer.", "{value} 不是有效的整数。"),
+    Phrase("{value} is not a valid integer range.", "{value} 不是有效的整数。"),
+    Phrase("{value} is not a valid float.", "{value} 不是有效的数字。"),
+    Phrase("{value} is not a valid float range.", "{value} 不是有效的数字。"),
+    Phrase("{value} is not a valid boolean.", "{value} 不是有效的是/否值。"),
+    Phrase("{value} is not in the range {range}.", "{value} 不在范围 {range} 内。"),
+    Phrase("Path {path} does not exist.", "路径 {path} 不存在。"),
+    Phrase("File {path} does not exist.", "文件 {path} 不存在。"),
+    Phrase("Directory {path} does not exist.", "文件夹 {path} 不存在。"),
+    Phrase("File {path} is a directory.", "{path} 是文件夹，不是文件。"),
+    Phrase("Directory {path} is a file.", "{path} 是文件，不是文件夹。"),
+    Phrase("Path {path} is not readable.", "无法读取 {path}。"),
+    Phrase("File {path} is not readable.", "无法读取文件 {path}。"),
+    Phrase("{value} is not a date like 2023-12-31", "{value} 不是日期（格式如 2023-12-31）"),
+    Phrase("applies to --format json and jsonl only", "只适用于 --format json 和 jsonl"),
+    Phrase("unknown check {names}; known: {known}", "未知的检查 {names}；可用的检查：{known}"),
 )
 
 
@@ -740,7 +1324,7 @@ def _translate_text(text: str, kinds: tuple[str, ...], lang: Lang) -> tuple[str,
         item, values = found
         code = item.code if isinstance(item, Entry) else None
         for name in item.nested:
-            inner, inner_code = _translate(values[name], ("message", "fragment"), lang)
+            inner, inner_code = _translate(values[name], _NESTED, lang)
             values[name] = inner
             code = inner_code or code
         if lang == "zh":
@@ -749,6 +1333,15 @@ def _translate_text(text: str, kinds: tuple[str, ...], lang: Lang) -> tuple[str,
             return item.zh.format(**values), code
         return item.en.format(**values), code
     return text, None
+
+
+_NESTED = ("message", "fragment", "hint")  # what a nested field may hold
+
+
+def values_of(message: str) -> dict[str, str]:
+    """The values of a catalogued message's fields, read from its English text."""
+    found = _match(message, "message")
+    return found[1] if found is not None else {}
 
 
 def code_of(message: str) -> str:
@@ -766,13 +1359,193 @@ def hint_text(hint: str, lang: Lang) -> str:
     return hint if lang == "en" else _translate(hint, ("hint", "fragment"), lang)[0]
 
 
-def render(location: str, code: str, message: str, hint: str | None, lang: Lang) -> str:
-    """`file:line:col: [SRnnn] message (hint)`, in `lang`."""
-    text = f"{location}: [{code}] {message_text(message, lang)}"
+def render(
+    location: str, code: str, message: str, hint: str | None, lang: Lang, shown: str | None = None
+) -> str:
+    """`file:line:col: [SRnnn] message (hint)`, in `lang` (`shown`: the message already in
+    `lang`)."""
+    text = f"{location}: [{code}] {shown if shown is not None else message_text(message, lang)}"
     if hint:
         shown = hint_text(hint, lang)
         text += f"（{shown}）" if lang == "zh" else f" ({shown})"
     return text
+
+
+# -- messages given by their code ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Both:
+    """A value of a message given in both languages (a word, or a piece worded by the code
+    that raises the message); in English text it is its English."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@functools.cache
+def _by_code() -> dict[str, Entry]:
+    return {entry.code: entry for entry in (*CATALOGUE, *CODED)}
+
+
+def entry(code: str) -> Entry:
+    """The catalogue's entry for a code (KeyError for an unknown code)."""
+    return _by_code()[code]
+
+
+def english(code: str, values: Mapping[str, object]) -> str:
+    """The English text of the message `code` with its values."""
+    return entry(code).en.format(**{k: str(v) for k, v in values.items()})
+
+
+def localized(code: str, values: Mapping[str, object], lang: Lang) -> str:
+    """The message `code` in `lang`: `Both` values in that language, and the fields that hold
+    English text of their own (`nested`) translated where the catalogue knows it."""
+    item = entry(code)
+    if lang == "en":
+        return english(code, values)
+    shown: dict[str, str] = {}
+    for name, value in values.items():
+        if isinstance(value, Both):
+            shown[name] = value.zh
+        elif name in item.nested:
+            shown[name] = _translate(str(value), _NESTED, lang)[0]
+        else:
+            shown[name] = str(value)
+    return item.zh.format(**shown)
+
+
+def hint_in(hint: str, lang: Lang) -> str:
+    """A hint in brackets after a message: ` (hint)`, or `（提示）` in Chinese."""
+    shown = hint_text(hint, lang)
+    return f"（{shown}）" if lang == "zh" else f" ({shown})"
+
+
+def aside(hint: str | None) -> Both:
+    """A hint in brackets inside a message's text (` (did you mean …?)`), or nothing."""
+    return Both(f" ({hint})", hint_in(hint, "zh")) if hint else Both("", "")
+
+
+def error_line(location: str, code: str, text: str) -> str:
+    """One line of an error: `place: text [SRnnn]` (the code last, so that the English
+    text reads as it always has)."""
+    head = f"{location}: " if location else ""
+    return f"{head}{text} [{code}]"
+
+
+# Messages of a shape so general ("{field}: {detail}") that, in an error's text, they say
+# nothing unless what they hold is known (its code, the more specific, is then given).
+_SHAPES = frozenset({"SR206"})
+
+
+def error_text(text: str, lang: Lang) -> str:
+    """An error's English text, not given a code where it was raised, in `lang` with the code
+    of the catalogued message it is (GENERIC when none), after its first line. A message
+    after a place (`file:line: message`) is found too."""
+    first, newline, rest = text.partition("\n")
+    for candidate, tail in ((text, ""), (first, newline + rest)):
+        head = ""
+        while True:
+            shown, code = _translate(candidate, ("message",), lang)
+            if code is not None and code not in _SHAPES:
+                lines = (head + shown + tail).split("\n", 1)
+                lines[0] += f" [{code}]"
+                return "\n".join(lines)
+            place, sep, candidate = candidate.partition(": ")
+            if not sep:
+                break
+            head += place + sep
+    return f"{first} [{GENERIC}]{newline}{rest}"
+
+
+_VILLAGE_KINDS = {"rural": "农村", "urban_community": "城市社区"}
+_VALUE_KINDS = {
+    "count": "个数",
+    "money": "金额",
+    "rate": "比率",
+    "number": "数字",
+    "bool": "是/否值",
+    "string": "文本",
+}
+
+
+def village_kind(kind: str) -> Both:
+    """A kind of village (`rural`) as a message shows it in each language."""
+    return Both(kind, _VILLAGE_KINDS.get(kind, kind))
+
+
+def value_kind(kind: str) -> Both:
+    """A kind of indicator value (`rate`) as a message shows it in each language."""
+    return Both(kind, _VALUE_KINDS.get(kind, kind))
+
+
+# pydantic's messages by error type, in Chinese; their fields are the error's `ctx`
+_VALIDATION_ZH: Mapping[str, str] = {
+    "missing": "缺少这个字段",
+    "greater_than_equal": "应大于或等于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "应小于或等于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_pattern_mismatch": "应符合格式 '{pattern}'",
+    "literal_error": "应为 {expected}",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数，不能有小数部分",
+    "string_type": "应为文本",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "finite_number": "应为有限的数字（约在 ±1.8e308 以内）",
+    "date_parsing": "应为有效日期，如 2023-12-31：{reason}",
+    "date_type": "应为日历日期，如 2023-12-31（不带时间）",
+    "string_surrogate": "应为不含孤立代理字符（未成对的 \\ud800–\\udfff 转义）的文本",
+    "string_too_long": "文本太长（最多 {max_length} 个字符）",
+}
+
+
+# the patterns of a village's fields, in words
+_PATTERNS_ZH: Mapping[str, str] = {
+    "^[0-9]{12}$": "应为 12 位数字的统计用区划代码",
+    "^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)*$": (
+        "应为用 '/' 连接的小写 id，省在前，例如 cn-henan/nanyang/xixia"
+    ),
+}
+
+
+def _number(value: object) -> str:
+    # pydantic words a bound of 1.0 as 1
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def validation_detail(error: Mapping[str, object]) -> Both:
+    """What one of pydantic's errors (`ValidationError.errors()`) says, in both languages."""
+    english = str(error.get("msg", ""))
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx")
+    values = {k: _number(v) for k, v in ctx.items()} if isinstance(ctx, Mapping) else {}
+    template = _VALIDATION_ZH.get(kind)
+    if kind == "string_pattern_mismatch":
+        template = _PATTERNS_ZH.get(values.get("pattern", ""), template)
+    if template is not None:
+        try:
+            zh = template.format(**values).replace("' or '", "' 或 '")
+        except (KeyError, IndexError):  # a field of another pydantic version
+            zh = _translate(english, ("fragment",), "zh")[0]
+    elif kind == "value_error" and isinstance(ctx, Mapping) and "error" in ctx:
+        zh = _translate(str(ctx["error"]), ("fragment",), "zh")[0]
+    else:
+        zh = _translate(english, ("fragment",), "zh")[0]
+    return Both(english, zh)
 
 
 def fields_of(template: str) -> list[str]:
@@ -798,9 +1571,9 @@ def table(lang: Lang) -> str:
         else "| Code | Message | 中文 |\n|---|---|---|"
     )
     rows = []
-    for entry in sorted(CATALOGUE, key=lambda e: e.code):
-        first, second = (entry.zh, entry.en) if lang == "zh" else (entry.en, entry.zh)
-        rows.append(f"| `{entry.code}` | {_cell(first)} | {_cell(second)} |")
+    for item in sorted((*CATALOGUE, *CODED), key=lambda e: e.code):
+        first, second = (item.zh, item.en) if lang == "zh" else (item.en, item.zh)
+        rows.append(f"| `{item.code}` | {_cell(first)} | {_cell(second)} |")
     generic = (
         f"| `{GENERIC}` | 尚未编入目录的问题：中英文都显示其英文原文 | "
         "a problem not catalogued yet: its English text in both languages |"

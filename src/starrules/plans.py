@@ -27,8 +27,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError, Location, RulesetError, did_you_mean
-from .input_files import check_file
+from . import messages
+from .errors import InputError, Location, Problem, RulesetError, did_you_mean
+from .input_files import check_file, unreadable
 from .yaml_source import MAX_FILE_BYTES, PathKey, SourceDocument, read_yaml
 
 Status = Literal["met", "short", "open", "no-villages"]
@@ -77,6 +78,12 @@ class Target:
             return f"jurisdiction {self.jurisdiction}"
         inside = f" in {self.jurisdiction}" if self.jurisdiction else ""
         return f"township {self.township}{inside}"
+
+    def describe_zh(self) -> str:
+        if self.township is None:
+            return f"辖区 {self.jurisdiction}"
+        inside = f"（{self.jurisdiction}）" if self.jurisdiction else ""
+        return f"乡镇 {self.township}{inside}"
 
     def matches(self, jurisdiction: str, township: str | None) -> bool:
         """Whether a village of this jurisdiction and township counts for the target."""
@@ -222,10 +229,17 @@ _TOP_KEYS = ("targets", "title")
 
 
 class _Problem(Exception):
-    """A problem at a place in the file; becomes an InputError."""
+    """A problem at a place in the file, the catalogue's message `code` with its values;
+    becomes an InputError."""
 
-    def __init__(self, where: Location, message: str) -> None:
-        super().__init__(f"{where}: {message}")
+    def __init__(
+        self, where: Location, code: str, hint: str | None = None, **values: object
+    ) -> None:
+        self.problem = Problem.coded(where, code, hint, **values)
+        super().__init__(str(self.problem))
+
+    def error(self) -> InputError:
+        return InputError.listing([self.problem])
 
 
 def read_targets(path: str | Path) -> Targets:
@@ -234,25 +248,26 @@ def read_targets(path: str | Path) -> Targets:
     file = str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in (".yaml", ".yml", ".csv"):
-        raise InputError(f"{file}: a targets file is .yaml, .yml or .csv, not '{suffix}'")
+        raise InputError.of(file, "SR530", suffix=suffix)
     if suffix == ".csv":
         return _read_csv(Path(path), file)
     try:
         doc = read_yaml(path)
     except RulesetError as exc:
-        raise InputError("\n".join(_yaml_problem(str(p)) for p in exc.problems)) from None
+        raise InputError.listing([_yaml_problem(p) for p in exc.problems]) from None
     try:
         return _from_document(doc)
     except _Problem as exc:
-        raise InputError(str(exc)) from None
+        raise exc.error() from None
 
 
-def _yaml_problem(text: str) -> str:
+def _yaml_problem(problem: Problem) -> Problem:
     # The YAML reader words its checks for rulesets; two of them read oddly here.
-    text = text.replace(
-        "a ruleset must be a mapping", "a targets file is a mapping with 'targets:'"
-    )
-    return text.replace(" (a ruleset file is a few dozen KB)", "")
+    if problem.code == "SR105":  # a ruleset must be a mapping
+        return Problem.coded(problem.location, "SR531")
+    if problem.hint == "a ruleset file is a few dozen KB":
+        return Problem(problem.location, problem.message, None, problem.code, problem.values)
+    return problem
 
 
 def targets_from_data(data: Any, file: str = "<targets>") -> Targets:
@@ -260,24 +275,24 @@ def targets_from_data(data: Any, file: str = "<targets>") -> Targets:
     try:
         return _from_document(SourceDocument(file, data))
     except _Problem as exc:
-        raise InputError(str(exc)) from None
+        raise exc.error() from None
 
 
 def _from_document(doc: SourceDocument) -> Targets:
     data = doc.data
     if not isinstance(data, Mapping):
-        raise _Problem(doc.location(()), "a targets file is a mapping with 'targets:'")
+        raise _Problem(doc.location(()), "SR531")
     _check_keys(doc, (), data, _TOP_KEYS)
     if "targets" not in data:
-        raise _Problem(doc.location(()), "'targets' is missing: a list of targets")
+        raise _Problem(doc.location(()), "SR532")
     items = data["targets"]
     if not isinstance(items, list):
-        raise _Problem(doc.location(("targets",)), "'targets' is a list of targets")
+        raise _Problem(doc.location(("targets",)), "SR533")
     if not items:
-        raise _Problem(doc.location(("targets",)), "no targets in the list")
+        raise _Problem(doc.location(("targets",)), "SR534")
     title = data.get("title")
     if title is not None and not isinstance(title, str):
-        raise _Problem(doc.location(("title",)), "'title' is text")
+        raise _Problem(doc.location(("title",)), "SR535")
     targets = [_target(doc, ("targets", i), item) for i, item in enumerate(items)]
     return Targets(doc.file, _unique(targets), title)
 
@@ -289,56 +304,48 @@ def _check_keys(
     for key in data:
         if key not in known:
             hint = did_you_mean(str(key), known)
-            raise _Problem(
-                doc.location((*path, key), key=True),
-                f"unknown key '{key}'" + (f" ({hint})" if hint else f"; known: {', '.join(known)}"),
-            )
+            where = doc.location((*path, key), key=True)
+            if hint is None:
+                raise _Problem(where, "SR537", key=key, known=", ".join(known))
+            raise _Problem(where, "SR536", hint, key=key)
 
 
 def _target(doc: SourceDocument, path: PathKey, item: Any) -> Target:
     where = doc.location(path)
     if not isinstance(item, Mapping):
-        raise _Problem(where, "a target is a mapping (township or county, levels, share_3_plus)")
+        raise _Problem(where, "SR538")
     _check_keys(doc, path, item, _TARGET_KEYS)
     if "county" in item and "jurisdiction" in item:
-        raise _Problem(
-            doc.location((*path, "jurisdiction"), key=True),
-            "'county' and 'jurisdiction' say the same thing: give one",
-        )
+        raise _Problem(doc.location((*path, "jurisdiction"), key=True), "SR539")
     township = _name(doc, (*path, "township"), item.get("township"))
     place_key = "county" if "county" in item else "jurisdiction"
     jurisdiction = _name(doc, (*path, place_key), item.get(place_key))
     if township is None and jurisdiction is None:
-        raise _Problem(where, "a target names a township or a county (jurisdiction path)")
+        raise _Problem(where, "SR540")
     levels: list[tuple[int, int]] = []
     raw_levels = item.get("levels")
     if raw_levels is not None:
         if not isinstance(raw_levels, Mapping):
-            raise _Problem(doc.location((*path, "levels")), "'levels' maps levels to villages")
+            raise _Problem(doc.location((*path, "levels")), "SR541")
         for key, value in raw_levels.items():
             level_at = doc.location((*path, "levels", key), key=True)
             level = parse_level(str(key))
             if level is None:
-                raise _Problem(level_at, f"'{key}' is not a level (write 五星, 5星 or 5)")
+                raise _Problem(level_at, "SR542", key=key)
             if level == 0:
-                raise _Problem(level_at, "level 0 (no star) is not something to plan for")
+                raise _Problem(level_at, "SR543")
             planned = _count(value)
             if planned is None:
-                raise _Problem(
-                    doc.location((*path, "levels", key)),
-                    f"{_shown(value)} is not a number of villages (a whole number, 0 or more)",
-                )
+                raise _Problem(doc.location((*path, "levels", key)), "SR544", value=_shown(value))
             levels.append((level, planned))
     share = None
     if "share_3_plus" in item:
         share = parse_share(item["share_3_plus"])
         if share is None:
-            raise _Problem(
-                doc.location((*path, "share_3_plus")),
-                f"{_shown(item['share_3_plus'])} is not a share: write 0.6129 or 61.29%",
-            )
+            shown = _shown(item["share_3_plus"])
+            raise _Problem(doc.location((*path, "share_3_plus")), "SR545", value=shown)
     if not levels and share is None:
-        raise _Problem(where, "no goal: give 'levels' (villages per level) or 'share_3_plus'")
+        raise _Problem(where, "SR546")
     levels.sort(key=lambda pair: -pair[0])
     return Target(where, township, jurisdiction, tuple(levels), share)
 
@@ -347,7 +354,7 @@ def _name(doc: SourceDocument, path: PathKey, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise _Problem(doc.location(path), f"{_shown(value)} is not a name")
+        raise _Problem(doc.location(path), "SR547", value=_shown(value))
     return value.strip()
 
 
@@ -356,10 +363,8 @@ def _unique(targets: list[Target]) -> tuple[Target, ...]:
     for t in targets:
         first = seen.get(t.key)
         if first is not None:
-            raise _Problem(
-                t.where,
-                f"a second target for {t.describe()} (the first is at line {first.where.line})",
-            )
+            target = messages.Both(t.describe(), t.describe_zh())
+            raise _Problem(t.where, "SR548", target=target, line=first.where.line)
         seen[t.key] = t
     return tuple(targets)
 
@@ -429,26 +434,23 @@ def _read_csv(path: Path, file: str) -> Targets:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(file, exc) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{file}: the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+        raise InputError.of(file, "SR549", size=MAX_FILE_BYTES // 1024 // 1024)
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"{file}:{line}: the file is not UTF-8 text (it may be GBK); save it as UTF-8 "
-            "(in Excel: CSV UTF-8)"
-        ) from None
+        raise InputError.of(f"{file}:{line}", "SR550") from None
     if not text.strip():
-        raise InputError(f"{file}: the file is empty")
+        raise InputError.of(file, "SR551")
     try:
         return _csv_targets(text, file)
     except _Problem as exc:
-        raise InputError(str(exc)) from None
+        raise exc.error() from None
     except csv.Error as exc:
-        raise InputError(f"{file}: not a valid CSV file: {exc}") from None
+        raise InputError.of(file, "SR552", detail=str(exc)) from None
 
 
 def _csv_targets(text: str, file: str) -> Targets:
@@ -460,14 +462,14 @@ def _csv_targets(text: str, file: str) -> Targets:
     seen: dict[str, int] = {}
     for col, name in enumerate(header):
         if name in seen:
-            raise _Problem(head_at, f"column {col + 1} '{name}' repeats column {seen[name] + 1}")
+            raise _Problem(head_at, "SR553", column=col + 1, name=name, first=seen[name] + 1)
         seen[name] = col
         lowered = name.lower()
         if lowered in _TOWNSHIP_HEADERS:
             township_col = col
         elif lowered in _PLACE_HEADERS:
             if place_col is not None:
-                raise _Problem(head_at, f"column {col + 1} '{name}' repeats the county column")
+                raise _Problem(head_at, "SR554", column=col + 1, name=name)
             place_col = col
         elif lowered in _SHARE_HEADERS:
             share_col = col
@@ -475,38 +477,29 @@ def _csv_targets(text: str, file: str) -> Targets:
             level_cols.append((col, level))
         elif name:
             hint = did_you_mean(name, _KNOWN_HEADERS)
-            raise _Problem(
-                head_at,
-                f"column {col + 1} '{name}' is not a known column"
-                + (f" ({hint})" if hint else "")
-                + ": township / 乡镇, county / 县, levels (五星 … 一星, or 5 … 1), "
-                "share_3_plus / 三星及以上占比",
-            )
+            suggestion = messages.aside(hint)
+            raise _Problem(head_at, "SR555", column=col + 1, name=name, suggestion=suggestion)
     if township_col is None and place_col is None:
-        raise _Problem(head_at, "no column names the township or county (乡镇 / 县)")
+        raise _Problem(head_at, "SR556")
     targets: list[Target] = []
     for row in reader:
         where = Location(file, reader.line_num)
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            raise _Problem(where, f"{len(row)} cells, but the header has {len(header)} columns")
+            raise _Problem(where, "SR557", count=len(row), columns=len(header))
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
         township = (cells[township_col] or None) if township_col is not None else None
         place = (cells[place_col] or None) if place_col is not None else None
         if township is None and place is None:
-            raise _Problem(where, "a target names a township or a county (jurisdiction path)")
+            raise _Problem(where, "SR540")
         levels: list[tuple[int, int]] = []
         for col, level in level_cols:
             if not cells[col]:
                 continue
             planned = _count(_number(cells[col]))
             if planned is None:
-                raise _Problem(
-                    where,
-                    f"column {col + 1} ({header[col]}): '{cells[col]}' is not a number of "
-                    "villages (a whole number, 0 or more)",
-                )
+                raise _Problem(where, "SR558", column=col + 1, header=header[col], value=cells[col])
             levels.append((level, planned))
         share = None
         if share_col is not None and cells[share_col]:
@@ -514,15 +507,17 @@ def _csv_targets(text: str, file: str) -> Targets:
             if share is None:
                 raise _Problem(
                     where,
-                    f"column {share_col + 1} ({header[share_col]}): '{cells[share_col]}' is not "
-                    "a share: write 0.6129 or 61.29%",
+                    "SR559",
+                    column=share_col + 1,
+                    header=header[share_col],
+                    value=cells[share_col],
                 )
         if not levels and share is None:
-            raise _Problem(where, "no goal: no planned villages and no share in this row")
+            raise _Problem(where, "SR560")
         levels.sort(key=lambda pair: -pair[0])
         targets.append(Target(where, township, place, tuple(levels), share))
     if not targets:
-        raise _Problem(Location(file), "no targets: the file has a header and no rows")
+        raise _Problem(Location(file), "SR561")
     return Targets(file, _unique(targets))
 
 

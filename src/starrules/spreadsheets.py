@@ -38,10 +38,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import messages
 from .errors import InputError, Location, Problem, StarrulesError, did_you_mean
 from .i18n import Lang, Text
 from .indicators import IndicatorKind, IndicatorSpec
-from .input_files import VillageRecord, check_file
+from .input_files import VillageRecord, check_file, unreadable
 from .village import STANDARD_INDICATORS, Village
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv"})
@@ -81,6 +82,26 @@ class SheetError(InputError):
                 lines.append(f"  … and {more} more")
             text = head + ":\n" + "\n".join(lines)
         super().__init__(text)
+        self.rows = rows
+        self.more = more
+
+    def render(self, lang: Lang) -> str:
+        count = len(self.problems) + self.more
+        if count == 1:
+            return self.problems[0].line(lang)
+        where = self.problems[0].location.file if self.problems else ""
+        if lang == "en":
+            head = str(self).split("\n", 1)[0]
+        elif self.rows is not None:
+            head = f"{where or '文件'} 中 {self.rows} 行共有 {count} 个问题："
+        else:
+            head = f"{where or '文件'} 的表头有 {count} 个问题："
+        lines = [f"  {p.line(lang)}" for p in self.problems]
+        if self.more:
+            lines.append(
+                f"  … and {self.more} more" if lang == "en" else f"  …… 另有 {self.more} 个"
+            )
+        return head + "\n" + "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +121,8 @@ def require_openpyxl(action: str = "read") -> ModuleType:
     try:
         import openpyxl
     except ImportError:
-        raise InputError(
-            f"to {action} .xlsx files starrules needs openpyxl: {XLSX_EXTRA}"
-        ) from None
+        verb = messages.Both(action, {"read": "读取", "write": "写入"}.get(action, action))
+        raise InputError.of(None, "SR516", action=verb, extra=XLSX_EXTRA) from None
     return openpyxl
 
 
@@ -480,19 +500,14 @@ def detect_encoding(path: Path, name: str | None = None) -> str:
     bad = _first_bad_byte(path, "gb18030")
     if bad is None:
         return "gb18030"
-    raise InputError(
-        f"{name}:{_line_at(path, bad)}: neither UTF-8 nor GBK (GB18030) text (byte {bad + 1}); "
-        "name the file's encoding with --encoding"
-    )
+    raise InputError.of(f"{name}:{_line_at(path, bad)}", "SR517", byte=bad + 1)
 
 
 def _check_decodes(path: Path, name: str, encoding: str) -> None:
     bad = _first_bad_byte(path, encoding)
     if bad is not None:
-        raise InputError(
-            f"{name}:{_line_at(path, bad)}: not {encoding} text (byte {bad + 1}); "
-            "name the file's encoding with --encoding, or leave it out to detect it"
-        )
+        where = f"{name}:{_line_at(path, bad)}"
+        raise InputError.of(where, "SR518", encoding=encoding, byte=bad + 1)
 
 
 def _text_encoding(encoding: str) -> str:
@@ -500,7 +515,7 @@ def _text_encoding(encoding: str) -> str:
         "".encode(encoding)  # also refuses codecs that are not for text (base64 …)
         codecs.getincrementaldecoder(encoding)
     except (LookupError, ValueError):
-        raise InputError(f"unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)") from None
+        raise InputError.of(None, "SR519", encoding=encoding) from None
     return encoding
 
 
@@ -529,15 +544,17 @@ def _csv_rows(path: Path, name: str, encoding: str | None) -> Rows:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    raise InputError(f"{name}:{number + 1}: cannot read the row: {exc}") from None
+                    where = f"{name}:{number + 1}"
+                    raise InputError.of(where, "SR520", detail=str(exc)) from None
                 number += 1
                 if number == 1 and cells:
                     cells[0] = cells[0].removeprefix("\ufeff")
                 yield number, cells
     except UnicodeError as exc:
-        raise InputError(f"{name}:{number + 1}: not {chosen} text ({exc})") from None
+        where = f"{name}:{number + 1}"
+        raise InputError.of(where, "SR521", encoding=chosen, detail=str(exc)) from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(name, exc) from None
 
 
 def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
@@ -560,11 +577,11 @@ def _xlsx_rows(path: Path, name: str) -> Rows:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a zip that is no workbook, damaged XML …: all one message
-        raise InputError(f"{name}: not an Excel workbook (.xlsx) ({_reason(exc)})") from None
+        raise InputError.of(name, "SR522", reason=_reason(exc)) from None
     try:
         sheets = workbook.worksheets
         if not sheets:
-            raise InputError(f"{name}: the workbook has no worksheet")
+            raise InputError.of(name, "SR523")
         sheet = sheets[0]
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # the stored size may be wrong: read what is there
@@ -573,7 +590,7 @@ def _xlsx_rows(path: Path, name: str) -> Rows:
     except StarrulesError:
         raise
     except Exception as exc:
-        raise InputError(f"{name}: cannot read the workbook ({_reason(exc)})") from None
+        raise InputError.of(name, "SR524", reason=_reason(exc)) from None
     finally:
         workbook.close()
 
@@ -595,10 +612,15 @@ class _Column:
     section: str | None  # where the value goes: data[section][key], or data[key]
     key: str
 
-    def title(self, row: int) -> str:
-        cell = f"cell {_letters(self.index + 1)}{row}"
+    def title(self, row: int) -> messages.Both:
+        """`村集体经济年收入 (industry.collective_income, cell D3)`, in both languages."""
+        cell = f"{_letters(self.index + 1)}{row}"
         path = self.target.path
-        return f"{path} ({cell})" if self.header == path else f"{self.header} ({path}, {cell})"
+        if self.header == path:
+            return messages.Both(f"{path} (cell {cell})", f"{path}（单元格 {cell}）")
+        return messages.Both(
+            f"{self.header} ({path}, cell {cell})", f"{self.header}（{path}，单元格 {cell}）"
+        )
 
 
 _SIMPLE_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -709,11 +731,11 @@ def _header(headers: Headers, name: str, number: int, texts: tuple[str, ...]) ->
                 "name an indicator by its path or its Chinese or English label; "
                 "a header starting with # marks a column to ignore"
             )
-            problems.append(Problem(where, f"unknown column {text!r}", hint))
+            problems.append(Problem.coded(where, "SR510", hint, header=repr(text)))
             continue
         if isinstance(found, set):
             paths = " or ".join(sorted(found))
-            problems.append(Problem(where, f"{text!r} could name {paths}: use the path"))
+            problems.append(Problem.coded(where, "SR511", header=repr(text), paths=paths))
             continue
         target = headers.target(found)
         section, _, key = found.partition(".")  # extra.x.y: the key is x.y
@@ -725,10 +747,13 @@ def _header(headers: Headers, name: str, number: int, texts: tuple[str, ...]) ->
         earlier = first.get(found)
         if earlier is not None:
             problems.append(
-                Problem(
+                Problem.coded(
                     where,
-                    f"{text!r} names the same column ({found}) as column {earlier.index + 1} "
-                    f"({earlier.header!r})",
+                    "SR512",
+                    header=repr(text),
+                    path=found,
+                    column=earlier.index + 1,
+                    other=repr(earlier.header),
                 )
             )
             continue
@@ -738,10 +763,7 @@ def _header(headers: Headers, name: str, number: int, texts: tuple[str, ...]) ->
         if path not in first:
             label = headers.labels[path]
             problems.append(
-                Problem(
-                    Location(name, number),
-                    f"no column for {path} ({label.zh} / {label.en}): every village needs one",
-                )
+                Problem.coded(Location(name, number), "SR513", path=path, zh=label.zh, en=label.en)
             )
     if problems:
         raise SheetError(problems)
@@ -750,6 +772,7 @@ def _header(headers: Headers, name: str, number: int, texts: tuple[str, ...]) ->
 
 
 _RATE_HINT = "a rate is a share from 0 to 1"
+_RATE_HINT_ZH = "比率是 0 到 1 之间的份额"
 
 
 def _row_village(
@@ -762,8 +785,11 @@ def _row_village(
         try:
             value = column.parse(cells[column.index] if column.index < width else None)
         except ValueError as exc:
-            problems[column.index] = Problem(
-                Location(name, number, column.index + 1), f"{column.title(number)}: {exc}"
+            problems[column.index] = Problem.coded(
+                Location(name, number, column.index + 1),
+                "SR514",
+                column=column.title(number),
+                detail=str(exc),
             )
             continue
         if value is not None:
@@ -774,10 +800,11 @@ def _row_village(
     known = header.known
     for index in range(width):
         if index not in known and not _is_empty(cells[index]):
-            problems[index] = Problem(
+            problems[index] = Problem.coded(
                 Location(name, number, index + 1),
-                f"cell {_letters(index + 1)}{number}: a value in a column with no header "
-                f"({_text_of(cells[index]).strip()!r})",
+                "SR515",
+                cell=f"{_letters(index + 1)}{number}",
+                value=repr(_text_of(cells[index]).strip()),
             )
     try:
         village = Village.model_validate(data)
@@ -787,11 +814,16 @@ def _row_village(
             found = _column_of(error["loc"], header.by_path)
             if found is None:
                 path = ".".join(str(p) for p in error["loc"]) or "(village)"
-                loose.append(Problem(Location(name, number), f"{path}: {error['msg']}"))
+                detail = messages.validation_detail(error)
+                loose.append(
+                    Problem.coded(Location(name, number), "SR526", path=path, detail=detail)
+                )
             elif found.index not in problems:
-                problems[found.index] = Problem(
+                problems[found.index] = Problem.coded(
                     Location(name, number, found.index + 1),
-                    f"{found.title(number)}: {_model_message(error, found, cells)}",
+                    "SR514",
+                    column=found.title(number),
+                    detail=_model_message(error, found, cells),
                 )
         return None, [*loose, *(problems[k] for k in sorted(problems))]
     if problems:
@@ -807,18 +839,22 @@ def _column_of(loc: tuple[Any, ...], by_path: Mapping[str, _Column]) -> _Column 
     return None
 
 
-def _model_message(error: Any, column: _Column, cells: Sequence[object]) -> str:
+def _model_message(error: Any, column: _Column, cells: Sequence[object]) -> messages.Both:
     raw = cells[column.index] if column.index < len(cells) else None
     if error["type"] == "missing":
-        return "required, but the cell is empty"
-    message = f"{_text_of(raw).strip()}: {error['msg']}"
+        return messages.Both("required, but the cell is empty", "必填，但单元格是空的")
+    said = messages.validation_detail(error)
+    shown = _text_of(raw).strip()
+    en, zh = f"{shown}: {said.en}", f"{shown}：{said.zh}"
     if column.target.kind is IndicatorKind.RATE and isinstance(error["input"], int | float):
         value = error["input"]
         if 1 < value <= 100:
-            message += f" ({_RATE_HINT}: write {value:g}% or {value / 100:g})"
+            en += f" ({_RATE_HINT}: write {value:g}% or {value / 100:g})"
+            zh += f"（{_RATE_HINT_ZH}：写作 {value:g}% 或 {value / 100:g}）"
         else:
-            message += f" ({_RATE_HINT})"
-    return message
+            en += f" ({_RATE_HINT})"
+            zh += f"（{_RATE_HINT_ZH}）"
+    return messages.Both(en, zh)
 
 
 def read_sheet(
@@ -841,10 +877,7 @@ def read_sheet(
     check_file(file, name)
     suffix = file.suffix.lower()
     if suffix == ".xls":
-        raise InputError(
-            f"{name}: an old Excel .xls file cannot be read; save it as .xlsx (or CSV) in "
-            "Excel or WPS and read that"
-        )
+        raise InputError.of(name, "SR525")
     if isinstance(indicators, Mapping):
         indicators = list(indicators.values())
     rows = _xlsx_rows(file, name) if suffix in XLSX_SUFFIXES else _csv_rows(file, name, encoding)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import RulesetError
-from ..i18n import Lang
+from .. import messages
+from ..errors import Location, Problem, RulesetError, StarrulesError
+from ..i18n import Lang, Words
 from ..loader import find_ruleset_files
 from ..messages import problem_count
 from ..registry import Registry
@@ -21,7 +23,7 @@ from .app import EXIT_FAILED, LANG, cli, fail
 from .options import strict_option
 
 if TYPE_CHECKING:
-    from ..testing import CheckEvent
+    from ..testing import CheckEvent, CheckResult
 
 
 @cli.command()
@@ -32,11 +34,11 @@ def lint(paths: tuple[Path, ...], lang: Lang) -> None:
     problem as file:line:col: [code] message (hint), exit 1 if any."""
     files = [file for path in paths for file in find_ruleset_files(path)]
     if not files:
-        fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+        fail(_no_files(paths))
     for file in files:  # a FIFO would block, /dev/zero never end: never open them
         reason = unreadable(file)
         if reason is not None:
-            fail(f"{file}: {reason}")
+            fail(StarrulesError.listing([Problem(Location(str(file)), reason)]))
     try:
         registry = Registry.from_paths(paths, base=Registry.default())
     except RulesetError as exc:
@@ -90,7 +92,7 @@ def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool, strict: bool)
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
     if passed == 0:
-        fail("no test cases found in " + ", ".join(str(p) for p in paths))
+        fail(StarrulesError.of(None, "SR621", paths=", ".join(str(p) for p in paths)))
 
 
 @cli.command()
@@ -121,6 +123,7 @@ def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool, strict: bool)
     default=None,
     help="A line on stderr per check as it finishes [default: when stderr is a terminal].",
 )
+@click.option("--lang", type=LANG, default="zh", show_default=True)
 def check(
     paths: tuple[Path, ...],
     max_examples: int,
@@ -129,6 +132,7 @@ def check(
     fmt: str,
     jobs: int,
     progress: bool | None,
+    lang: Lang,
 ) -> None:
     """Property-based consistency checks of ruleset files (monotone, refinement,
     tighten-only for overlays, levels nest, reachable, deterministic); exit 1 with the shrunk
@@ -159,10 +163,10 @@ def check(
         )
     else:
         for result in results:
-            click.echo(result.report())
-        click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+            click.echo(check_report(result, lang))
+        click.echo(_counts(len(results) - len(failed), len(failed), lang))
     if not files:
-        fail("no ruleset files (*.yaml) found in " + ", ".join(str(p) for p in paths))
+        fail(_no_files(paths))
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
 
@@ -177,3 +181,64 @@ def _show_progress(event: CheckEvent) -> None:
         return
     verdict = f"{'ok' if event.result.passed else 'FAIL'} {event.seconds:.1f} s"
     click.echo(verdict if event.started else head + verdict, err=True)
+
+
+def _no_files(paths: tuple[Path, ...]) -> StarrulesError:
+    return StarrulesError.of(None, "SR620", paths=", ".join(str(p) for p in paths))
+
+
+def _counts(passed: int, failed: int, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{passed} 项通过，{failed} 项未通过"
+    return f"{passed} passed, {failed} failed"
+
+
+_REPORT_WORDS = Words(
+    {
+        "examples": ("（{n} 个样例）", " ({n} examples)"),
+        "responsible": ("  相关项：", "  responsible: "),
+        "counterexample": ("  反例（已缩到最简）：", "  counterexample (shrunk):"),
+        "before": ("  之前：", "  before: "),
+        "after": ("  之后：", "  after: "),
+    }
+)
+
+
+_OUTCOME = re.compile(r"\((\w+) → (\w+)\)")
+_OUTCOMES_ZH = {
+    "pass": "达标",
+    "fail": "未达标",
+    "unknown": "未知",
+    "absent": "无此项",
+    "granted": "获得",
+    "denied": "未获得",
+    "undetermined": "待定",
+}
+
+
+def _zh(word: str) -> str:
+    return _OUTCOMES_ZH.get(word, word)
+
+
+def check_report(result: CheckResult, lang: Lang) -> str:
+    """A check's outcome as `CheckResult.report` words it, in `lang`, the failure's message
+    followed by its code (PASS and FAIL stay as they are, as in `starrules test`)."""
+    w = _REPORT_WORDS
+    head = f"{'PASS' if result.passed else 'FAIL'} {result.name} — {result.ruleset}"
+    if result.passed:
+        return head + w("examples", lang, n=result.examples)
+    lines = [head, f"  {messages.error_text(result.message, lang)}"]
+    if result.responsible:
+        responsible = ", ".join(result.responsible)
+        if lang == "zh":  # `industry.income (pass → fail)`: the outcomes in words
+            responsible = _OUTCOME.sub(lambda m: f"（{_zh(m[1])} → {_zh(m[2])}）", responsible)
+            responsible = responsible.replace(", ", "，").replace(" （", "（")
+        lines.append(w("responsible", lang) + responsible)
+    if result.counterexample is not None:
+        lines.append(w("counterexample", lang))
+        text = json.dumps(result.counterexample, ensure_ascii=False, sort_keys=True)
+        lines.append(f"    {text}")
+    for label, summary in (("before", result.before), ("after", result.after)):
+        if summary is not None:
+            lines.append(w(label, lang) + json.dumps(summary, ensure_ascii=False))
+    return "\n".join(lines)

@@ -72,7 +72,7 @@ class Chooser:
                 record.village, self.on, strict=self.strict
             )
         except StarrulesError as exc:
-            raise StarrulesError(f"{record.where}: {exc}") from None
+            raise exc.at(record.where) from None
         self.ignored.update(assessment.ignored_paths)
         return assessment
 

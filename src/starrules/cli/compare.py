@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..diff import load_side, rule_changes, rules_pair, village_changes
+from ..diff import SkippedVillage, load_side, rule_changes, rules_pair, village_changes
 from ..i18n import Lang
 from ..inputs import read_villages
 from ..registry import Registry
@@ -64,8 +64,17 @@ def diff(
                 "lost": dict(summary.lost),
                 "levels_old": dict(summary.levels_old),
                 "levels_new": dict(summary.levels_new),
-                "skipped": [dataclasses.asdict(v) for v in summary.skipped],
+                "skipped": [_skipped(v) for v in summary.skipped],
             }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
         return
     click.echo(render_diff(before, after, rules, outcome, lang), nl=False)
+
+
+def _skipped(village: SkippedVillage) -> dict[str, Any]:
+    """A village not compared, in JSON: the message's code instead of the problem."""
+    shown = {f.name: getattr(village, f.name) for f in dataclasses.fields(village)}
+    problem = shown.pop("problem")
+    if problem is not None:
+        shown["error_code"] = problem.code
+    return shown

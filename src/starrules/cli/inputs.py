@@ -29,6 +29,7 @@ from ..input_files import VillageRecord
 from ..inputs import read_villages
 from ..render.rows import TableFormat, TableWriter, open_writer
 from ..spreadsheets import RejectedRow, indicators_of
+from .app import message_lang
 from .choose import Chooser
 
 # Rejected rows named one by one on stderr; the rest are counted (all are in the file).
@@ -85,12 +86,14 @@ def indicators_for(chooser: Chooser) -> list[IndicatorSpec]:
 
 
 class Rejects:
-    """Takes the rows that hold no valid village: names them on stderr and, with a file,
-    writes them there with their problems (`#` columns, which reading ignores)."""
+    """Takes the rows that hold no valid village: names them on stderr (in the language of
+    messages) and, with a file, writes them there with their problems (`#` columns, which
+    reading ignores; in `lang`, as the file's headers)."""
 
     def __init__(self, target: Path | None, lang: Lang) -> None:
         self.target = target
         self.lang = lang
+        self.said: Lang = message_lang()
         self.count = 0
         self._problems = 0
         self._header: tuple[str, tuple[str, ...]] | None = None
@@ -104,7 +107,8 @@ class Rejects:
         for problem in row.problems:
             self._problems += 1
             if self._problems <= _WARNINGS_SHOWN:
-                click.echo(f"skipped: {problem}", err=True)
+                head = "已跳过：" if self.said == "zh" else "skipped: "
+                click.echo(head + problem.line(self.said), err=True)
         if self._writer is None:
             return
         if self._header != (row.file, row.header):
@@ -116,7 +120,9 @@ class Rejects:
                 )
                 self._writer.write([*marks, *row.header])
             self._header = (row.file, row.header)
-        problems = "; ".join(p.message + (f" ({p.hint})" if p.hint else "") for p in row.problems)
+        problems = ("；" if self.lang == "zh" else "; ").join(
+            p.line(self.lang).removeprefix(f"{p.location}: ") for p in row.problems
+        )
         self._writer.write([row.file, row.row, problems, *row.cells])
 
     def close(self) -> None:
@@ -124,6 +130,11 @@ class Rejects:
             self._writer.close()
         if self.count:
             more = self._problems - _WARNINGS_SHOWN
+            if self.said == "zh":
+                shown = f"（另有 {more} 个问题未显示）" if more > 0 else ""
+                where = f"，已写入 {self.target}" if self.target is not None else ""
+                click.echo(f"已跳过 {self.count} 个无效的行{where}{shown}", err=True)
+                return
             shown = f" ({more} more problems not shown)" if more > 0 else ""
             where = f", written to {self.target}" if self.target is not None else ""
             click.echo(

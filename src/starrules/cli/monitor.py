@@ -87,7 +87,7 @@ def monitor(
             try:
                 watcher.add(record.village)
             except StarrulesError as exc:
-                raise StarrulesError(f"{record.where}: {exc}") from None
+                raise exc.at(record.where) from None
         if capabilities:
             _print_capabilities(watcher.capabilities(), fmt)
             return

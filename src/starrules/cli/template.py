@@ -8,14 +8,15 @@ from pathlib import Path
 
 import click
 
-from ..errors import did_you_mean
+from .. import messages
+from ..errors import StarrulesError, did_you_mean
 from ..i18n import Lang
 from ..loader import chain_key
 from ..render.rows import TableFormat, open_writer
 from ..ruleset import Ruleset
 from ..spreadsheets import column_label, require_openpyxl, template_columns
 from ..village import JURISDICTION_PATTERN
-from .app import LANG, cli, fail
+from .app import LANG, cli, fail, message_lang
 from .choose import Chooser
 from .inputs import binary_stdout
 from .options import output_option, parse_date, registry_of, rulesets_option
@@ -58,7 +59,7 @@ def template(
         fmt = "xlsx"
         require_openpyxl("write")
     elif output is not None and output.suffix.lower() != ".csv":
-        fail(f"{output}: write the template to a .csv or .xlsx file")
+        fail(StarrulesError.of(str(output), "SR622"))
     labels = ruleset.tree.indicators
     header = [column_label(path, lang, labels) for path in template_columns(ruleset)]
     target = output if output is not None else binary_stdout()
@@ -76,21 +77,29 @@ def _ruleset(ref: str, kind: str, on: date | None, rulesets: tuple[Path, ...]) -
     path = Path(ref)
     if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
         if not path.is_file():
-            fail(f"{ref}: no such file")
+            fail(StarrulesError.of(ref, "SR503"))
         fixed = Chooser(path, (), None, on).fixed
         when = on or date.today()
         in_force = [rs for rs in fixed if rs.in_force(when)] or fixed
         if not in_force:
-            fail(f"{ref}: holds no ruleset")
+            fail(StarrulesError.of(ref, "SR623"))
         return max(in_force, key=chain_key)
     if not re.fullmatch(JURISDICTION_PATTERN, ref):
-        fail(f"'{ref}' is neither a ruleset file nor a jurisdiction like cn-henan/anyang/tangyin")
+        fail(StarrulesError.of(None, "SR624", ref=ref))
     registry = registry_of(rulesets)
     known = sorted({rs.jurisdiction for rs in registry.rulesets})
     if not any(ref == j or ref.startswith(j + "/") for j in known):
         hint = did_you_mean(ref, known)
-        fail(f"no ruleset for '{ref}'" + (f"; {hint}" if hint else f" (known: {', '.join(known)})"))
+        if hint is None:
+            fail(StarrulesError.of(None, "SR626", ref=ref, known=", ".join(known)))
+        suggestion = messages.Both(f"; {hint}", f"；{messages.hint_text(hint, 'zh')}")
+        fail(StarrulesError.of(None, "SR625", ref=ref, suggestion=suggestion))
     found = registry.resolve(ref, kind, on)
     if found.jurisdiction != ref:  # a county without rules of its own: say whose apply
-        click.echo(f"note: no ruleset of {ref} itself; {found.jurisdiction}'s applies", err=True)
+        if message_lang() == "zh":
+            click.echo(f"注意：{ref} 本身没有规则集；适用 {found.jurisdiction} 的规则集", err=True)
+        else:
+            click.echo(
+                f"note: no ruleset of {ref} itself; {found.jurisdiction}'s applies", err=True
+            )
     return found

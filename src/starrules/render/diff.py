@@ -127,7 +127,10 @@ def _skipped_line(skip: SkippedVillage, lang: Lang) -> str:
     key = {"kind": "kind_skip"}.get(skip.reason, skip.reason)
     village = skip.name + (f" ({skip.code})" if skip.code else "")
     place = f"{skip.where}: " if skip.where else ""
-    reason = _w(key, lang, detail=skip.detail)
+    detail = skip.detail
+    if skip.problem is not None:  # an evaluation's message, in `lang`, with its code
+        detail = f"{skip.problem.text(lang)} [{skip.problem.code}]"
+    reason = _w(key, lang, detail=detail)
     return f"  {place}{village}{_w('sep', lang)}{_w(skip.side, lang)} {reason}"
 
 
@@ -181,5 +184,8 @@ def render_diff(
                 )
         old_levels = comma.join(f"{k}: {v}" for k, v in sorted(summary.levels_old.items()))
         new_levels = comma.join(f"{k}: {v}" for k, v in sorted(summary.levels_new.items()))
-        lines.append(f"  {_w('level', lang)}{_w('sep', lang)}{old_levels}  ⇒  {new_levels}")
+        none = _w("none", lang)
+        lines.append(
+            f"  {_w('level', lang)}{_w('sep', lang)}{old_levels or none}  ⇒  {new_levels or none}"
+        )
     return "\n".join(lines) + "\n"
