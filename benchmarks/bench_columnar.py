@@ -14,8 +14,10 @@ Contenders, each timed over the same generated table (best of --repeat runs), in
   processes, against ``evaluate_table`` with one thread in this process (its speed-up).
 
 Both hand-written versions are checked to agree with starrules on every village first.
-Targets (issue 14): evaluate_table <= 1 s for 1,000,000 villages, and <= 5x the faster
-hand-written version. Run: ``python benchmarks/bench_columnar.py [--villages N] [--dask]``.
+Targets (issue 14): evaluate_table <= 1 s for 1,000,000 villages, and <= 5x the
+hand-written columnar version: judged against each, pyarrow (the library starrules computes
+with, so the ratio is starrules' own overhead) and polars (a faster engine).
+Run: ``python benchmarks/bench_columnar.py [--villages N] [--dask]``.
 """
 
 from __future__ import annotations
@@ -333,7 +335,11 @@ def dask_run(ruleset: starrules.Ruleset, table: Any, repeat: int) -> dict[str, A
 
     sdask = importlib.import_module("starrules.dask")  # the optional dask extra
 
-    frame = table.to_pandas()
+    import pandas as pd
+
+    # Arrow-backed columns (as docs/scale-out.md advises): yes/no with unknowns stays boolean,
+    # where NumPy-backed pandas would make it `object` and Dask would turn that into text.
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
         Client(cluster),
@@ -380,7 +386,6 @@ def main() -> int:
         polars_time, polars_out = best(lambda: hand_polars(frame), args.repeat)
     check_agreement(rated, stars, level_max, polars_out)
     per_village = row_engine(ruleset, table, min(args.sample, args.villages))
-    fastest = min(t for t in (arrow, polars_time) if t is not None)
     figures.update(
         {
             "starrules_seconds": round(mine, 3),
@@ -391,7 +396,10 @@ def main() -> int:
             "row_engine_seconds_scaled": round(per_village * args.villages, 1),
             "columnar_speed_up_over_rows": round(per_village * args.villages / mine, 1),
             "target_seconds": mine <= TARGET_SECONDS * args.villages / 1_000_000,
-            "target_ratio": mine / fastest <= TARGET_RATIO,
+            "target_ratio_pyarrow": mine / arrow <= TARGET_RATIO,
+            "target_ratio_polars": None
+            if polars_time is None
+            else mine / polars_time <= TARGET_RATIO,
         }
     )
     if args.dask:
@@ -409,16 +417,16 @@ def main() -> int:
         f"  starrules evaluate_table   {mine:7.3f} s   "
         f"target ≤ {TARGET_SECONDS:g} s per million: {verdict[figures['target_seconds']]}"
     )
-    print(f"  hand-written pyarrow       {arrow:7.3f} s   starrules ÷ it: {mine / arrow:.2f}×")
+    print(
+        f"  hand-written pyarrow       {arrow:7.3f} s   starrules ÷ it: {mine / arrow:.2f}×   "
+        f"target ≤ {TARGET_RATIO:g}×: {verdict[figures['target_ratio_pyarrow']]}"
+    )
     if polars_time is not None:
         print(
             f"  hand-written polars        {polars_time:7.3f} s   "
-            f"starrules ÷ it: {mine / polars_time:.2f}×"
+            f"starrules ÷ it: {mine / polars_time:.2f}×   "
+            f"target ≤ {TARGET_RATIO:g}×: {verdict[figures['target_ratio_polars']]}"
         )
-    print(
-        f"  target ≤ {TARGET_RATIO:g}× the faster hand-written version: "
-        f"{verdict[figures['target_ratio']]}"
-    )
     print(
         f"  row engine (scaled from {min(args.sample, args.villages):,} villages) "
         f"{figures['row_engine_seconds_scaled']:7.1f} s   "
