@@ -191,3 +191,18 @@ def test_without_pyarrow_the_error_names_the_extra(monkeypatch: pytest.MonkeyPat
 
     with pytest.raises(StarrulesError, match=r"starrules\[columnar\]"):
         arrow.require("pyarrow_that_is_not_installed")
+
+
+def test_dates_read_as_timestamps_are_dates_when_whole_days(ruleset: starrules.Ruleset) -> None:
+    from datetime import datetime
+
+    days = pa.array([datetime(2023, 12, 31), None], pa.timestamp("us"))
+    out = ruleset.evaluate_table(pa.table({"as_of": days}), on=date(2023, 6, 1))
+    assert out.column("as_of").to_pylist() == [datetime(2023, 12, 31), None]
+    late = pa.array([datetime(2023, 12, 31, 9, 30)], pa.timestamp("us"))
+    with pytest.raises(InputError, match="not times of day"):
+        ruleset.evaluate_table(pa.table({"as_of": late}))
+    with pytest.raises(InputError, match="as_of"):
+        ruleset.evaluate_table(
+            pa.table({"as_of": pa.array([datetime(2023, 1, 1)], pa.timestamp("us", tz="UTC"))})
+        )

@@ -307,6 +307,15 @@ def _dates(column: Any) -> Any:
     kind = column.type
     if pa.types.is_date(kind):
         return column.cast(pa.date32())
+    if pa.types.is_null(kind):
+        return column.cast(pa.date32())
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        # A date read as a timestamp (pandas, polars, JSON readers): whole days only, as a
+        # time of day names an instant whose date depends on a time zone.
+        days = column.cast(pa.date32())
+        if pc.all(pc.equal(days.cast(kind), column)).as_py() not in (True, None):
+            raise InputError("column 'as_of' must hold dates, not times of day")
+        return days
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         try:
             return pc.strptime(column, format="%Y-%m-%d", unit="s").cast(pa.date32())
