@@ -455,3 +455,142 @@ def test_every_message_of_check_is_catalogued() -> None:
     ):
         assert messages.code_of(text).startswith("SR7"), text
         assert HAN.search(messages.message_text(text, "zh")), text
+
+
+def test_lint_says_ok_in_chinese_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", str(XIXIA))
+    assert code == 0
+    first = out.splitlines()[0]
+    fingerprint = re.fullmatch(r".*，指纹 ([0-9a-f]{12})）", first)
+    assert fingerprint, first
+    assert first == (
+        f"通过：{XIXIA}（henan-rural@2022.1，cn-henan/nanyang/xixia，"
+        f"层 cn-henan@2022.1 → xixia@2022.1，5 颗星，指纹 {fingerprint[1]}）"
+    )
+    code, out, _ = run(capsys, "lint", str(XIXIA), "--lang", "en")
+    assert code == 0 and out.splitlines()[0] == (
+        f"ok: {XIXIA} (henan-rural@2022.1, cn-henan/nanyang/xixia, "
+        f"layers cn-henan@2022.1 → xixia@2022.1, 5 stars, fingerprint {fingerprint[1]})"
+    )
+
+
+def test_test_counts_in_chinese_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "test", str(HENAN), "--lang", "zh")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("PASS ")
+    assert re.fullmatch(r"[1-9]\d* 项通过，0 项未通过", lines[-1]), lines[-1]
+    code, out, _ = run(capsys, "test", str(HENAN))
+    assert code == 0 and out.splitlines()[-1] == lines[-1]
+    code, out, _ = run(capsys, "test", str(HENAN), "--lang", "en")
+    passed = lines[-1].split(" ")[0]
+    assert code == 0 and out.splitlines()[-1] == f"{passed} passed, 0 failed"
+
+
+# -- the columnar engine's messages (SR5xx, SR6xx) ----------------------------------------------
+
+
+def _parquet(tmp_path: Path, name: str, **columns: list[object]) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    identity = {"name": ["甲村"], "jurisdiction": ["cn-henan"], "kind": ["rural"]}
+    path = tmp_path / name
+    pq.write_table(pa.table({**identity, "as_of": ["2023-12-31"], **columns}), path)
+    return path
+
+
+def test_a_bad_parquet_file_in_chinese_with_its_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("pyarrow")
+    bad = write(tmp_path, "bad.parquet", "not parquet at all")
+    code, _, err = run(capsys, "evaluate", str(bad), "--engine", "columns", "--lang", "zh")
+    assert (
+        code == 2
+        and err.startswith(f"错误：{bad}: 不是可读的 Parquet 文件：")
+        and err.endswith(" [SR598]\n")
+    ), err
+    code, _, err = run(capsys, "evaluate", str(bad), "--engine", "columns", "--lang", "en")
+    assert err.startswith(f"error: {bad}: not a readable Parquet file: ") and err.endswith(
+        " [SR598]\n"
+    ), err
+
+
+@pytest.mark.parametrize(
+    ("columns", "zh", "en"),
+    [
+        (
+            {"ecology.sanitary_toilet_rate": [1.5]},
+            "第 1 行：列 'ecology.sanitary_toilet_rate'：1.5 不是介于 0 和 1 之间的比例（比率） "
+            "[SR585]",
+            "row 1: column 'ecology.sanitary_toilet_rate': 1.5 is not a share from 0 to 1 "
+            "(rate) [SR585]",
+        ),
+        (
+            {"ecology.garbage_system": [3]},
+            "列 'ecology.garbage_system' 必须是“是/否”值（布尔值），不能是 int64 [SR567]",
+            "column 'ecology.garbage_system' must hold yes/no values (booleans), not int64 [SR567]",
+        ),
+        (
+            {"industry.collective_income": ["x"]},
+            "列 'industry.collective_income' 必须是数字（金额），不能是 string [SR569]",
+            "column 'industry.collective_income' must hold numbers (money), not string [SR569]",
+        ),
+        (
+            {"foo.bar": [1]},
+            "列 'foo.bar' 既不是规则集 henan-rural@2023.1 的指标，也不是 code, name, township, "
+            "jurisdiction, kind, as_of 之一 [SR565]",
+            "column 'foo.bar' is neither an indicator of ruleset henan-rural@2023.1 nor one of "
+            "code, name, township, jurisdiction, kind, as_of [SR565]",
+        ),
+        (
+            {"kind": ["urban_community"]},
+            "第 1 行：村庄的类型是 城市社区，而规则集适用于 农村（规则集 henan-rural@2023.1） "
+            "[SR586]",
+            "row 1: the village is urban_community, but the ruleset is for rural (ruleset "
+            "henan-rural@2023.1) [SR586]",
+        ),
+    ],
+)
+def test_columnar_errors_in_chinese_with_their_code(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    columns: dict[str, list[object]],
+    zh: str,
+    en: str,
+) -> None:
+    path = _parquet(tmp_path, "v.parquet", **columns)
+    args = ["evaluate", str(path), "--engine", "columns"]
+    if "kind" in columns:  # a ruleset named: the engine's own check of each row's kind
+        args += ["--ruleset", str(ROOT / "rulesets" / "cn-henan" / "henan-rural-2023.1.yaml")]
+    code, _, err = run(capsys, *args, "--lang", "zh")
+    assert code == 2 and err == f"错误：{zh}\n"
+    code, _, err = run(capsys, *args, "--lang", "en")
+    assert code == 2 and err == f"error: {en}\n"
+
+
+def test_engine_mistakes_in_chinese_with_their_code(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyarrow")
+    examples = str(ROOT / "examples" / "villages.jsonl")
+    args = ["evaluate", examples, "--engine", "rows", "--format", "parquet", "-o", "x.parquet"]
+    code, _, err = run(capsys, *args, "--lang", "zh")
+    assert code == 2 and err == (
+        "错误：`--format parquet` 由列式引擎给出：请用 `--engine columns` [SR656]\n"
+    )
+    code, _, err = run(capsys, *args, "--lang", "en")
+    assert code == 2 and err == (
+        "error: --format parquet comes from the columnar engine: use --engine columns [SR656]\n"
+    )
+
+
+def test_every_columnar_message_is_coded() -> None:
+    """No message of the columnar engine is left to SR900: each raise site gives a code."""
+    sources = [
+        ROOT / "src" / "starrules" / "columnar" / name
+        for name in ("tables.py", "files.py", "arrow.py", "program.py", "expressions.py")
+    ] + [ROOT / "src" / "starrules" / "cli" / "columns.py"]
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        plain = re.findall(r"(?:(?<!Assertion)Error|fail)\(\s*f?\"", text)
+        assert not plain, (source.name, plain)

@@ -184,4 +184,4 @@ def test_a_passing_run_is_unchanged(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_text(cases(("three stars", VILLAGE, "      level: 3\n")), encoding="utf-8")
     code, lines = run(capsys, str(path), "-v")
     assert code == 0
-    assert lines == [f"PASS {path}:3:5 three stars", "1 passed, 0 failed"]
+    assert lines == [f"PASS {path}:3:5 three stars", "1 项通过，0 项未通过"]

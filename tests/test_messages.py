@@ -353,11 +353,11 @@ EVERY_ENTRY = [*messages.CATALOGUE, *messages.CODED]
 # What may stay in Latin letters in a Chinese text: identifiers (keys, functions, names of
 # the command line, file formats and encodings) and names of things.
 IDENTIFIERS = {
-    "ASCII", "CSV", "EVENTS", "Excel", "GB", "GBK", "JSON", "JSONL", "KB", "MiB", "NUL", "PDF",
-    "Tab", "UTF", "WPS", "YAML", "cn", "count", "county", "extends", "false", "gb", "gbk",
-    "henan", "id", "json", "jsonl", "known", "levels", "null", "openpyxl", "points", "policy",
-    "rural", "starrules", "stars", "tighten", "township", "true", "utf", "version", "village",
-    "x",
+    "ASCII", "Arrow", "CSV", "DataFrame", "EVENTS", "Excel", "FunctionSpec", "GB", "GBK", "JSON",
+    "JSONL", "KB", "MiB", "NUL", "PDF", "Parquet", "Tab", "UTF", "WPS", "YAML", "cn", "count",
+    "county", "extends", "false", "gb", "gbk", "henan", "id", "json", "jsonl", "known", "levels",
+    "null", "openpyxl", "pandas", "points", "polars", "policy", "pyarrow", "rural", "starrules",
+    "stars", "tighten", "township", "true", "utf", "version", "village", "x",
 }  # fmt: skip
 
 

@@ -214,9 +214,9 @@ def test_cli_lints_and_tests_the_plugin_rulesets(plugin_site: Path, work: Path) 
     rulesets = plugin_site / "starrules_demo_plugin" / "rulesets"
     linted = run_cli("lint", str(rulesets), cwd=work, pythonpath=plugin_site)
     assert linted.returncode == 0, linted.stdout + linted.stderr
-    assert "ok:" in linted.stdout and "demo-plugin@2024.1" in linted.stdout
+    assert "通过：" in linted.stdout and "demo-plugin@2024.1" in linted.stdout
 
-    tested = run_cli("test", str(rulesets), cwd=work, pythonpath=plugin_site)
+    tested = run_cli("test", "--lang", "en", str(rulesets), cwd=work, pythonpath=plugin_site)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "2 passed, 0 failed" in tested.stdout
 

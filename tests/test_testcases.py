@@ -244,7 +244,7 @@ def test_starrules_test_runs_a_county_overlay_and_its_test_file(
     out = capsys.readouterr().out
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[-1] == "3 passed, 0 failed"
+    assert lines[-1] == "3 项通过，0 项未通过"
     assert sum(line.startswith("PASS ") for line in lines) == 3
     assert f"PASS {folder / 'xinzheng-rural-2022.1.yaml'}:" in out
     assert f"PASS {folder / 'xinzheng.test.yaml'}:" in out
@@ -293,4 +293,4 @@ def test_a_test_file_named_directly_resolves_through_the_overlay_next_to_it(
     code = main(["test", str(only_overlay)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.splitlines()[-1] == "1 passed, 0 failed"
+    assert out.splitlines()[-1] == "1 项通过，0 项未通过"

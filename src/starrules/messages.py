@@ -927,6 +927,130 @@ CODED: tuple[Entry, ...] = (
         "{file}: no ruleset resolves from this file",
         "{file}：这个文件得不出任何规则集",
     ),
+    # -- the columnar engine: Arrow tables, Parquet files, and what it cannot run ------------
+    Entry(
+        "SR562",
+        "the villages' table cannot be read as Arrow: {detail}",
+        "村庄表无法读作 Arrow 表：{detail}",
+    ),
+    Entry(
+        "SR563",
+        "villages must be a pyarrow.Table, a polars or pandas DataFrame, not {type}",
+        "村庄数据必须是 pyarrow.Table，或 polars、pandas 的 DataFrame，不能是 {type}",
+    ),
+    Entry(
+        "SR564",
+        "the villages' table has the column {column} twice",
+        "村庄表中列 {column} 出现了两次",
+    ),
+    Entry(
+        "SR565",
+        "column '{column}' is neither an indicator of ruleset {ruleset} nor one of {identity}"
+        "{suggestion}",
+        "列 '{column}' 既不是规则集 {ruleset} 的指标，也不是 {identity} 之一{suggestion}",
+    ),
+    Entry(
+        "SR566",
+        "column '{path}': indicator '{path}' is not declared by ruleset {ruleset}{suggestion}"
+        "{declared}",
+        "列 '{path}'：规则集 {ruleset} 没有定义指标 '{path}'{suggestion}{declared}",
+    ),
+    Entry(
+        "SR567",
+        "column '{path}' must hold yes/no values (booleans), not {type}",
+        "列 '{path}' 必须是“是/否”值（布尔值），不能是 {type}",
+    ),
+    Entry(
+        "SR568",
+        "column '{path}' must hold text, not {type}",
+        "列 '{path}' 必须是文本，不能是 {type}",
+    ),
+    Entry(
+        "SR569",
+        "column '{path}' must hold numbers ({kind}), not {type}",
+        "列 '{path}' 必须是数字（{kind}），不能是 {type}",
+    ),
+    Entry(
+        "SR584",
+        "column '{path}' cannot be read as numbers: {detail}",
+        "列 '{path}' 无法读作数字：{detail}",
+    ),
+    Entry(
+        "SR585",
+        "row {row}: column '{path}': {value} is not {domain} ({kind}){more}",
+        "第 {row} 行：列 '{path}'：{value} 不是{domain}（{kind}）{more}",
+    ),
+    Entry(
+        "SR586",
+        "row {row}: the village is {value}, but the ruleset is for {expected}{more} "
+        "(ruleset {ruleset})",
+        "第 {row} 行：村庄的类型是 {value}，而规则集适用于 {expected}{more}（规则集 {ruleset}）",
+    ),
+    Entry(
+        "SR587",
+        "row {row}: the village is in {value}, outside {scope} where it applies{more} "
+        "(ruleset {ruleset})",
+        "第 {row} 行：村庄在 {value}，不在规则集适用的 {scope} 辖区内{more}（规则集 {ruleset}）",
+    ),
+    Entry(
+        "SR588",
+        "column 'as_of' must hold dates, not times of day",
+        "列 'as_of' 必须是日期，不能带时刻",
+    ),
+    Entry(
+        "SR589",
+        "column 'as_of' must hold dates like 2023-12-31: {detail}",
+        "列 'as_of' 必须是 2023-12-31 这样的日期：{detail}",
+    ),
+    Entry(
+        "SR597",
+        "column 'as_of' must hold dates (date32 or 'YYYY-MM-DD' text), not {type}",
+        "列 'as_of' 必须是日期（`date32` 或 'YYYY-MM-DD' 文本），不能是 {type}",
+    ),
+    Entry("SR598", "not a readable Parquet file: {detail}", "不是可读的 Parquet 文件：{detail}"),
+    Entry(
+        "SR599",
+        "column '{column}' is neither an indicator path (section.name) nor an identity column "
+        "(name, jurisdiction, kind, …)",
+        "列 '{column}' 既不是指标路径（section.name），也不是身份列（`name`、`jurisdiction`、"
+        "`kind` 等）",
+    ),
+    Entry(
+        "SR527",
+        "the village needs a jurisdiction and a kind",
+        "村庄必须给出辖区（`jurisdiction`）和类型（`kind`）",
+    ),
+    Entry(
+        "SR528",
+        "the input files' columns do not fit together: {detail}",
+        "各输入文件的列对不上：{detail}",
+    ),
+    Entry(
+        "SR576",
+        "function {name}() has no vectorised form, so the columnar engine cannot run this "
+        "ruleset: give its FunctionSpec `vectorized=` (a function of pyarrow arrays), or rate "
+        "these villages with the row engine (evaluate)",
+        "函数 {name}() 没有向量化形式，列式引擎无法运行这个规则集：请给它的 FunctionSpec 加上 "
+        "`vectorized=`（一个作用于 pyarrow 数组的函数），或者用逐行引擎（`evaluate`）评定这些村庄",
+    ),
+    Entry(
+        "SR577",
+        "function {name}() failed on a batch of {count} villages: {detail}",
+        "函数 {name}() 在一批 {count} 个村庄上出错：{detail}",
+    ),
+    Entry(
+        "SR578",
+        "ruleset {ruleset} calls {names}(), which this process does not have: pass the "
+        "functions it was loaded with (functions=...)",
+        "规则集 {ruleset} 调用了 {names}()，而这个进程中没有这些函数：请传入加载规则集时用的函数"
+        "（functions=...）",
+    ),
+    Entry(
+        "SR579",
+        "group '{group}': its points are too fine-grained for the columnar engine (their "
+        "common denominator is too large): use the row engine",
+        "分组 '{group}'：它的分值对列式引擎来说太精细（公分母太大）：请用逐行引擎",
+    ),
     # -- SR6xx: the command line ------------------------------------------------------------
     Entry("SR600", "{detail}", "{detail}", ("detail",)),
     Entry(
@@ -957,6 +1081,27 @@ CODED: tuple[Entry, ...] = (
         "SR626",
         "no ruleset for '{ref}' (known: {known})",
         "没有 '{ref}' 的规则集（已知：{known}）",
+    ),
+    # the columnar engine on the command line
+    Entry(
+        "SR653",
+        "the columnar engine needs {module}, which is not installed: {install}",
+        "列式引擎需要 {module}，但它没有安装：{install}",
+    ),
+    Entry(
+        "SR654",
+        "--engine columns needs pyarrow: {install}",
+        "`--engine columns` 需要 pyarrow：{install}",
+    ),
+    Entry(
+        "SR655",
+        "--engine columns gives {formats}, not --format {format}: use --engine rows for it",
+        "`--engine columns` 只给出 {formats}，不给出 `--format {format}`：请改用 `--engine rows`",
+    ),
+    Entry(
+        "SR656",
+        "--format parquet comes from the columnar engine: use --engine columns",
+        "`--format parquet` 由列式引擎给出：请用 `--engine columns`",
     ),
 )
 

@@ -50,11 +50,18 @@ def lint(paths: tuple[Path, ...], lang: Lang) -> None:
     for ruleset in registry.rulesets:
         if Path(ruleset.file).resolve() in mine:
             chain = " → ".join(la.short for la in ruleset.layers)
-            click.echo(
-                f"ok: {ruleset.file} ({ruleset.id}@{ruleset.version}, {ruleset.jurisdiction}, "
-                f"layers {chain}, {len(ruleset.stars)} stars, "
-                f"fingerprint {ruleset.fingerprint[:12]})"
-            )
+            name = f"{ruleset.id}@{ruleset.version}"
+            stars, fingerprint = len(ruleset.stars), ruleset.fingerprint[:12]
+            if lang == "zh":
+                click.echo(
+                    f"通过：{ruleset.file}（{name}，{ruleset.jurisdiction}，层 {chain}，"
+                    f"{stars} 颗星，指纹 {fingerprint}）"
+                )
+            else:
+                click.echo(
+                    f"ok: {ruleset.file} ({name}, {ruleset.jurisdiction}, layers {chain}, "
+                    f"{stars} stars, fingerprint {fingerprint})"
+                )
 
 
 @cli.command(name="test")
@@ -88,7 +95,7 @@ def test_cases(paths: tuple[Path, ...], lang: Lang, verbose: bool, strict: bool)
         click.echo(f"FAIL {case.location} {case.name}")
         for line in result.report(verbose):
             click.echo(line)
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(_counts(passed, failed, lang))
     if failed:
         raise click.exceptions.Exit(EXIT_FAILED)
     if passed == 0:

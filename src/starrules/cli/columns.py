@@ -18,8 +18,10 @@ from typing import Any, Literal
 
 import click
 
+from ..errors import InputError, StarrulesError
 from ..i18n import Lang
 from ..input_files import VillageRecord
+from ..messages import Both
 from ..render.table import Row
 from ..reports import ReportBuilder
 from ..ruleset import Ruleset
@@ -59,16 +61,15 @@ def choose_engine(command: str, engine: str, fmt: str, files: Sequence[Path]) ->
     formats = COLUMN_FORMATS[command]
     if engine == "columns":
         if not _have_pyarrow():
-            fail("--engine columns needs pyarrow: pip install 'starrules[columnar]'")
+            # the hint of columnar.arrow, whose package needs pyarrow to import
+            fail(StarrulesError.of(None, "SR654", install="pip install 'starrules[columnar]'"))
         if fmt not in formats:
-            fail(
-                f"--engine columns gives {' or '.join(formats)}, not --format {fmt}: "
-                "use --engine rows for it"
-            )
+            shown = Both(" or ".join(formats), "、".join(formats))
+            fail(StarrulesError.of(None, "SR655", formats=shown, format=fmt))
         return "columns"
     if engine == "rows":
         if fmt == "parquet":
-            fail("--format parquet comes from the columnar engine: use --engine columns")
+            fail(StarrulesError.of(None, "SR656"))
         return "rows"
     if fmt == "parquet":
         return choose_engine(command, "columns", fmt, files)
@@ -132,7 +133,7 @@ def read_table(
     try:
         return pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowException as exc:
-        fail(f"the input files' columns do not fit together: {exc}")
+        fail(InputError.of(None, "SR528", detail=exc))
 
 
 def _split(table: Any, chooser: Chooser) -> list[tuple[Any, list[int]]]:

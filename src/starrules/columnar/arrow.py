@@ -15,7 +15,6 @@ def require(module: str = "pyarrow") -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise StarrulesError(
-            f"the columnar engine needs {module.split('.')[0]}, which is not installed: "
-            f"{INSTALL_HINT}"
+        raise StarrulesError.of(
+            None, "SR653", module=module.split(".")[0], install=INSTALL_HINT
         ) from exc

@@ -182,11 +182,7 @@ class _Builder:
         spec = self.functions[node.function]
         vectorised = BUILTIN_VECTORS.get(spec.name) or spec.vectorized
         if vectorised is None:
-            raise EvaluationError(
-                f"function {spec.name}() has no vectorised form, so the columnar engine "
-                f"cannot run this ruleset: give its FunctionSpec `vectorized=` (a function of "
-                f"pyarrow arrays), or rate these villages with the row engine (evaluate)"
-            )
+            raise EvaluationError.of(None, "SR576", name=spec.name)
         impl: Callable[..., Any] = vectorised
         args = tuple(self.compile(a) for a in node.args)
         numeric = spec.result is ExprType.NUMBER
@@ -197,8 +193,8 @@ class _Builder:
             try:
                 result = impl(*values)
             except Exception as exc:  # a plug-in's failure, named as the row engine names it
-                raise EvaluationError(
-                    f"function {spec.name}() failed on a batch of {b.length} villages: {exc!r}"
+                raise EvaluationError.of(
+                    None, "SR577", name=spec.name, count=b.length, detail=repr(exc)
                 ) from exc
             if not guarded:  # called only where every argument is known (Kleene)
                 unknown = _any_null(values)
@@ -240,9 +236,12 @@ class _Builder:
                 else NUMBER
             )
             members = pa.array(values, kind)
+            numeric = kind == NUMBER
 
             def contains(b: Batch) -> Any:
                 x = item(b)
+                if numeric:  # is_in hashes the bits: -0.0 + 0.0 is 0.0, which -0.0 equals
+                    x = pc.add(x, 0.0)
                 found = pc.is_in(x, value_set=members)
                 return pc.if_else(pc.is_null(x), NULL_BOOL, found)
 
@@ -346,11 +345,14 @@ def _compare_points(op_name: str, points: Points, y: Any, literal: Any, length: 
     but those where a bound and the number are the same float; those few are decided with
     exact rationals, as the row engine decides them all."""
     d = float(points.denominator)
-    low = pc.divide(pc.cast(points.passed, NUMBER), d)
-    high = pc.divide(pc.cast(points.reachable, NUMBER), d)
+    # Weights beyond 2**53 (points of 16 decimals) round when cast, and the quotient again:
+    # the floats are then within a few units in the last place of the points, so "a tie"
+    # is any village where a bound is that close to the number.
+    low = pc.divide(pc.cast(points.passed, NUMBER, safe=False), d)
+    high = pc.divide(pc.cast(points.reachable, NUMBER, safe=False), d)
     result = as_array(_compare_span(op_name, low, high, y), length)
     y_array = as_array(y, length)
-    ties = pc.fill_null(pc.or_(pc.equal(low, y_array), pc.equal(high, y_array)), False)
+    ties = pc.fill_null(pc.or_(_close(low, y_array), _close(high, y_array)), False)
     if not pc.any(ties).as_py():
         return result
     fixed = result.to_pylist()
@@ -365,6 +367,12 @@ def _compare_points(op_name: str, points: Points, y: Any, literal: Any, length: 
             target,
         )
     return pa.array(fixed, pa.bool_())
+
+
+def _close(x: Any, y: Any) -> Any:
+    """Equal, or too close (a relative 2**-40) for floats rounded twice to order."""
+    gap = pc.abs(pc.subtract(x, y))
+    return pc.less_equal(gap, pc.multiply(pc.max_element_wise(pc.abs(x), pc.abs(y)), 2.0**-40))
 
 
 def _exact_range_compare(op_name: str, low: Fraction, high: Fraction, y: Any) -> bool | None:

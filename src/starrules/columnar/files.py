@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import messages
 from ..errors import InputError, StarrulesError
 from ..input_files import VillageRecord, check_file
 from ..ruleset import Ruleset
@@ -39,14 +40,14 @@ def read_parquet(path: Path) -> Any:
     try:
         return pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
+        raise InputError.of(str(path), "SR598", detail=exc) from None
 
 
 def write_parquet(table: Any, path: Path) -> None:
     try:
         pq.write_table(table, path)
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(f"{path}: cannot write the file: {exc}") from None
+        raise InputError.of(None, "SR642", file=path, reason=exc) from None
 
 
 def parquet_records(path: Path) -> Iterator[VillageRecord]:
@@ -55,10 +56,7 @@ def parquet_records(path: Path) -> Iterator[VillageRecord]:
     table = read_parquet(path)
     for column in table.column_names:
         if column not in IDENTITY and column.partition(".")[0] not in SECTIONS:
-            raise InputError(
-                f"{path}: column '{column}' is neither an indicator path "
-                "(section.name) nor an identity column (name, jurisdiction, kind, …)"
-            )
+            raise InputError.of(str(path), "SR599", column=column)
     row = 0
     for batch in table.to_batches(max_chunksize=4096):
         for values in batch.to_pylist():
@@ -69,7 +67,8 @@ def parquet_records(path: Path) -> Iterator[VillageRecord]:
             except ValidationError as exc:
                 error = exc.errors()[0]
                 field = ".".join(str(part) for part in error["loc"])
-                raise InputError(f"{where}: {field}: {error['msg']}") from None
+                detail = messages.validation_detail(error)
+                raise InputError.of(where, "SR500", field=field, detail=detail) from None
 
 
 def _nested(values: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +105,7 @@ def split_by_ruleset(
         if ruleset is None:
             place, kind, when = key
             if place is None or kind is None:
-                raise InputError(f"{where} {row + 1}: the village needs a jurisdiction and a kind")
+                raise InputError.of(f"{where} {row + 1}", "SR527")
             try:
                 stub = Village.model_validate(
                     {"name": "-", "jurisdiction": place, "kind": kind, "as_of": when}
@@ -115,9 +114,12 @@ def split_by_ruleset(
             except ValidationError as exc:
                 error = exc.errors()[0]
                 field = ".".join(str(part) for part in error["loc"])
-                raise InputError(f"{where} {row + 1}: {field}: {error['msg']}") from None
+                detail = messages.validation_detail(error)
+                raise InputError.of(
+                    f"{where} {row + 1}", "SR500", field=field, detail=detail
+                ) from None
             except StarrulesError as exc:
-                raise StarrulesError(f"{where} {row + 1}: {exc}") from None
+                raise exc.at(f"{where} {row + 1}") from None
         fingerprint = f"{ruleset.fingerprint}@{id(ruleset)}"
         groups.setdefault(fingerprint, (ruleset, []))[1].append(row)
     return list(groups.values())

@@ -62,9 +62,8 @@ class ColumnarProgram:
         } | {name for level in tree.levels or () for name in level.when.calls}
         missing = sorted(calls - {"count", "points", *functions})
         if missing:
-            raise EvaluationError(
-                f"ruleset {tree.id}@{tree.version} calls {', '.join(missing)}(), which this "
-                "process does not have: pass the functions it was loaded with (functions=...)"
+            raise EvaluationError.of(
+                None, "SR578", ruleset=f"{tree.id}@{tree.version}", names=", ".join(missing)
             )
         self._tests: dict[int, Callable[[Batch], Any]] = {
             node.index: compile_vector(node.test, functions)
@@ -79,10 +78,7 @@ class ColumnarProgram:
         for star in tree.stars:
             for node in star.nodes:
                 if isinstance(node, Group) and GroupKernel.of(node).total >= _WEIGHT_LIMIT:
-                    raise EvaluationError(
-                        f"group '{node.id}': its points are too fine-grained for the columnar "
-                        "engine (their common denominator is too large): use the row engine"
-                    )
+                    raise EvaluationError.of(None, "SR579", group=node.id)
         self._reads = _open_reads(tree)
 
     def run(self, batch: Batch) -> BatchOutcome:

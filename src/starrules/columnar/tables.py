@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..errors import EvaluationError, InputError, did_you_mean
+from .. import messages
+from ..errors import EvaluationError, InputError, StarrulesError, did_you_mean
 from ..expr.compiler import indicator_getter
 from ..indicators import IndicatorKind, IndicatorSpec
 from ..rules import RuleTree
@@ -58,10 +59,8 @@ def to_arrow(data: Any) -> Any:
         if hasattr(data, "__arrow_c_stream__"):
             return pa.table(data)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-        raise InputError(f"the villages' table cannot be read as Arrow: {exc}") from None
-    raise InputError(
-        f"villages must be a pyarrow.Table, a polars or pandas DataFrame, not {type(data).__name__}"
-    )
+        raise InputError.of(None, "SR562", detail=exc) from None
+    raise InputError.of(None, "SR563", type=type(data).__name__)
 
 
 def check_villages(
@@ -79,7 +78,7 @@ def check_villages(
     names = list(table.column_names)
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise InputError(f"the villages' table has the column {duplicates[0]!r} twice")
+        raise InputError.of(None, "SR564", column=repr(duplicates[0]))
     indicators: dict[str, Any] = {}
     identity: dict[str, Any] = {}
     ignored: list[str] = []
@@ -96,18 +95,28 @@ def check_villages(
         if name.startswith("extra.") and len(name) > len("extra."):
             if strict:
                 hint = did_you_mean(name, declared_extras)
-                raise EvaluationError(
-                    f"column '{name}': indicator '{name}' is not declared by ruleset "
-                    f"{tree.id}@{tree.version}"
-                    + (f" ({hint})" if hint else "")
-                    + (f" (it declares: {', '.join(declared_extras)})" if declared_extras else "")
+                listed = ", ".join(declared_extras)
+                raise EvaluationError.of(
+                    None,
+                    "SR566",
+                    path=name,
+                    ruleset=f"{tree.id}@{tree.version}",
+                    suggestion=messages.aside(hint),
+                    declared=messages.Both(
+                        f" (it declares: {listed})" if declared_extras else "",
+                        f"（它定义的是：{listed}）" if declared_extras else "",
+                    ),
                 )
             ignored.append(name)
             continue
         hint = did_you_mean(name, [*tree.indicators, *IDENTITY])
-        raise InputError(
-            f"column '{name}' is neither an indicator of ruleset {tree.id}@{tree.version} "
-            f"nor one of {', '.join(IDENTITY)}" + (f" ({hint})" if hint else "")
+        raise InputError.of(
+            None,
+            "SR565",
+            column=name,
+            ruleset=f"{tree.id}@{tree.version}",
+            identity=", ".join(IDENTITY),
+            suggestion=messages.aside(hint),
         )
     checked = map_columns(_indicator_column, indicators, *zip(*indicators.values(), strict=True))
     indicators = dict(zip(indicators, checked, strict=True))
@@ -169,10 +178,10 @@ def _arrow_type(kind: IndicatorKind) -> Any:
 
 
 _DOMAIN = {
-    IndicatorKind.COUNT: "a whole number of 0 or more",
-    IndicatorKind.MONEY: "an amount of 0 or more",
-    IndicatorKind.RATE: "a share from 0 to 1",
-    IndicatorKind.NUMBER: "a finite number",
+    IndicatorKind.COUNT: messages.Both("a whole number of 0 or more", "大于或等于 0 的整数"),
+    IndicatorKind.MONEY: messages.Both("an amount of 0 or more", "大于或等于 0 的金额"),
+    IndicatorKind.RATE: messages.Both("a share from 0 to 1", "介于 0 和 1 之间的比例"),
+    IndicatorKind.NUMBER: messages.Both("a finite number", "有限的数字"),
 }
 
 
@@ -186,22 +195,24 @@ def _indicator_column(path: str, column: Any, spec: IndicatorSpec) -> Any:
         return pa.chunked_array([pa.nulls(len(column), _arrow_type(kind))])
     if kind is IndicatorKind.BOOL:
         if not pa.types.is_boolean(kind_type):
-            raise InputError(f"column '{path}' must hold yes/no values (booleans), not {kind_type}")
+            raise InputError.of(None, "SR567", path=path, type=kind_type)
         return column
     if kind is IndicatorKind.STRING:
         if not (pa.types.is_string(kind_type) or pa.types.is_large_string(kind_type)):
-            raise InputError(f"column '{path}' must hold text, not {kind_type}")
+            raise InputError.of(None, "SR568", path=path, type=kind_type)
         return column.cast(pa.string())
     if not (
         pa.types.is_integer(kind_type)
         or pa.types.is_floating(kind_type)
         or pa.types.is_decimal(kind_type)
     ):
-        raise InputError(f"column '{path}' must hold numbers ({kind.value}), not {kind_type}")
+        raise InputError.of(
+            None, "SR569", path=path, kind=messages.value_kind(kind.value), type=kind_type
+        )
     try:
         numbers = column.cast(NUMBER)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise InputError(f"column '{path}' cannot be read as numbers: {exc}") from None
+        raise InputError.of(None, "SR584", path=path, detail=exc) from None
     if _plainly_valid(numbers, kind):
         return numbers
     if pa.types.is_floating(kind_type):  # NaN is how pandas writes a missing number
@@ -216,7 +227,12 @@ def _indicator_column(path: str, column: Any, spec: IndicatorSpec) -> Any:
     _refuse_rows(
         pc.fill_null(bad, False),
         column,
-        lambda value: f"column '{path}': {value!r} is not {_DOMAIN[kind]} ({kind.value})",
+        InputError,
+        "SR585",
+        repr,
+        path=path,
+        domain=_DOMAIN[kind],
+        kind=messages.value_kind(kind.value),
     )
     return numbers
 
@@ -245,26 +261,41 @@ def _plainly_valid(numbers: Any, kind: IndicatorKind) -> bool:
     return True
 
 
-def _refuse_rows(bad: Any, column: Any, message: Any) -> None:
-    """An InputError naming the first bad row (from 1), its value and how many rows are bad."""
+def _refuse_rows(
+    bad: Any,
+    column: Any,
+    error: type[StarrulesError],
+    code: str,
+    shown: Callable[[Any], object],
+    **values: object,
+) -> None:
+    """The error of message `code` naming the first bad row (from 1), its value (`shown`)
+    and how many rows are bad."""
     count = pc.sum(pc.cast(bad, pa.int64())).as_py() or 0
     if not count:
         return
     first = pc.index(bad, True).as_py()
     value = column[first].as_py()
-    more = f"; {count} rows in all" if count > 1 else ""
-    raise InputError(f"row {first + 1}: {message(value)}{more}")
+    more = messages.Both(f"; {count} rows in all", f"；共 {count} 行") if count > 1 else ""
+    raise error.of(None, code, None, row=first + 1, value=shown(value), more=more, **values)
 
 
 def _check_identity(
     identity: Mapping[str, Any], tree: RuleTree, on: date, check_dates: bool, length: int
 ) -> None:
     """Kind, jurisdiction and date, per row, as `Program.check` checks one village."""
+    ruleset = f"{tree.id}@{tree.version}"
     kind = identity.get("kind")
     if kind is not None:
         other = pc.fill_null(pc.not_equal(kind.cast(pa.string()), tree.kind), True)
-        _refuse_rows_evaluation(
-            other, kind, lambda v: f"the village is {v}, but the ruleset is for {tree.kind}", tree
+        _refuse_rows(
+            other,
+            kind,
+            EvaluationError,  # the same wording, as the row engine's EvaluationError
+            "SR586",
+            lambda v: messages.village_kind(str(v)),
+            expected=messages.village_kind(tree.kind),
+            ruleset=ruleset,
         )
     place = identity.get("jurisdiction")
     if place is not None:
@@ -273,18 +304,21 @@ def _check_identity(
             pc.equal(place, tree.jurisdiction),
             pc.starts_with(place, tree.jurisdiction + "/"),
         )
-        _refuse_rows_evaluation(
+        _refuse_rows(
             pc.invert(pc.fill_null(inside, False)),
             place,
-            lambda v: f"the village is in {v}, outside {tree.jurisdiction} where it applies",
-            tree,
+            EvaluationError,
+            "SR587",
+            str,
+            scope=tree.jurisdiction,
+            ruleset=ruleset,
         )
     if not check_dates:
         return
     dates = identity.get("as_of")
     if dates is None:
         if not tree.in_force(on):
-            raise EvaluationError(_not_in_force(tree, on))
+            raise _not_in_force(tree, on)
         return
     dates = _dates(dates)
     dates = pc.fill_null(dates, pa.scalar(on, pa.date32()))
@@ -293,14 +327,8 @@ def _check_identity(
         early = pc.or_(early, pc.greater(dates, pa.scalar(tree.effective_until, pa.date32())))
     if pc.any(early).as_py():
         first = pc.index(early, True).as_py()
-        raise EvaluationError(f"row {first + 1}: " + _not_in_force(tree, dates[first].as_py()))
-
-
-def _refuse_rows_evaluation(bad: Any, column: Any, message: Any, tree: RuleTree) -> None:
-    try:
-        _refuse_rows(bad, column, message)
-    except InputError as exc:  # the same wording, as the row engine's EvaluationError
-        raise EvaluationError(f"{exc} (ruleset {tree.id}@{tree.version})") from None
+        when = dates[first].as_py()
+        raise _not_in_force(tree, when, f"row {first + 1}")
 
 
 def _dates(column: Any) -> Any:
@@ -314,21 +342,25 @@ def _dates(column: Any) -> Any:
         # time of day names an instant whose date depends on a time zone.
         days = column.cast(pa.date32())
         if pc.all(pc.equal(days.cast(kind), column)).as_py() not in (True, None):
-            raise InputError("column 'as_of' must hold dates, not times of day")
+            raise InputError.of(None, "SR588")
         return days
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         try:
             return pc.strptime(column, format="%Y-%m-%d", unit="s").cast(pa.date32())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise InputError(f"column 'as_of' must hold dates like 2023-12-31: {exc}") from None
-    raise InputError(f"column 'as_of' must hold dates (date32 or 'YYYY-MM-DD' text), not {kind}")
+            raise InputError.of(None, "SR589", detail=exc) from None
+    raise InputError.of(None, "SR597", type=kind)
 
 
-def _not_in_force(tree: RuleTree, on: date) -> str:
-    until = tree.effective_until.isoformat() if tree.effective_until else "open end"
-    return (
-        f"ruleset {tree.id}@{tree.version} is not in force on {on.isoformat()} "
-        f"(effective {tree.effective_from} to {until})"
+def _not_in_force(tree: RuleTree, on: date, where: str | None = None) -> EvaluationError:
+    """The error SR572, as `Program.check` gives it."""
+    return EvaluationError.of(
+        where,
+        "SR572",
+        ruleset=f"{tree.id}@{tree.version}",
+        date=on.isoformat(),
+        start=tree.effective_from,
+        until=tree.effective_until or messages.Both("open end", "长期"),
     )
 
 
