@@ -206,3 +206,16 @@ def test_dates_read_as_timestamps_are_dates_when_whole_days(ruleset: starrules.R
         ruleset.evaluate_table(
             pa.table({"as_of": pa.array([datetime(2023, 1, 1)], pa.timestamp("us", tz="UTC"))})
         )
+
+
+def test_a_declared_indicator_given_another_kind_is_named(ruleset: starrules.Ruleset) -> None:
+    from starrules.columnar.tables import villages_table
+
+    villages = [
+        starrules.Village.model_validate(
+            {"name": name, "jurisdiction": "cn-test", "kind": "rural", "extra": {"score": value}}
+        )
+        for name, value in (("甲村", 1.5), ("乙村", "高"))
+    ]
+    with pytest.raises(InputError, match=r"village '乙村': extra\.score = '高' is not a valid"):
+        villages_table(villages, ruleset.tree.indicators)

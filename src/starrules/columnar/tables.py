@@ -146,8 +146,27 @@ def villages_table(villages: Iterable[Village], indicators: Mapping[str, Indicat
         spec = indicators.get(path)
         get = indicator_getter(path)
         values = [get(v) for v in rows]
-        columns[path] = pa.array(values, _arrow_type(spec.kind) if spec else None)
+        try:
+            columns[path] = pa.array(values, _arrow_type(spec.kind) if spec else None)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            if spec is not None:  # a declared indicator given a value not of its kind
+                where = next(i for i, x in enumerate(values) if not _fits(spec.kind, x))
+                raise InputError(
+                    f"village '{rows[where].name}': {path} = {values[where]!r} is not a "
+                    f"valid {spec.kind.value}"
+                ) from None
+            # Values of several kinds under a key no indicator declares here: as text, which
+            # a ruleset that does not declare it ignores and one that does refuses.
+            columns[path] = pa.array([None if x is None else repr(x) for x in values], pa.string())
     return pa.table(columns)
+
+
+def _fits(kind: IndicatorKind, value: Any) -> bool:
+    try:
+        pa.array([value], _arrow_type(kind))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return False
+    return True
 
 
 def village_of_row(villages: Villages, row: int, tree: RuleTree) -> Village:
