@@ -26,7 +26,6 @@ from .expressions import NULL_BOOL, Batch, Points, as_array, compile_vector
 
 pa = require("pyarrow")
 pc = require("pyarrow.compute")
-np = require("numpy")
 
 INT = pa.int64()
 ZERO = pa.scalar(0, INT)
@@ -43,7 +42,7 @@ class BatchOutcome:
     level_min: Any  # int64
     level_max: Any  # int64
     missing: Any  # int64: the unknown indicators that could decide a star or the level
-    unknown: Mapping[str, Any]  # indicator path → numpy bool array: one of those (`missing`)
+    unknown: Mapping[str, Any]  # indicator path → bool array: one of those (`missing`)
 
 
 class ColumnarProgram:
@@ -98,10 +97,11 @@ class ColumnarProgram:
             stars[star.index] = status
         low, high = self._level(batch, stars, points)
         unknown = self._unknown(batch, stars, nodes, low, high)
-        missing = np.zeros(batch.length, dtype=np.int64)
+        missing: Any = pa.scalar(0, pa.int32())  # narrow: less memory to fill and add
         for mask in unknown.values():
-            missing += mask
-        return BatchOutcome(stars, nodes, low, high, pa.array(missing), unknown)
+            missing = pc.add(missing, pc.cast(mask, pa.int32()))
+        missing = pc.cast(as_array(missing, batch.length), INT)
+        return BatchOutcome(stars, nodes, low, high, missing, unknown)
 
     def _group(
         self, group: Group, batch: Batch, nodes: list[Any], points: dict[str, Points]
@@ -170,37 +170,29 @@ class ColumnarProgram:
         self, batch: Batch, stars: list[Any], nodes: list[Any], low: Any, high: Any
     ) -> dict[str, Any]:
         """Per indicator, the villages where it is unknown and could decide a star or the
-        level (`Assessment.missing`, records.explain), as numpy bool arrays: a hundred
-        small and/or steps, which numpy does on bytes far cheaper than Arrow allocates."""
-        unknown_of: dict[int, Any] = {}
-
-        def unknown(values: Any, key: int) -> Any:
-            found = unknown_of.get(key)
-            if found is None:
-                found = unknown_of[key] = _is_null(values)
-            return found
-
+        level: `Assessment.missing` (records.explain), column by column."""
         wanted: dict[str, Any] = {}  # path → villages where it is wanted, if unknown
 
         def want(path: str, mask: Any) -> None:
-            wanted[path] = mask if path not in wanted else wanted[path] | mask
+            wanted[path] = mask if path not in wanted else pc.or_(wanted[path], mask)
 
-        star_key = len(nodes)  # stars' keys after the nodes'
         # A node is open where its star is undetermined and it and every group above it
         # are unknown; computed from the top down, each group's once.
         is_open: dict[int, Any] = {}
         for star_index, leaf_index, above, paths in self._reads:
-            star_open = unknown(stars[star_index], star_key + star_index)
-            mask = star_open
-            for index in reversed(above):  # from the grant down
-                if index not in is_open:
-                    is_open[index] = mask & unknown(nodes[index], index)
-                mask = is_open[index]
-            mask = mask & unknown(nodes[leaf_index], leaf_index)
+            parent = above[0] if above else -1
+            if parent not in is_open and parent >= 0:
+                mask = pc.is_null(stars[star_index])
+                for index in reversed(above):  # from the grant down
+                    if index not in is_open:
+                        is_open[index] = pc.and_(mask, pc.is_null(nodes[index]))
+                    mask = is_open[index]
+            over = is_open[parent] if parent >= 0 else pc.is_null(stars[star_index])
+            mask = pc.and_(over, pc.is_null(nodes[leaf_index]))
             for path in paths:
                 want(path, mask)
         if self.tree.levels is not None:
-            undecided = _numpy(pc.not_equal(low, high))
+            undecided = pc.not_equal(low, high)
             for level in self.tree.levels:
                 for path in level.when.names:
                     if not path.startswith("stars."):
@@ -208,28 +200,10 @@ class ColumnarProgram:
                 for group_id in level.when.point_groups:
                     for index, paths in _criteria_below(self.tree, group_id):
                         for path in paths:
-                            want(path, undecided & unknown(nodes[index], index))
-        return {path: mask & _is_null(batch.columns[path]) for path, mask in wanted.items()}
-
-
-def _bits(buffer: Any, offset: int, length: int) -> Any:
-    """An Arrow bitmap's bits as a numpy bool array (unpacked, without Arrow's conversion)."""
-    first, last = offset // 8, (offset + length + 7) // 8  # only this batch's bytes
-    raw = np.frombuffer(buffer, dtype=np.uint8)[first:last]
-    start = offset - 8 * first
-    return np.unpackbits(raw, bitorder="little")[start : start + length].view(bool)
-
-
-def _numpy(values: Any) -> Any:
-    """A bool Arrow array without nulls as a numpy bool array."""
-    return _bits(values.buffers()[1], values.offset, len(values))
-
-
-def _is_null(values: Any) -> Any:
-    """Where an Arrow array is null, as a numpy bool array (all False without nulls)."""
-    if values.null_count == 0:
-        return np.zeros(len(values), dtype=bool)
-    return ~_bits(values.buffers()[0], values.offset, len(values))
+                            want(path, pc.and_(undecided, pc.is_null(nodes[index])))
+        return {
+            path: pc.and_(mask, pc.is_null(batch.columns[path])) for path, mask in wanted.items()
+        }
 
 
 def _open_reads(tree: RuleTree) -> tuple[tuple[int, int, tuple[int, ...], tuple[str, ...]], ...]:

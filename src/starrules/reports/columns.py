@@ -238,7 +238,7 @@ class _Batch:
         order of their first village (and, in it, the order `Assessment.missing` gives)."""
         firsts: dict[int, dict[str, tuple[int, int]]] = {}  # group → path → (row, villages)
         for path, mask in self.outcome.unknown.items():
-            rows = pa.array(mask.nonzero()[0], pa.int64())  # a numpy bool array
+            rows = pc.indices_nonzero(mask)
             if len(rows) == 0:
                 continue
             table = pa.table({"key": pc.take(self.key, rows), "row": rows})
