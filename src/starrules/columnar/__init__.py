@@ -35,7 +35,7 @@ pc = require("pyarrow.compute")
 
 STAR_STATUSES = ("granted", "denied", "undetermined")
 NODE_STATUSES = ("pass", "fail", "unknown")
-BATCH_ROWS = 1 << 16  # villages per batch: large enough to amortise each call's overhead
+BATCH_ROWS = 1 << 17  # villages per batch: large enough to amortise each call's overhead
 
 
 @dataclass(frozen=True, slots=True)
