@@ -151,9 +151,13 @@ def villages_table(villages: Iterable[Village], indicators: Mapping[str, Indicat
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             if spec is not None:  # a declared indicator given a value not of its kind
                 where = next(i for i, x in enumerate(values) if not _fits(spec.kind, x))
-                raise InputError(
-                    f"village '{rows[where].name}': {path} = {values[where]!r} is not a "
-                    f"valid {spec.kind.value}"
+                raise InputError.of(
+                    None,
+                    "SR574",
+                    name=rows[where].name,
+                    path=path,
+                    value=repr(values[where]),
+                    kind=messages.value_kind(spec.kind.value),
                 ) from None
             # Values of several kinds under a key no indicator declares here: as text, which
             # a ruleset that does not declare it ignores and one that does refuses.
