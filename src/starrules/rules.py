@@ -194,6 +194,23 @@ class RuleTree:
         return self.effective_until is None or on <= self.effective_until
 
 
+def groups_above(star: Star) -> dict[int, tuple[int, ...]]:
+    """Per criterion and veto of a star (by index): the indices of the groups above it,
+    innermost first (a veto has none)."""
+    by_id = {node.id: node for node in star.nodes}
+    found: dict[int, tuple[int, ...]] = {}
+    for node in star.nodes:
+        if isinstance(node, Criterion):
+            above: list[int] = []
+            parent = node.parent
+            while parent is not None:
+                group = by_id[parent]
+                above.append(group.index)
+                parent = group.parent
+            found[node.index] = tuple(above)
+    return found
+
+
 def requirements_first(stars: tuple[Star, ...]) -> list[Star]:
     """Stars ordered so that every required star comes before the stars requiring it
     (ruleset order otherwise). The compiler has already rejected cycles."""

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import EvaluationError
 from ..evaluation import GroupKernel
 from ..expr import FunctionSpec
-from ..rules import Criterion, Group, RuleTree, requirements_first
+from ..rules import Criterion, Group, RuleTree, groups_above, requirements_first
 from .arrow import require
 from .expressions import NULL_BOOL, Batch, Points, as_array, compile_vector
 
@@ -212,18 +212,11 @@ def _open_reads(tree: RuleTree) -> tuple[tuple[int, int, tuple[int, ...], tuple[
     every group above it are unknown (records._collect_missing)."""
     found: list[tuple[int, int, tuple[int, ...], tuple[str, ...]]] = []
     for star in tree.stars:
-        by_id = {node.id: node for node in star.nodes}
+        above = groups_above(star)
         for node in star.nodes:
-            if not isinstance(node, Criterion):
-                continue
-            above: list[int] = []
-            parent = node.parent
-            while parent is not None:
-                group = by_id[parent]
-                above.append(group.index)
-                parent = group.parent
-            paths = tuple(path for path, _ in node.test.getters)
-            found.append((star.index, node.index, tuple(above), paths))
+            if isinstance(node, Criterion):
+                paths = tuple(path for path, _ in node.test.getters)
+                found.append((star.index, node.index, above[node.index], paths))
     return tuple(found)
 
 

@@ -9,7 +9,15 @@ from typing import Final
 
 from ..evaluation import GroupKernel
 from ..i18n import Text
-from ..rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
+from ..rules import (
+    Criterion,
+    Group,
+    Node,
+    RuleTree,
+    default_level_name,
+    groups_above,
+    requirements_first,
+)
 from ..village import Village
 from .results import Truth
 
@@ -162,19 +170,12 @@ class RuleFacts:
         leaves: list[tuple[Leaf, ...]] = []
         self.texts: dict[str, tuple[str, Text]] = {}
         for star in tree.stars:
-            by_id: dict[str, Node] = {n.id: n for n in star.nodes}
+            above = groups_above(star)
             found: list[Leaf] = []
             for node in star.nodes:
-                if not isinstance(node, Criterion):
-                    continue
-                above: list[int] = []
-                parent = node.parent
-                while parent is not None:
-                    group = by_id[parent]
-                    above.append(group.index)
-                    parent = group.parent
-                found.append((node.index, node.id, tuple(above)))
-                self.texts[node.id] = (star.id, node.text)
+                if isinstance(node, Criterion):
+                    found.append((node.index, node.id, above[node.index]))
+                    self.texts[node.id] = (star.id, node.text)
             leaves.append(tuple(found))
         self.leaves = tuple(leaves)
         # The indicators each criterion reads, for what is missing (as records.explain).
