@@ -219,3 +219,11 @@ def test_a_declared_indicator_given_another_kind_is_named(ruleset: starrules.Rul
     ]
     with pytest.raises(InputError, match=r"village '乙村': extra\.score = '高' is not a valid"):
         villages_table(villages, ruleset.tree.indicators)
+
+
+def test_the_missing_count_can_be_left_out(ruleset: starrules.Ruleset) -> None:
+    table = pa.table({"industry.local_jobs": [30, None, 10], "extra.score": [1.0, 2.0, None]})
+    whole = ruleset.evaluate_table(table, on=date(2023, 1, 1))
+    lean = ruleset.evaluate_table(table, on=date(2023, 1, 1), missing=False)
+    assert "missing" not in lean.column_names
+    assert lean.equals(whole.drop_columns(["missing"]))

@@ -134,6 +134,7 @@ class Ruleset:
         strict: bool = False,
         functions: Mapping[str, FunctionSpec] | None = None,
         threads: int | None = None,
+        missing: bool = True,
     ) -> Any:
         """Rate a whole table of villages at once (the columnar engine; needs the
         `columnar` extra, pyarrow). Decides what `evaluate` decides, village by village.
@@ -155,7 +156,8 @@ class Ruleset:
         passes when it is not triggered) and each group's (`group.<id>`). Plug-in
         functions need a vectorised form (`FunctionSpec.vectorized`); `functions` adds
         those the ruleset was loaded with. `threads`: batches rated at once (default: one
-        per CPU)."""
+        per CPU). `missing=False` leaves out the `missing` column, about a quarter of the
+        work, for when only the grants and levels are wanted."""
         from .columnar import evaluate_table
 
         return evaluate_table(
@@ -167,6 +169,7 @@ class Ruleset:
             strict=strict,
             functions=functions,
             threads=threads,
+            missing=missing,
         )
 
     def __repr__(self) -> str:

@@ -59,7 +59,7 @@ def rate(
 ) -> Rated:
     """Check the table's villages and decide every node, star and level, batch by batch
     (in parallel threads: pyarrow.compute releases the GIL)."""
-    return _rate(tree, table, on, check_dates, strict, functions, threads, None)[0]
+    return _rate(tree, table, on, check_dates, strict, functions, threads, None, True)[0]
 
 
 Finish = Callable[[Villages, int, int, BatchOutcome], Any]
@@ -74,6 +74,7 @@ def _rate(
     functions: Mapping[str, FunctionSpec] | None,
     threads: int | None,
     finish: Finish | None,
+    missing: bool,
 ) -> tuple[Rated, list[Any]]:
     """`rate`, and what `finish` makes of each batch's outcome (in the batch's thread)."""
     workers = max(1, threads or os.cpu_count() or 1)
@@ -98,7 +99,7 @@ def _rate(
             columns = {
                 path: _slice(column, start, length) for path, column in villages.indicators.items()
             }
-            outcome = program.run(Batch(length, columns))
+            outcome = program.run(Batch(length, columns), missing=missing)
             done = None if finish is None else finish(villages, start, length, outcome)
             return (start, length, outcome), done
 
@@ -124,6 +125,7 @@ def evaluate_table(
     strict: bool = False,
     functions: Mapping[str, FunctionSpec] | None = None,
     threads: int | None = None,
+    missing: bool = True,
 ) -> Any:
     """Rate every village of `table` by these rules (see `Ruleset.evaluate_table`)."""
 
@@ -139,6 +141,7 @@ def evaluate_table(
         functions,
         threads,
         finish,
+        missing,
     )
     metadata = {
         "starrules.ruleset": f"{tree.id}@{tree.version}",
@@ -175,13 +178,15 @@ def _result_batch(
         names.append(f"star.{star.id}")
         arrays.append(_statuses(outcome.stars[star.index], STAR_STATUSES))
     decided = pc.equal(outcome.level_min, outcome.level_max)
-    names += ["level", "level_min", "level_max", "missing"]
+    names += ["level", "level_min", "level_max"]
     arrays += [
         pc.if_else(decided, outcome.level_min, pa.scalar(None, pa.int64())).cast(pa.int16()),
         outcome.level_min.cast(pa.int16()),
         outcome.level_max.cast(pa.int16()),
-        outcome.missing.cast(pa.int32()),
     ]
+    if outcome.missing is not None:
+        names.append("missing")
+        arrays.append(outcome.missing.cast(pa.int32()))
     if criteria:
         for star in tree.stars:
             for node in star.nodes:
