@@ -20,6 +20,14 @@ class VillageRecord:
     where: str
 
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def is_parquet(path: Path) -> bool:
+    """A Parquet file of villages, by its name (read with the `columnar` extra)."""
+    return path.suffix.lower() in PARQUET_SUFFIXES
+
+
 def check_file(path: Path, name: str) -> None:
     """Raise an InputError unless `path` is a regular file: a directory cannot be read, and a
     FIFO or a device (/dev/zero) might never end or never start."""

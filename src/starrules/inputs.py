@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import messages
 from .errors import InputError, Location, Problem, did_you_mean, field_path
-from .input_files import VillageRecord, check_file, unreadable
+from .input_files import VillageRecord, check_file, is_parquet, unreadable
 from .village import Village
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def read_villages(
     on_reject: Callable[[RejectedRow], None] | None = None,
 ) -> Iterator[VillageRecord]:
     """Villages from a file, in file order: .csv / .tsv / .xlsx (a spreadsheet, one village
-    a row), .jsonl (one a line), or JSON (one object or an array; any other name). JSON is
+    a row), .jsonl (one a line), .parquet (a row each, a column per indicator path; needs
+    the `columnar` extra), or JSON (one object or an array; any other name). JSON is
     UTF-8, with or without a byte order mark.
 
     For spreadsheets only (see `spreadsheets.read_sheet`): `encoding` of a CSV (detected
@@ -86,6 +87,11 @@ def read_villages(
         return
     if file.suffix.lower() == ".jsonl":
         yield from _read_jsonl(file, name)
+        return
+    if is_parquet(file):
+        from .columnar.files import parquet_records  # pyarrow: only for Parquet
+
+        yield from parquet_records(file)
         return
     try:
         raw = file.read_bytes()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +20,7 @@ import click
 
 from ..errors import InputError, StarrulesError
 from ..i18n import Lang
-from ..input_files import VillageRecord
+from ..input_files import is_parquet
 from ..messages import Both
 from ..render.table import Row
 from ..reports import ReportBuilder
@@ -52,10 +52,6 @@ def _have_pyarrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def _parquet(path: Path) -> bool:
-    return path.suffix.lower() in (".parquet", ".pq")
-
-
 def choose_engine(command: str, engine: str, fmt: str, files: Sequence[Path]) -> Engine:
     """The engine to run: as asked, or (auto) by the input, the format and what is installed."""
     formats = COLUMN_FORMATS[command]
@@ -75,59 +71,27 @@ def choose_engine(command: str, engine: str, fmt: str, files: Sequence[Path]) ->
         return choose_engine(command, "columns", fmt, files)
     if fmt not in formats or not _have_pyarrow():
         return "rows"
-    if all(_parquet(f) for f in files):
+    if all(is_parquet(f) for f in files):
         return "columns"
     return "columns" if (count_villages(files) or 0) >= LARGE else "rows"
-
-
-def records(
-    files: Sequence[Path], village_input: VillageInput, chooser: Chooser, lang: Lang
-) -> Generator[VillageRecord, None, None]:
-    """Every village of the files for the row engine, Parquet files included."""
-    from ..columnar.files import parquet_records
-
-    pending: list[Path] = []
-    for file in files:
-        if not _parquet(file):
-            pending.append(file)
-            continue
-        if pending:
-            with village_records(pending, village_input, indicators_for(chooser), lang) as read:
-                yield from read
-            pending = []
-        yield from parquet_records(file)
-    if pending:
-        with village_records(pending, village_input, indicators_for(chooser), lang) as read:
-            yield from read
 
 
 def read_table(
     files: Sequence[Path], village_input: VillageInput, chooser: Chooser, lang: Lang
 ) -> Any:
-    """Every village of the files as one table: Parquet files as they are, other files read
-    as the row engine reads them (the same checks and messages)."""
+    """Every village of the files as one table: Parquet files as they are; other files
+    (or a mix) read as the row engine reads them, with the same checks, messages and
+    rejected rows."""
     from ..columnar.arrow import require
     from ..columnar.files import read_parquet
     from ..columnar.tables import villages_table
 
     pa = require("pyarrow")
-    tables = []
-    pending: list[Path] = []
-
-    def flush() -> None:
-        if pending:
-            with village_records(pending, village_input, indicators_for(chooser), lang) as read:
-                villages = [record.village for record in read]
-            tables.append(villages_table(villages, STANDARD_INDICATORS))
-            pending.clear()
-
-    for file in files:
-        if _parquet(file):
-            flush()
-            tables.append(read_parquet(file))
-        else:
-            pending.append(file)
-    flush()
+    if not all(is_parquet(f) for f in files):
+        with village_records(files, village_input, indicators_for(chooser), lang) as read:
+            villages = [record.village for record in read]
+        return villages_table(villages, STANDARD_INDICATORS)
+    tables = [read_parquet(file) for file in files]
     if len(tables) == 1:
         return tables[0]
     try:

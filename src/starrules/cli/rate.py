@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import IO, TextIO
@@ -23,12 +22,13 @@ from ..spreadsheets import require_openpyxl
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .columns import choose_engine, engine_option, evaluate_columns, table_rows
-from .columns import records as villages_of
 from .inputs import (
     VillageInput,
     binary_stdout,
+    indicators_for,
     progress_for,
     village_input_options,
+    village_records,
 )
 from .options import (
     format_by_suffix,
@@ -114,7 +114,7 @@ def evaluate(
     if fmt == "xlsx":
         require_openpyxl("write")  # before any village is read
     total, show = progress_for(files, progress)
-    with closing(villages_of(files, village_input, chooser, lang)) as records:
+    with village_records(files, village_input, indicators_for(chooser), lang) as records:
         assessments = (chooser.assess(r) for r in records)
         if show:
             with click.progressbar(

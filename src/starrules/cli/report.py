@@ -4,7 +4,6 @@ the criteria that hold villages back, missing data, and plans compared (reports.
 from __future__ import annotations
 
 import sys
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import cast
@@ -19,12 +18,13 @@ from ..reports import By, ReportBuilder
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .columns import choose_engine, engine_option, report_columns
-from .columns import records as villages_of
 from .inputs import (
     VillageInput,
     binary_stdout,
+    indicators_for,
     progress_for,
     village_input_options,
+    village_records,
 )
 from .options import (
     format_by_suffix,
@@ -134,7 +134,7 @@ def report_command(
     else:  # the HTML page lists villages with their assessments: one at a time
         total, show = progress_for(files, progress)
         with (
-            closing(villages_of(files, village_input, chooser, lang)) as records,
+            village_records(files, village_input, indicators_for(chooser), lang) as records,
             click.progressbar(
                 records, length=total, file=sys.stderr, label="reporting", hidden=not show
             ) as bar,

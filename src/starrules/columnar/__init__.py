@@ -151,10 +151,15 @@ def evaluate_table(
     return pa.Table.from_batches(batches).replace_schema_metadata(metadata)
 
 
+def status_codes(values: Any) -> Any:
+    """Bool outcomes (null unknown) as int8 codes: 0 true, 1 false, 2 unknown, the order of
+    STAR_STATUSES and NODE_STATUSES."""
+    return pc.fill_null(pc.if_else(values, _FIRST, _SECOND), _THIRD)
+
+
 def _statuses(values: Any, names: tuple[str, ...]) -> Any:
     """Bool array (null unknown) → dictionary-encoded names (pass / fail / unknown …)."""
-    index = pc.fill_null(pc.if_else(values, _FIRST, _SECOND), _THIRD)
-    return pa.DictionaryArray.from_arrays(index, pa.array(names))
+    return pa.DictionaryArray.from_arrays(status_codes(values), pa.array(names))
 
 
 _FIRST, _SECOND, _THIRD = (pa.scalar(i, pa.int8()) for i in range(3))
@@ -203,4 +208,5 @@ __all__ = [
     "Rated",
     "evaluate_table",
     "rate",
+    "status_codes",
 ]

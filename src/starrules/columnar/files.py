@@ -8,7 +8,6 @@ A Parquet file of villages has the columns `evaluate_table` reads: one per indic
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +19,13 @@ from ..input_files import VillageRecord, check_file
 from ..ruleset import Ruleset
 from ..village import Village
 from .arrow import require
-from .tables import IDENTITY
+from .tables import IDENTITY, village_data
 
 pa = require("pyarrow")
 pc = require("pyarrow.compute")
 pq = require("pyarrow.parquet")
 
-SUFFIXES = (".parquet", ".pq")
 SECTIONS = ("branch", "industry", "ecology", "safety", "civility", "extra")
-
-
-def is_parquet(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES
 
 
 def read_parquet(path: Path) -> Any:
@@ -63,27 +57,12 @@ def parquet_records(path: Path) -> Iterator[VillageRecord]:
             row += 1
             where = f"{path}: row {row}"
             try:
-                yield VillageRecord(Village.model_validate(_nested(values)), where)
+                yield VillageRecord(Village.model_validate(village_data(values)), where)
             except ValidationError as exc:
                 error = exc.errors()[0]
                 field = ".".join(str(part) for part in error["loc"])
                 detail = messages.validation_detail(error)
                 raise InputError.of(where, "SR500", field=field, detail=detail) from None
-
-
-def _nested(values: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for column, value in values.items():
-        if value is None or (isinstance(value, float) and value != value):  # null, NaN
-            continue
-        if isinstance(value, date):
-            value = value.isoformat()
-        section, dot, name = column.partition(".")
-        if dot:
-            data.setdefault(section, {})[name] = value
-        else:
-            data[column] = value
-    return data
 
 
 def split_by_ruleset(
@@ -126,8 +105,6 @@ def split_by_ruleset(
 
 
 __all__ = [
-    "SUFFIXES",
-    "is_parquet",
     "parquet_records",
     "read_parquet",
     "split_by_ruleset",

@@ -173,22 +173,33 @@ def _fits(kind: IndicatorKind, value: Any) -> bool:
     return True
 
 
+def village_data(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A village's JSON form from one row's values by column (`industry.local_jobs`,
+    `name`, …): indicators nested in their sections, null and NaN left out (unknown),
+    dates as text."""
+    data: dict[str, Any] = {}
+    for column, value in values.items():
+        if value is None or (isinstance(value, float) and value != value):  # null, NaN
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        section, dot, name = column.partition(".")
+        if dot:
+            data.setdefault(section, {})[name] = value
+        else:
+            data[column] = value
+    return data
+
+
 def village_of_row(villages: Villages, row: int, tree: RuleTree) -> Village:
     """One row of a checked table as a `Village` (for the row engine): its identity (the
     ruleset's jurisdiction and kind where the table has none) and the indicators the
     ruleset declares."""
-    data: dict[str, Any] = {"jurisdiction": tree.jurisdiction, "kind": tree.kind}
-    for name, column in villages.identity.items():
-        value = column[row].as_py()
-        if value is not None:
-            data[name] = value.isoformat() if isinstance(value, date) else value
+    columns = {**villages.identity, **villages.indicators}
+    data = village_data({name: column[row].as_py() for name, column in columns.items()})
+    data.setdefault("jurisdiction", tree.jurisdiction)
+    data.setdefault("kind", tree.kind)
     data.setdefault("name", f"row {row + 1}")
-    for path, column in villages.indicators.items():
-        value = column[row].as_py()
-        if value is None:
-            continue
-        section, _, name = path.partition(".")
-        data.setdefault(section, {})[name] = value
     return Village.model_validate(data)
 
 
@@ -387,4 +398,12 @@ def _not_in_force(tree: RuleTree, on: date, where: str | None = None) -> Evaluat
     )
 
 
-__all__ = ["IDENTITY", "Villages", "check_villages", "to_arrow", "village_of_row", "villages_table"]
+__all__ = [
+    "IDENTITY",
+    "Villages",
+    "check_villages",
+    "to_arrow",
+    "village_data",
+    "village_of_row",
+    "villages_table",
+]

@@ -227,13 +227,12 @@ class ReportBuilder:
     def keep_near(self, tally: Tally, entry: Near) -> None:
         """Keep a village among its group's nearest if it is nearer than the farthest kept
         (ties: the earlier in the input)."""
-        if self.nearest == 0:
+        if not self.would_keep(tally, entry[:3]):
             return
-        near = tally.near
-        if len(near) < self.nearest:
-            heapq.heappush(near, entry)
-        elif entry[:3] > near[0][:3]:  # nearer than the farthest kept
-            heapq.heapreplace(near, entry)
+        if len(tally.near) < self.nearest:
+            heapq.heappush(tally.near, entry)
+        else:  # nearer than the farthest kept
+            heapq.heapreplace(tally.near, entry)
 
     def key_of(self, township: str | None, jurisdiction: str) -> GroupKey:
         """The group of a village of this township and jurisdiction."""

@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..assessment import Assessment
-from ..columnar import Rated, rate
+from ..columnar import Rated, rate, status_codes
 from ..columnar.arrow import require
 from ..columnar.tables import village_of_row
 from ..errors import InputError
@@ -128,20 +128,23 @@ class _Batch:
         townships = _strings(identity.get("township"), start, length)
         places = _strings(identity.get("jurisdiction"), start, length, tree.jurisdiction)
         self.places, self.townships = places, townships
-        # Each village's group, as a code; the groups in the order of their first village.
+        # Each village's group, as a code, decided once per (township, place) found: the
+        # groups in the order of their first village (`unique` keeps that order).
+        pairs = _pair_codes(townships, places)
+        found = pc.unique(pairs)
         keys: dict[tuple[str | None, str | None], int] = {}
         codes: list[int] = []
         self.group_of: list[Tally] = []
-        for row, (township, place) in enumerate(zip(townships, places, strict=True)):
-            key = builder.key_of(township, place)
+        for row in pc.index_in(found, value_set=pairs).to_pylist():
+            key = builder.key_of(townships[row].as_py(), places[row].as_py())
             code = keys.get(key)
             if code is None:
                 code = keys[key] = len(keys)
                 self.group_of.append(builder.tally(key, self.position(row), rules))
             codes.append(code)
-        self.key = pa.array(codes, pa.int32())
-        self.stars = [_codes(s) for s in outcome.stars]
-        self.nodes = [None if n is None else _codes(n) for n in outcome.nodes]
+        self.key = pc.take(pa.array(codes, pa.int32()), pc.index_in(pairs, value_set=found))
+        self.stars = [status_codes(s) for s in outcome.stars]
+        self.nodes = [None if n is None else status_codes(n) for n in outcome.nodes]
 
     def position(self, row: int) -> int:
         """Where the batch's village `row` stands in the whole input."""
@@ -352,8 +355,8 @@ class _Batch:
             return
         table = pa.table(
             {
-                "place": pa.array(self.places, pa.string()),
-                "township": pa.array(self.townships, pa.string()),
+                "place": self.places,
+                "township": self.townships,
                 "low": self.outcome.level_min,
                 "high": self.outcome.level_max,
             }
@@ -371,18 +374,22 @@ class _Batch:
         return self.again(village_of_row(self.rated.villages, self.start + row, self.tree))
 
 
-def _strings(column: Any, start: int, length: int, default: str | None = None) -> list[Any]:
+def _strings(column: Any, start: int, length: int, default: str | None = None) -> Any:
+    """The batch's rows of an identity column as one string array (`default` for nulls)."""
     if column is None:
-        return [default] * length
-    values = column.slice(start, length).cast(pa.string()).to_pylist()
-    return values if default is None else [default if v is None else v for v in values]
+        return pa.repeat(pa.scalar(default, pa.string()), length)
+    values = column.slice(start, length).combine_chunks().cast(pa.string())
+    return values if default is None else pc.fill_null(values, default)
 
 
-def _codes(values: Any) -> Any:
-    """Bool outcomes (null unknown) as codes: 0 pass, 1 fail, 2 unknown (int8)."""
-    return pc.if_else(pc.is_null(values), 2, pc.if_else(pc.fill_null(values, False), 0, 1)).cast(
-        pa.int8()
-    )
+def _pair_codes(first: Any, second: Any) -> Any:
+    """One int64 per row for the pair of strings (nulls included) it holds."""
+    codes = []
+    for values in (first, second):
+        encoded = pc.dictionary_encode(values)
+        codes.append(pc.fill_null(encoded.indices.cast(pa.int64()), len(encoded.dictionary)))
+    width = pc.max(codes[1]).as_py() or 0
+    return pc.add(pc.multiply(codes[0], width + 1), codes[1])
 
 
 def _pattern(codes: list[Any]) -> Any:
