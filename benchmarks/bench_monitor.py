@@ -52,6 +52,7 @@ from bench_evaluate import GENERATORS, Gen, generate_villages, rule_paths
 
 import starrules  # bench_evaluate adds src/ to the path when running from a checkout
 from starrules import Monitor, Registry, Village
+from starrules.explain.results import LevelResult, Status
 from starrules.monitor import (
     DEFAULT_INCIDENT_TYPES,
     Capabilities,
@@ -61,7 +62,6 @@ from starrules.monitor import (
     Review,
 )
 from starrules.monitor.backend import BackendName
-from starrules.results import LevelResult, Status
 
 AnyEvent = IndicatorUpdate | Incident | Review
 ChangeKey = tuple[Any, ...]

@@ -11,16 +11,16 @@ grimp = pytest.importorskip("grimp")
 # What the deciding engine may never import, directly or through others.
 ENGINE = ("starrules.expr", "starrules.rules", "starrules.exact", "starrules.evaluation")
 ABOVE_THE_ENGINE = (
-    "starrules.assessment",
-    "starrules.guidance",
+    "starrules.explain.assessment",
+    "starrules.explain.guidance",
     "starrules.render",
     "starrules.reports",
-    "starrules.plans",
+    "starrules.reports.plans",
     "starrules.monitor",
     "starrules.cli",
     "starrules.testing",
-    "starrules.testcases",
-    "starrules.diff",
+    "starrules.testing.cases",
+    "starrules.testing.diff",
 )
 
 

@@ -27,7 +27,7 @@ from starrules.cli import main
 from starrules.errors import Problem
 from starrules.expr import ExpressionError, parse
 from starrules.expr.parser import MAX_FILE_TOKENS, MAX_TOKENS
-from starrules.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARACTERS
+from starrules.load.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "rulesets"
@@ -52,7 +52,7 @@ def refused(load: Callable[[], object]) -> tuple[Problem, ...]:
 
 
 def test_the_limits_are_far_above_the_bundled_rulesets() -> None:
-    from starrules.yaml_source import read_yaml
+    from starrules.load.yaml_source import read_yaml
 
     for path in BUNDLED.rglob("*.yaml"):
         assert path.stat().st_size * 100 < MAX_FILE_BYTES, path
@@ -258,4 +258,4 @@ def refused_unlocated(load: Callable[[], object]) -> tuple[Problem, ...]:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_in_a_folder_is_not_a_ruleset_file(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "r.yaml")
-    assert starrules.loader.find_ruleset_files(tmp_path) == []
+    assert starrules.load.loader.find_ruleset_files(tmp_path) == []

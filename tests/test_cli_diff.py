@@ -9,7 +9,7 @@ import pytest
 
 import starrules
 from starrules.cli import main
-from starrules.diff import load_side
+from starrules.testing.diff import load_side
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"

@@ -16,8 +16,8 @@ from starrules import messages
 from starrules.cli import main
 from starrules.cli.app import message_lang
 from starrules.errors import EvaluationError, InputError, StarrulesError
-from starrules.inputs import read_villages
-from starrules.plans import read_targets
+from starrules.inputs.villages import read_villages
+from starrules.reports.plans import read_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 HENAN = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"

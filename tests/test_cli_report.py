@@ -12,8 +12,8 @@ import pytest
 import starrules
 from starrules.cli import main
 from starrules.cli.choose import Chooser
-from starrules.inputs import read_villages
-from starrules.registry import Registry
+from starrules.inputs.villages import read_villages
+from starrules.load.registry import Registry
 from starrules.reports import report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,7 +254,7 @@ def test_hanzhuang_counts_match_the_report_of_2023(capsys: pytest.CaptureFixture
 
 
 def _extras() -> Any:
-    from starrules.spreadsheets import indicators_of
+    from starrules.inputs.spreadsheets import indicators_of
 
     return indicators_of(rs.tree.indicators for rs in Registry.default().rulesets)
 

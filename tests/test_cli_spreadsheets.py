@@ -331,7 +331,8 @@ def test_an_output_that_cannot_be_written(
 
 def test_the_cli_loads_openpyxl_only_for_xlsx() -> None:
     probe = (
-        "import sys, starrules, starrules.cli, starrules.spreadsheets, starrules.render.rows\n"
+        "import sys, starrules, starrules.cli\n"
+        "import starrules.inputs.spreadsheets, starrules.render.rows\n"
         "from starrules.cli import main\n"
         f"assert main(['evaluate', {str(HANZHUANG)!r}, '--format', 'csv']) == 0\n"
         "assert 'openpyxl' not in sys.modules\n"

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 import starrules
 from starrules import EvaluationError, FunctionSpec, Registry, Ruleset, Village
 from starrules.expr.valuetypes import ExprType
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 from starrules.rules import Criterion
 
 pa = pytest.importorskip("pyarrow")

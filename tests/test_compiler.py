@@ -1,4 +1,4 @@
-"""Compiling ruleset files (starrules.compiler via starrules.load_ruleset), spec §2 and §4.
+"""Compiling ruleset files (starrules.load.compiler via starrules.load_ruleset), spec §2 and §4.
 
 1. The catalogue of broken files, part two: tests/fixtures/broken/compile-*.yaml (names,
    expressions, references, ids, levels, inline test cases). Each file starts with one

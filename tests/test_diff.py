@@ -10,8 +10,8 @@ from conftest import provincial_examples
 
 import starrules
 from starrules.cli import main
-from starrules.diff import rule_changes, village_changes
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
+from starrules.testing.diff import rule_changes, village_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
@@ -102,7 +102,7 @@ XIXIA_IDS = {
 
 
 def test_an_overlay_range_is_judged_on_the_base_in_force_on_the_village_date() -> None:
-    from starrules.diff import load_side
+    from starrules.testing.diff import load_side
 
     default = starrules.Registry.default()
     old, new = load_side(OLD, default), load_side(XIXIA, default)
@@ -176,7 +176,7 @@ def test_because_names_a_minimal_set_when_no_single_criterion_flips_back() -> No
 
 
 def test_the_rules_of_an_overlay_are_compared_on_the_old_side_s_base() -> None:
-    from starrules.diff import load_side, rules_pair
+    from starrules.testing.diff import load_side, rules_pair
 
     default = starrules.Registry.default()
     before, after = rules_pair(load_side(OLD, default), load_side(XIXIA, default))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from conftest import ruleset_of
 
+import starrules.load.overlay
 import starrules.monitor.translate
-import starrules.overlay
 import starrules.testing
 from starrules.expr.ast import to_source
 from starrules.expr.parser import parse
@@ -23,7 +23,7 @@ def _no_parsing(*_: Any, **__: Any) -> Any:
 
 @pytest.fixture
 def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (starrules.monitor.translate, starrules.overlay, starrules.testing):
+    for module in (starrules.monitor.translate, starrules.load.overlay, starrules.testing):
         monkeypatch.setattr(module, "parse", _no_parsing, raising=False)
 
 
@@ -59,6 +59,6 @@ def test_the_strategies_read_the_kept_tree() -> None:
 @pytest.mark.usefixtures("forbid_parsing")
 def test_the_overlay_policy_reads_the_kept_tree() -> None:
     tests = {n.id: n.test for n in _ruleset().stars[0].nodes if isinstance(n, Criterion)}
-    looser = starrules.overlay._looser
+    looser = starrules.load.overlay._looser
     assert looser(tests["c0"], tests["c0"], veto=False) is None
     assert "cannot be shown" in (looser(tests["c0"], tests["c1"], veto=False) or "")

@@ -47,7 +47,7 @@ from pydantic import ValidationError
 
 import starrules
 from starrules import Monitor, StarrulesError, Village
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 from starrules.monitor import read_events
 
 # Hostile examples are large; hypothesis warns when it prints them.

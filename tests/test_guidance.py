@@ -30,11 +30,11 @@ from hypothesis import strategies as st
 import starrules
 from starrules import AssessmentRecord, Village
 from starrules.evaluation import Truth, all_of, any_of, at_least, min_points, star_status
+from starrules.explain.guidance import choose
+from starrules.explain.results import CriterionStatus, NextSteps, Status
 from starrules.expr.ast import Call, Compare, Literal, Logical, Name, Unary
 from starrules.expr.ast import Node as ExprNode
-from starrules.guidance import choose
 from starrules.indicators import IndicatorKind
-from starrules.results import CriterionStatus, NextSteps, Status
 from starrules.rules import Criterion, Group, Node, RuleTree, requirements_first
 from starrules.testing import small_rulesets, village_values
 
@@ -779,7 +779,7 @@ def test_an_old_record_without_next_steps_still_reads(henan: starrules.Ruleset) 
 def test_the_schema_describes_next_steps(henan: starrules.Ruleset) -> None:
     from jsonschema import Draft202012Validator
 
-    from starrules.json_schemas import json_schema
+    from starrules.render.json_schemas import json_schema
 
     schema = json_schema("assessment")
     assert "next_steps" in schema["properties"]

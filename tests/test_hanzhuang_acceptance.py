@@ -15,7 +15,7 @@ import pytest
 
 import starrules
 from starrules.cli import main
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 
 ROOT = Path(__file__).resolve().parents[1]
 HANZHUANG = ROOT / "examples" / "hanzhuang.csv"

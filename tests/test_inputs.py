@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from starrules.errors import InputError
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 
 VILLAGE = '{"name": "甲村", "jurisdiction": "cn-henan", "kind": "rural"}'
 
@@ -240,7 +240,7 @@ def test_a_field_name_with_a_line_break_stays_on_its_located_line(tmp_path: Path
 
 
 def _slow(line: str) -> object:
-    from starrules.inputs import _loads, parse_village
+    from starrules.inputs.villages import _loads, parse_village
 
     try:
         return repr(parse_village(_loads(line), "w").model_dump())

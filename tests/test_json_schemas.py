@@ -1,4 +1,4 @@
-"""The JSON Schemas `starrules schema WHAT` prints (starrules.json_schemas).
+"""The JSON Schemas `starrules schema WHAT` prints (starrules.render.json_schemas).
 
 1. Every document is a valid draft 2020-12 schema with `$schema` and `$id`, and the CLI
    prints exactly it.
@@ -27,12 +27,12 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 import starrules
-from starrules import yaml_source
 from starrules.cli import main
 from starrules.errors import InputError, RulesetError
-from starrules.json_schemas import DOCUMENTS, DRAFT, json_schema
-from starrules.loader import is_ruleset_file
+from starrules.load import yaml_source
+from starrules.load.loader import is_ruleset_file
 from starrules.monitor.events import parse_event
+from starrules.render.json_schemas import DOCUMENTS, DRAFT, json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import starrules
-from starrules.loader import find_ruleset_files, is_ruleset_file
+from starrules.load.loader import find_ruleset_files, is_ruleset_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -14,7 +14,7 @@ import pytest
 from starrules import Registry, RulesetError, loads_ruleset, messages
 from starrules.cli import main
 from starrules.errors import Location, Problem, did_you_mean_named
-from starrules.yaml_source import parse_yaml
+from starrules.load.yaml_source import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "messages"

@@ -38,8 +38,8 @@ from starrules import (
     Status,
     Village,
 )
-from starrules.registry import bundled_rulesets_dir
-from starrules.testcases import run_cases
+from starrules.load.registry import bundled_rulesets_dir
+from starrules.testing.cases import run_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "overlay"

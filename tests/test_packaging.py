@@ -62,7 +62,7 @@ def test_wheel_ships_rulesets_and_finds_them(tmp_path: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     probe = (
         "import starrules, pathlib\n"
-        "from starrules.registry import bundled_rulesets_dir\n"
+        "from starrules.load.registry import bundled_rulesets_dir\n"
         "d = bundled_rulesets_dir()\n"
         f"assert pathlib.Path(starrules.__file__).is_relative_to({str(target)!r}), "
         "starrules.__file__\n"
@@ -128,7 +128,7 @@ def test_first_use_loads_what_it_needs_and_no_more() -> None:
         "assert starrules.Village.__name__ == 'Village' and rs.id == 'henan-rural'"
     )
     assert _loaded(modules, HEAVY) == []
-    assert "starrules.village" in modules and "starrules.loader" in modules
+    assert "starrules.village" in modules and "starrules.load.loader" in modules
 
 
 def test_every_public_name_resolves_and_is_listed() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from starrules.errors import InputError, StarrulesError
-from starrules.plans import Span, Target, compare, read_targets, targets_from_data
+from starrules.reports.plans import Span, Target, compare, read_targets, targets_from_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 

@@ -19,8 +19,7 @@ import pytest
 
 import starrules
 from starrules import AssessmentRecord, Village
-from starrules.expr.compiler import indicator_getter
-from starrules.results import (
+from starrules.explain.results import (
     CompactRecord,
     CriterionResult,
     CriterionStatus,
@@ -31,6 +30,7 @@ from starrules.results import (
     Status,
     VillageRef,
 )
+from starrules.expr.compiler import indicator_getter
 from starrules.rules import Criterion, Node, Star, requirements_first
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -447,7 +447,7 @@ def test_compact_records_validate_against_the_compact_schema(
 ) -> None:
     from jsonschema import Draft202012Validator
 
-    from starrules.json_schemas import json_schema
+    from starrules.render.json_schemas import json_schema
 
     check = Draft202012Validator(
         json_schema("compact"), format_checker=Draft202012Validator.FORMAT_CHECKER

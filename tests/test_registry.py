@@ -21,7 +21,7 @@ import pytest
 
 import starrules
 from starrules import Registry, ResolutionError
-from starrules.registry import RESOLVE_CACHE_SIZE
+from starrules.load.registry import RESOLVE_CACHE_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import starrules
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 from starrules.render.report import render_report
 from starrules.render.table import display_width
 from starrules.reports import Report, report

@@ -21,7 +21,7 @@ from conftest import EXAMPLES, ROOT
 import starrules
 from starrules import Assessment, Village
 from starrules.errors import StarrulesError
-from starrules.inputs import read_villages
+from starrules.inputs.villages import read_villages
 from starrules.reports import Report, report
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from starrules import Registry, Village
-from starrules.assessment import Assessment
 from starrules.errors import InputError, StarrulesError
-from starrules.inputs import read_villages
+from starrules.explain.assessment import Assessment
+from starrules.inputs.villages import read_villages
 from starrules.render.rows import (
     CsvWriter,
     XlsxWriter,

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 import starrules
 from starrules import Assessment, Village
 from starrules.errors import InputError
-from starrules.inputs import read_villages
-from starrules.plans import Span, read_targets
+from starrules.inputs.villages import read_villages
 from starrules.reports import GroupReport, Report, ReportBuilder, report
+from starrules.reports.plans import Span, read_targets
 from starrules.testing import small_rulesets, villages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
@@ -495,7 +495,7 @@ def near_reference(assessments: list[Assessment]) -> tuple[int, int]:
 
 def reference(assessments: list[Assessment]) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """Failing criteria, only gaps and missing indicators, from the full explanations."""
-    from starrules.diff import _star_truth
+    from starrules.testing.diff import _star_truth
 
     failing: Counter[str] = Counter()
     only: Counter[str] = Counter()

@@ -1,4 +1,4 @@
-"""The structure of a ruleset file (starrules.schema, checked by compiler.validate_document).
+"""The structure of a ruleset file (starrules.load.schema, checked by compiler.validate_document).
 
 1. The catalogue of broken files, part one: tests/fixtures/broken/yaml-*.yaml and
    schema-*.yaml (YAML problems, unknown and missing keys, wrong types and values). Each
@@ -18,10 +18,10 @@ import pytest
 
 import starrules
 from starrules import RulesetError
-from starrules.compiler import validate_document
 from starrules.errors import Problem
-from starrules.schema import KNOWN_KEYS, AllDoc, AtLeastDoc, MinPointsDoc, RulesetDoc
-from starrules.yaml_source import parse_yaml
+from starrules.load.compiler import validate_document
+from starrules.load.schema import KNOWN_KEYS, AllDoc, AtLeastDoc, MinPointsDoc, RulesetDoc
+from starrules.load.yaml_source import parse_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BROKEN = FIXTURES / "broken"

@@ -18,8 +18,7 @@ from starrules import Registry
 from starrules.errors import InputError
 from starrules.i18n import Text
 from starrules.indicators import Better, IndicatorKind, IndicatorSpec
-from starrules.inputs import read_villages
-from starrules.spreadsheets import (
+from starrules.inputs.spreadsheets import (
     RejectedRow,
     SheetError,
     _parser,
@@ -29,6 +28,7 @@ from starrules.spreadsheets import (
     read_sheet,
     template_columns,
 )
+from starrules.inputs.villages import read_villages
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "spreadsheets"

@@ -9,7 +9,7 @@ import pytest
 import starrules
 from starrules import Registry
 from starrules.cli import main
-from starrules.testcases import run_cases, run_paths
+from starrules.testing.cases import run_cases, run_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 HENAN = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"

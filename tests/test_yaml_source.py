@@ -1,4 +1,4 @@
-"""Safe YAML reading with positions (starrules.yaml_source): every value and key knows its
+"""Safe YAML reading with positions (starrules.load.yaml_source): every value and key knows its
 1-based line and column, so that every load-time problem can say file:line:column (spec §2).
 """
 
@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 import starrules
-from starrules import RulesetError, yaml_source
+from starrules import RulesetError
 from starrules.errors import Location, Problem
-from starrules.yaml_source import PathKey, Position, SourceDocument, parse_yaml, read_yaml
+from starrules.load import yaml_source
+from starrules.load.yaml_source import PathKey, Position, SourceDocument, parse_yaml, read_yaml
 
 DOC = """\
 a: 1
@@ -523,7 +524,7 @@ def test_non_printable_characters_are_located_in_the_file() -> None:
 
 
 def test_a_file_larger_than_the_limit_is_refused_at_once() -> None:
-    from starrules.yaml_source import MAX_FILE_CHARACTERS
+    from starrules.load.yaml_source import MAX_FILE_CHARACTERS
 
     problem = only_problem("a: 1\n" + "#" * MAX_FILE_CHARACTERS)
     assert problem.location == Location("f.yaml", 1, 1)
@@ -531,7 +532,7 @@ def test_a_file_larger_than_the_limit_is_refused_at_once() -> None:
 
 
 def test_a_ruleset_sized_document_is_within_every_limit() -> None:
-    from starrules.yaml_source import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARACTERS
+    from starrules.load.yaml_source import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARACTERS
 
     text = "a:\n" + "".join(f"  k{i}: {'x' * 100}\n" for i in range(MAX_NODES // 2 - 10))
     assert len(parse_yaml(text, "f.yaml").data["a"]) == MAX_NODES // 2 - 10
@@ -562,7 +563,7 @@ def test_a_device_is_refused() -> None:
 
 
 def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
-    from starrules.yaml_source import MAX_FILE_BYTES
+    from starrules.load.yaml_source import MAX_FILE_BYTES
 
     path = tmp_path / "big.yaml"
     with path.open("wb") as handle:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` imports these
     from datetime import date
 
-    from .assessment import Assessment
     from .errors import (
         EvaluationError,
         InputError,
@@ -29,16 +28,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         RulesetError,
         StarrulesError,
     )
-    from .expr import ExprType, FunctionSpec
-    from .i18n import Text
-    from .indicators import Better, IndicatorKind, IndicatorSpec
-    from .loader import load_ruleset, loads_ruleset
-    from .monitor import Monitor
-    from .plans import PlanResult, Targets, read_targets
-    from .plugins import available_functions
-    from .registry import Registry
-    from .reports import GroupReport, Report, ReportBuilder, report
-    from .results import (
+    from .explain.assessment import Assessment
+    from .explain.results import (
         AssessmentRecord,
         CriterionResult,
         CriterionStatus,
@@ -52,6 +43,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         Status,
         Step,
     )
+    from .expr import ExprType, FunctionSpec
+    from .i18n import Text
+    from .indicators import Better, IndicatorKind, IndicatorSpec
+    from .load.loader import load_ruleset, loads_ruleset
+    from .load.plugins import available_functions
+    from .load.registry import Registry
+    from .monitor import Monitor
+    from .reports import GroupReport, Report, ReportBuilder, report
+    from .reports.plans import PlanResult, Targets, read_targets
     from .ruleset import Ruleset
     from .village import STANDARD_INDICATORS, Village
 
@@ -59,7 +59,7 @@ __version__ = "0.1.0"
 
 # Public name -> the submodule that defines it.
 _LAZY: dict[str, str] = {
-    "Assessment": "assessment",
+    "Assessment": "explain.assessment",
     "EvaluationError": "errors",
     "InputError": "errors",
     "Location": "errors",
@@ -74,30 +74,30 @@ _LAZY: dict[str, str] = {
     "Better": "indicators",
     "IndicatorKind": "indicators",
     "IndicatorSpec": "indicators",
-    "load_ruleset": "loader",
-    "loads_ruleset": "loader",
+    "load_ruleset": "load.loader",
+    "loads_ruleset": "load.loader",
     "Monitor": "monitor",
-    "PlanResult": "plans",
-    "Targets": "plans",
-    "read_targets": "plans",
-    "available_functions": "plugins",
-    "Registry": "registry",
+    "PlanResult": "reports.plans",
+    "Targets": "reports.plans",
+    "read_targets": "reports.plans",
+    "available_functions": "load.plugins",
+    "Registry": "load.registry",
     "GroupReport": "reports",
     "Report": "reports",
     "ReportBuilder": "reports",
     "report": "reports",
-    "AssessmentRecord": "results",
-    "CriterionResult": "results",
-    "CriterionStatus": "results",
-    "Ignored": "results",
-    "LevelCondition": "results",
-    "LevelResult": "results",
-    "LevelRoute": "results",
-    "NextSteps": "results",
-    "StarResult": "results",
-    "StarRoute": "results",
-    "Status": "results",
-    "Step": "results",
+    "AssessmentRecord": "explain.results",
+    "CriterionResult": "explain.results",
+    "CriterionStatus": "explain.results",
+    "Ignored": "explain.results",
+    "LevelCondition": "explain.results",
+    "LevelResult": "explain.results",
+    "LevelRoute": "explain.results",
+    "NextSteps": "explain.results",
+    "StarResult": "explain.results",
+    "StarRoute": "explain.results",
+    "Status": "explain.results",
+    "Step": "explain.results",
     "Ruleset": "ruleset",
     "STANDARD_INDICATORS": "village",
     "Village": "village",
@@ -127,7 +127,7 @@ def evaluate(
     """Assess a village with the ruleset in force for its jurisdiction, kind and date.
     `extra` indicators that ruleset does not declare are ignored (`Assessment.ignored`), or
     refused with `strict=True`."""
-    from .registry import Registry
+    from .load.registry import Registry
 
     return (registry or Registry.default()).evaluate(village, on, strict=strict)
 

@@ -32,8 +32,8 @@ from .errors import EvaluationError, InputError, Location, Problem, StarrulesErr
 from .expr import FunctionSpec
 
 if TYPE_CHECKING:
-    from .plans import Targets
     from .reports import By, Report, ReportBuilder
+    from .reports.plans import Targets
     from .ruleset import Ruleset
 
 INSTALL_HINT = "pip install 'starrules[dask]'"
@@ -99,8 +99,8 @@ def report(
     level), then to count."""
     dask = _require("dask")
     _check_dask_dataframe(ddf)
-    from .plans import read_targets
     from .reports import ReportBuilder
+    from .reports.plans import read_targets
 
     if isinstance(targets, str | Path):
         targets = read_targets(targets)

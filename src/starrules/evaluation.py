@@ -21,10 +21,10 @@ from typing import Any, Protocol
 from . import messages
 from .errors import EvaluationError, did_you_mean
 from .exact import Exact, as_number, exact, scaled
+from .explain.records import LazyTables
+from .explain.results import LevelResult
 from .i18n import Text
 from .indicators import IndicatorKind
-from .records import LazyTables
-from .results import LevelResult
 from .rules import Criterion, Group, RuleTree, default_level_name, requirements_first
 from .village import Village
 

@@ -16,7 +16,7 @@ from .errors import Location
 from .expr import CompiledExpression, FunctionSpec
 from .i18n import Text
 from .indicators import IndicatorSpec
-from .schema import ExpectDoc
+from .load.schema import ExpectDoc
 from .village import Village
 
 NodeKind = Literal["criterion", "group", "veto"]

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from .assessment import Assessment
 from .evaluation import Program
+from .explain.assessment import Assessment
 from .expr import FunctionSpec
 from .i18n import Text
 from .rules import Layer, RuleTree, Star, TestCase
@@ -183,7 +183,7 @@ class Ruleset:
         """Pickled as the texts of its layers and its fingerprint: unpickling compiles them
         again (once per process) and checks the fingerprint. A StarrulesError names what
         cannot be pickled (a function given at load time that is a lambda, say)."""
-        from .rebuild import ruleset_reduction  # it compiles, so only when pickling
+        from .load.rebuild import ruleset_reduction  # it compiles, so only when pickling
 
         return ruleset_reduction(Ruleset, self.tree)
 

@@ -14,11 +14,11 @@ import click
 from .. import messages
 from ..errors import Location, Problem, RulesetError, StarrulesError
 from ..i18n import Lang, Words
-from ..loader import find_ruleset_files
+from ..load.loader import find_ruleset_files
+from ..load.registry import Registry
+from ..load.yaml_source import unreadable
 from ..messages import problem_count
-from ..registry import Registry
-from ..testcases import run_paths
-from ..yaml_source import unreadable
+from ..testing.cases import run_paths
 from .app import EXIT_FAILED, LANG, cli, fail
 from .options import strict_option
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..json_schemas import DOCUMENTS, json_schema
-from ..loader import chain_key
+from ..load.loader import chain_key
+from ..render.json_schemas import DOCUMENTS, json_schema
 from ..render.table import display_width, pad
 from ..ruleset import Ruleset
 from .app import cli, fail

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ..assessment import Assessment
 from ..errors import StarrulesError
+from ..explain.assessment import Assessment
 from ..i18n import Lang
-from ..input_files import VillageRecord
-from ..loader import chain_key
-from ..registry import Registry
+from ..inputs.files import VillageRecord
+from ..load.loader import chain_key
+from ..load.registry import Registry
+from ..load.yaml_source import read_yaml
 from ..ruleset import Ruleset
 from ..village import Village
-from ..yaml_source import read_yaml
 from .options import registry_of
 
 

@@ -20,7 +20,7 @@ import click
 
 from ..errors import InputError, StarrulesError
 from ..i18n import Lang
-from ..input_files import is_parquet
+from ..inputs.files import is_parquet
 from ..messages import Both
 from ..render.table import Row
 from ..reports import ReportBuilder

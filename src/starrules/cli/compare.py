@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from ..diff import SkippedVillage, load_side, rule_changes, rules_pair, village_changes
 from ..i18n import Lang
-from ..inputs import read_villages
-from ..registry import Registry
+from ..inputs.villages import read_villages
+from ..load.registry import Registry
 from ..render.diff import render_diff
+from ..testing.diff import SkippedVillage, load_side, rule_changes, rules_pair, village_changes
 from .app import LANG, cli
 from .options import strict_option
 

@@ -25,10 +25,10 @@ import click
 
 from ..i18n import Lang
 from ..indicators import IndicatorSpec
-from ..input_files import VillageRecord
-from ..inputs import read_villages
+from ..inputs.files import VillageRecord
+from ..inputs.spreadsheets import RejectedRow, indicators_of
+from ..inputs.villages import read_villages
 from ..render.rows import TableFormat, TableWriter, open_writer
-from ..spreadsheets import RejectedRow, indicators_of
 from .app import message_lang
 from .choose import Chooser
 

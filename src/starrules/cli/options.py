@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..registry import Registry
+from ..load.registry import Registry
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:

@@ -10,15 +10,15 @@ from typing import IO, TextIO
 
 import click
 
-from ..assessment import Assessment
 from ..errors import did_you_mean
+from ..explain.assessment import Assessment
+from ..explain.records import Detail
 from ..i18n import Lang
-from ..input_files import VillageRecord
-from ..inputs import read_villages
-from ..records import Detail
+from ..inputs.files import VillageRecord
+from ..inputs.spreadsheets import require_openpyxl
+from ..inputs.villages import read_villages
 from ..render.rows import ByteSink, TableFormat, open_writer, write_assessments
 from ..render.table import Row, render_table, row_of
-from ..spreadsheets import require_openpyxl
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .columns import choose_engine, engine_option, evaluate_columns, table_rows

@@ -11,10 +11,10 @@ from typing import cast
 import click
 
 from ..i18n import Lang
-from ..plans import read_targets
 from ..render.report import render_report
 from ..render.report_html import DEFAULT_LIMIT, VillageRows, render_html, require_plotly
 from ..reports import By, ReportBuilder
+from ..reports.plans import read_targets
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .columns import choose_engine, engine_option, report_columns

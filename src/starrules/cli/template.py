@@ -11,10 +11,10 @@ import click
 from .. import messages
 from ..errors import StarrulesError, did_you_mean
 from ..i18n import Lang
-from ..loader import chain_key
+from ..inputs.spreadsheets import column_label, require_openpyxl, template_columns
+from ..load.loader import chain_key
 from ..render.rows import TableFormat, open_writer
 from ..ruleset import Ruleset
-from ..spreadsheets import column_label, require_openpyxl, template_columns
 from ..village import JURISDICTION_PATTERN
 from .app import LANG, cli, fail, message_lang
 from .choose import Chooser

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
-from ..plugins import available_functions
+from ..load.plugins import available_functions
 from ..rules import Criterion, RuleTree
 from .arrow import require
 from .expressions import Batch

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .. import messages
 from ..errors import InputError, StarrulesError
-from ..input_files import VillageRecord, check_file
+from ..inputs.files import VillageRecord, check_file
 from ..ruleset import Ruleset
 from ..village import Village
 from .arrow import require

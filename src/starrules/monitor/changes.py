@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..explain.results import LevelResult, StarResult, Status
 from ..i18n import Text
-from ..results import LevelResult, StarResult, Status
 from .events import Incident, IndicatorUpdate, Review
 
 

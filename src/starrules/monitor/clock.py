@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from ..registry import Registry
+from ..load.registry import Registry
 from ..ruleset import Ruleset
 from ..village import Village
 from .periods import Period, PeriodKind

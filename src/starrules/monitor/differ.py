@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..assessment import Assessment
 from ..evaluation import Outcome, Truth
-from ..records import construct_from
-from ..results import LevelResult, StarResult, Status
+from ..explain.assessment import Assessment
+from ..explain.records import construct_from
+from ..explain.results import LevelResult, StarResult, Status
 from ..ruleset import Ruleset
 from ..village import Village
 from .changes import Change, ChangeKind, Trigger

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ..errors import InputError, did_you_mean, field_path
 from ..i18n import Text
 from ..indicators import whole_count
-from ..inputs import read_jsonl
+from ..inputs.villages import read_jsonl
 from ..village import CalendarDate, ExtraValue, Str
 
 Name = Annotated[Str, Field(min_length=1)]

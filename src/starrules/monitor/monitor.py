@@ -20,10 +20,10 @@ from datetime import date
 from types import MappingProxyType, TracebackType
 from typing import Any, cast
 
-from ..assessment import Assessment
 from ..errors import EvaluationError, InputError, MonitorError, ResolutionError, did_you_mean
+from ..explain.assessment import Assessment
 from ..indicators import fits_float
-from ..registry import Registry
+from ..load.registry import Registry
 from ..ruleset import Ruleset
 from ..village import Village
 from .backend import BACKENDS, Backend, BackendName, Capabilities, NativeBackend

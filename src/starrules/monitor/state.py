@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..evaluation import Truth
+from ..explain.results import LevelResult, Status
 from ..i18n import Text
-from ..results import LevelResult, Status
 from ..ruleset import Ruleset
 from ..village import Village
 from .changes import Change, ChangeKind, Trigger

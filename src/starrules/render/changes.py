@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import InputError
+from ..explain.results import LevelResult, Status
+from ..explain.text import render_star_reasons
 from ..i18n import Lang, Words
 from ..monitor.changes import Change, ChangeKind, Trigger
 from ..monitor.events import (
@@ -14,9 +16,7 @@ from ..monitor.events import (
     IndicatorUpdate,
     incident_type,
 )
-from ..results import LevelResult, Status
 from ..rules import RuleTree, default_level_name
-from .text import render_star_reasons
 
 _WORDS: dict[str, tuple[str, str]] = {
     "level": ("等级", "level"),

@@ -7,10 +7,10 @@ indicator paths in them, and file paths.
 
 from __future__ import annotations
 
-from ..diff import OutcomeSummary, RuleChange, SkippedVillage, StarChange, VillageChange
 from ..i18n import Lang, Words
 from ..rules import Group
 from ..ruleset import Ruleset
+from ..testing.diff import OutcomeSummary, RuleChange, SkippedVillage, StarChange, VillageChange
 
 _WORDS = {
     "rules": ("规则变化", "Rule changes"),

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ..i18n import Lang
-from ..plans import Goal, PlanResult, Span, Target
 from ..reports import GroupReport, Report
+from ..reports.plans import Goal, PlanResult, Span, Target
 from ..rules import default_level_name
 from .table import display_width
 

@@ -43,15 +43,15 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import InputError, StarrulesError
+from ..explain.results import Status
 from ..i18n import Lang, Words
-from ..plans import SHARE_LEVEL, Goal, PlanResult
 from ..reports import GroupReport, Report, county_of
-from ..results import Status
+from ..reports.plans import SHARE_LEVEL, Goal, PlanResult
 from ..rules import default_level_name
 from .report import group_labels, target_label, villages_text
 
 if TYPE_CHECKING:
-    from ..assessment import Assessment
+    from ..explain.assessment import Assessment
 
 EXTRA: Final = "html"
 DEFAULT_LIMIT: Final = 1000

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
-from ..assessment import Assessment
 from ..errors import InputError, StarrulesError
+from ..explain.assessment import Assessment
+from ..explain.results import Status
 from ..i18n import Lang, Text
-from ..results import Status
-from ..spreadsheets import column_label, require_openpyxl
+from ..inputs.spreadsheets import column_label, require_openpyxl
 
 TableFormat = Literal["csv", "xlsx"]
 

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..assessment import Assessment
+from ..explain.assessment import Assessment
+from ..explain.results import Status
 from ..i18n import Lang
-from ..results import Status
 from ..rules import default_level_name
 
 MARKS = {Status.GRANTED: "✔", Status.DENIED: "✘", Status.UNDETERMINED: "?"}

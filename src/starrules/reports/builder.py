@@ -10,14 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..assessment import Assessment
 from ..errors import InputError
+from ..explain.assessment import Assessment
 from ..expr import FunctionSpec
-from ..plans import PlanResult, Targets, compare, read_targets
 from ..rules import RuleTree
 from ..ruleset import Ruleset
 from ..village import Village
 from .facts import RuleFacts
+from .plans import PlanResult, Targets, compare, read_targets
 from .results import BY, SLOT, By, GroupReport, Report, Truth
 from .tally import GroupKey, Near, Tally, TargetTally, county_of
 

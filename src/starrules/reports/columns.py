@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..assessment import Assessment
 from ..columnar import Rated, rate, status_codes
 from ..columnar.arrow import require
 from ..columnar.tables import village_of_row
 from ..errors import InputError
+from ..explain.assessment import Assessment
 from ..expr import FunctionSpec
 from ..rules import RuleTree
 from ..village import Village

@@ -8,7 +8,7 @@ from typing import Any, Final, Literal
 from pydantic_core import to_json
 
 from ..i18n import Text
-from ..plans import PlanResult, Span
+from .plans import PlanResult, Span
 
 By = Literal["township", "county", "jurisdiction"]
 GroupKind = Literal["township", "county", "jurisdiction", "total"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..assessment import Assessment
+from ..explain.assessment import Assessment
 from ..i18n import Text
-from ..plans import at_or_above
 from .facts import RuleFacts
+from .plans import at_or_above
 from .results import (
     THREE,
     CriterionCount,

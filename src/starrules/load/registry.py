@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .assessment import Assessment
+from ..errors import Location, Problem, ResolutionError, RulesetError, StarrulesError
+from ..explain.assessment import Assessment
+from ..expr import FunctionSpec
+from ..ruleset import Ruleset
+from ..village import Village
 from .compiler import RulesetCompiler
-from .errors import Location, Problem, ResolutionError, RulesetError, StarrulesError
-from .expr import FunctionSpec
 from .loader import (
     chain_key,
     could_extend,
@@ -33,18 +35,17 @@ from .loader import (
 from .overlay import apply_overlay
 from .plugins import available_functions, plugin_ruleset_dirs
 from .rebuild import with_source
-from .ruleset import Ruleset
 from .schema import RulesetDoc
-from .village import Village
 from .yaml_source import SourceDocument, read_yaml
 
 
 def bundled_rulesets_dir() -> Path:
     """The rulesets shipped with starrules (in the wheel, or the source tree when editable)."""
-    packaged = Path(__file__).parent / "bundled_rulesets"
+    package = Path(__file__).resolve().parents[1]  # src/starrules, or starrules in a wheel
+    packaged = package / "bundled_rulesets"
     if packaged.is_dir():
         return packaged
-    source_tree = Path(__file__).resolve().parents[2] / "rulesets"
+    source_tree = package.parents[1] / "rulesets"
     if source_tree.is_dir():
         return source_tree
     raise StarrulesError(

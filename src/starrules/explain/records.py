@@ -24,11 +24,11 @@ from typing import Any, Final, Literal, TypeVar
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from .expr.compiler import indicator_getter
-from .i18n import Text
+from ..expr.compiler import indicator_getter
+from ..i18n import Text
+from ..rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
+from ..village import Village
 from .results import IndicatorValue, LevelResult
-from .rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
-from .village import Village
 
 Detail = Literal["full", "compact"]
 M = TypeVar("M", bound=BaseModel)

@@ -8,8 +8,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .village import Village
+from ..errors import InputError
+from ..village import Village
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .i18n import Text
+from ..i18n import Text
 
 IndicatorValue = int | float | bool | str | None
 

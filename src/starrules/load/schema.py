@@ -25,9 +25,9 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from .i18n import Text
-from .indicators import Better, IndicatorKind
-from .village import JURISDICTION_PATTERN
+from ..i18n import Text
+from ..indicators import Better, IndicatorKind
+from ..village import JURISDICTION_PATTERN
 
 FORMAT_VERSION = 1
 

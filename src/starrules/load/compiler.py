@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import (
+from ..errors import (
     EvaluationError,
     Location,
     Problem,
@@ -26,15 +26,15 @@ from .errors import (
     did_you_mean,
     did_you_mean_named,
 )
-from .exact import exact
-from .expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
-from .expr import compile_expression as compile_expr
-from .expr.errors import TokenBudget
-from .expr.parser import MAX_FILE_TOKENS
-from .fingerprint import with_fingerprint
-from .i18n import Text
-from .indicators import IndicatorSpec
-from .rules import (
+from ..exact import exact
+from ..expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
+from ..expr import compile_expression as compile_expr
+from ..expr.errors import TokenBudget
+from ..expr.parser import MAX_FILE_TOKENS
+from ..fingerprint import with_fingerprint
+from ..i18n import Text
+from ..indicators import IndicatorSpec
+from ..rules import (
     Criterion,
     Group,
     GroupRule,
@@ -46,6 +46,7 @@ from .rules import (
     Star,
     TestCase,
 )
+from ..village import STANDARD_INDICATORS, Village
 from .schema import (
     KNOWN_KEYS,
     AllDoc,
@@ -56,7 +57,6 @@ from .schema import (
     MinPointsDoc,
     RulesetDoc,
 )
-from .village import STANDARD_INDICATORS, Village
 from .yaml_source import PathKey, SourceDocument
 
 GroupDocs = AllDoc | AnyDoc | AtLeastDoc | MinPointsDoc

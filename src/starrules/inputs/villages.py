@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import messages
-from .errors import InputError, Location, Problem, did_you_mean, field_path
-from .input_files import VillageRecord, check_file, is_parquet, unreadable
-from .village import Village
+from .. import messages
+from ..errors import InputError, Location, Problem, did_you_mean, field_path
+from ..village import Village
+from .files import VillageRecord, check_file, is_parquet, unreadable
 
 if TYPE_CHECKING:
-    from .indicators import IndicatorSpec
+    from ..indicators import IndicatorSpec
     from .spreadsheets import RejectedRow
 
 
@@ -89,7 +89,7 @@ def read_villages(
         yield from _read_jsonl(file, name)
         return
     if is_parquet(file):
-        from .columnar.files import parquet_records  # pyarrow: only for Parquet
+        from ..columnar.files import parquet_records  # pyarrow: only for Parquet
 
         yield from parquet_records(file)
         return

@@ -43,17 +43,17 @@ from hypothesis import seed as fixed_seed
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from .assessment import Assessment
-from .errors import StarrulesError
-from .expr.ast import Name, walk
-from .expr.ast import Node as ExprNode
-from .expr.bounds import Bounds
-from .indicators import Better, IndicatorKind, IndicatorSpec
-from .loader import find_ruleset_files, loads_ruleset
-from .registry import Registry
-from .rules import Criterion, Group
-from .ruleset import Ruleset
-from .village import Village
+from ..errors import StarrulesError
+from ..explain.assessment import Assessment
+from ..expr.ast import Name, walk
+from ..expr.ast import Node as ExprNode
+from ..expr.bounds import Bounds
+from ..indicators import Better, IndicatorKind, IndicatorSpec
+from ..load.loader import find_ruleset_files, loads_ruleset
+from ..load.registry import Registry
+from ..rules import Criterion, Group
+from ..ruleset import Ruleset
+from ..village import Village
 
 CHECKS = ("monotone", "refinement", "tighten-only", "levels-nest", "reachable", "deterministic")
 

@@ -38,12 +38,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import messages
-from .errors import InputError, Location, Problem, StarrulesError, did_you_mean
-from .i18n import Lang, Text
-from .indicators import IndicatorKind, IndicatorSpec
-from .input_files import VillageRecord, check_file, unreadable
-from .village import STANDARD_INDICATORS, Village
+from .. import messages
+from ..errors import InputError, Location, Problem, StarrulesError, did_you_mean
+from ..i18n import Lang, Text
+from ..indicators import IndicatorKind, IndicatorSpec
+from ..village import STANDARD_INDICATORS, Village
+from .files import VillageRecord, check_file, unreadable
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -220,7 +220,7 @@ class Headers:
 
 def bundled_indicators() -> list[IndicatorSpec]:
     """The `extra` indicators declared by the bundled rulesets (and plug-ins')."""
-    from .registry import Registry  # only when a header is not a standard one
+    from ..load.registry import Registry  # only when a header is not a standard one
 
     return indicators_of(rs.tree.indicators for rs in Registry.default().rulesets)
 

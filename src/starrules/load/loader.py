@@ -11,13 +11,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 from pydantic import ValidationError
 
+from ..errors import Problem, RulesetError
+from ..expr import FunctionSpec
+from ..ruleset import Ruleset
 from .compiler import RulesetCompiler, compile_document, validate_document
-from .errors import Problem, RulesetError
-from .expr import FunctionSpec
 from .overlay import apply_overlay
 from .plugins import available_functions
 from .rebuild import with_source
-from .ruleset import Ruleset
 from .schema import RulesetDoc
 from .yaml_source import SourceDocument, parse_yaml, read_yaml
 

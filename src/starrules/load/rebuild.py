@@ -26,15 +26,15 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar, cast
 
+from ..errors import EvaluationError, Location, Problem, RulesetError, StarrulesError
+from ..evaluation import Outcome, Program
+from ..explain.results import LevelResult
+from ..expr import FunctionSpec
+from ..rules import Criterion, LayerText, RuleTree, TestCase
+from ..village import Village
 from .compiler import RulesetCompiler, validate_document
-from .errors import EvaluationError, Location, Problem, RulesetError, StarrulesError
-from .evaluation import Outcome, Program
-from .expr import FunctionSpec
 from .overlay import apply_overlay
 from .plugins import available_functions
-from .results import LevelResult
-from .rules import Criterion, LayerText, RuleTree, TestCase
-from .village import Village
 from .yaml_source import SourceDocument, parse_yaml
 
 # How many compiled chains a process keeps (each prefix of a chain counts: the province

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import EvaluationError, StarrulesError
-from .expr import BUILTIN_FUNCTIONS, FunctionSpec
+from ..errors import EvaluationError, StarrulesError
+from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
 
 FUNCTIONS_GROUP = "starrules.functions"
 RULESETS_GROUP = "starrules.rulesets"

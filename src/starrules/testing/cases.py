@@ -10,18 +10,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .assessment import Assessment
-from .errors import Problem, RulesetError, StarrulesError
-from .i18n import Lang
-from .loader import chain_key, find_ruleset_files, find_test_files, is_test_file
-from .registry import Registry
-from .render.text import _Explainer
-from .results import CriterionResult, CriterionStatus, StarResult, Status
-from .rules import Group, TestCase
-from .ruleset import Ruleset
-from .schema import ExpectDoc, TestFileDoc
-from .village import Village
-from .yaml_source import read_yaml
+from ..errors import Problem, RulesetError, StarrulesError
+from ..explain.assessment import Assessment
+from ..explain.results import CriterionResult, CriterionStatus, StarResult, Status
+from ..explain.text import _Explainer
+from ..i18n import Lang
+from ..load.loader import chain_key, find_ruleset_files, find_test_files, is_test_file
+from ..load.registry import Registry
+from ..load.schema import ExpectDoc, TestFileDoc
+from ..load.yaml_source import read_yaml
+from ..rules import Group, TestCase
+from ..ruleset import Ruleset
+from ..village import Village
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,16 +31,16 @@ from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
-from .assessment import Assessment
-from .errors import EvaluationError, Problem, StarrulesError
-from .evaluation import GroupKernel, Truth, star_status
-from .input_files import VillageRecord
-from .loader import chain_key
-from .registry import Registry
-from .results import CriterionStatus, Status
-from .rules import Criterion, Group, Node, RuleTree, Star
-from .ruleset import Ruleset
-from .village import Village
+from ..errors import EvaluationError, Problem, StarrulesError
+from ..evaluation import GroupKernel, Truth, star_status
+from ..explain.assessment import Assessment
+from ..explain.results import CriterionStatus, Status
+from ..inputs.files import VillageRecord
+from ..load.loader import chain_key
+from ..load.registry import Registry
+from ..rules import Criterion, Group, Node, RuleTree, Star
+from ..ruleset import Ruleset
+from ..village import Village
 
 ChangeKind = Literal["added", "removed", "changed"]
 

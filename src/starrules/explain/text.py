@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..i18n import Lang, Words
 from ..indicators import IndicatorKind
-from ..results import (
+from ..rules import Criterion, Group, RuleTree, default_level_name
+from .results import (
     AssessmentRecord,
     CriterionResult,
     CriterionStatus,
@@ -19,7 +20,6 @@ from ..results import (
     Status,
     Step,
 )
-from ..rules import Criterion, Group, RuleTree, default_level_name
 
 _WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "data as of"),

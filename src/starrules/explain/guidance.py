@@ -27,15 +27,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .evaluation import GroupKernel
-from .exact import Exact, as_number
-from .expr import CompiledExpression
-from .expr.ast import Call, Logical, Name, Unary, to_source, walk
-from .expr.ast import Node as ExprNode
-from .expr.compiler import compile_expression, indicator_getter
-from .expr.errors import ExpressionError
-from .expr.types import Scope
-from .i18n import Text
+from ..evaluation import GroupKernel
+from ..exact import Exact, as_number
+from ..expr import CompiledExpression
+from ..expr.ast import Call, Logical, Name, Unary, to_source, walk
+from ..expr.ast import Node as ExprNode
+from ..expr.compiler import compile_expression, indicator_getter
+from ..expr.errors import ExpressionError
+from ..expr.types import Scope
+from ..i18n import Text
+from ..rules import Criterion, Group, Level, RuleTree, default_level_name
+from ..village import Village
 from .records import Explanation, RecordTables, construct, construct_from
 from .results import (
     CriterionStatus,
@@ -47,8 +49,6 @@ from .results import (
     Status,
     Step,
 )
-from .rules import Criterion, Group, Level, RuleTree, default_level_name
-from .village import Village
 
 Truth = bool | None
 JSON = dict[str, Any]

@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from .errors import InputError
-from .indicators import IndicatorKind
-from .village import SECTIONS, STANDARD_INDICATORS, Village
+from ..errors import InputError
+from ..indicators import IndicatorKind
+from ..village import SECTIONS, STANDARD_INDICATORS, Village
 
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 DOCUMENTS: Final = ("village", "ruleset", "assessment", "compact", "event", "change")
@@ -70,21 +70,21 @@ def ruleset_schema() -> Schema:
 
 def assessment_schema() -> Schema:
     """A full assessment record, as `evaluate --format json` (or `--detail full`) writes it."""
-    from .results import AssessmentRecord
+    from ..explain.results import AssessmentRecord
 
     return _document("assessment", AssessmentRecord.model_json_schema())
 
 
 def compact_schema() -> Schema:
     """A compact assessment record, as `evaluate --format jsonl` writes it by default."""
-    from .results import CompactRecord
+    from ..explain.results import CompactRecord
 
     return _document("compact", CompactRecord.model_json_schema())
 
 
 def event_schema() -> Schema:
     """A line of the events `starrules monitor` reads: an update, an incident or a review."""
-    from .monitor.events import EVENT_ADAPTER
+    from ..monitor.events import EVENT_ADAPTER
 
     body = EVENT_ADAPTER.json_schema()
     _events(body["$defs"])
@@ -93,7 +93,7 @@ def event_schema() -> Schema:
 
 def change_schema() -> Schema:
     """A line `starrules monitor --format jsonl` writes: a `Change`."""
-    from .monitor.changes import Change
+    from ..monitor.changes import Change
 
     body = Change.model_json_schema()
     _events(body["$defs"])
@@ -263,7 +263,7 @@ _WHAT: Final = MappingProxyType(
 
 
 def _ruleset_body() -> Schema:
-    from .schema import RulesetDoc
+    from ..load.schema import RulesetDoc
 
     body = RulesetDoc.model_json_schema(by_alias=True)
     defs: Schema = {_RULESET_NAMES.get(k, k): v for k, v in body["$defs"].items()}

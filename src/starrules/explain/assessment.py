@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal, overload
 
-from .errors import InputError, close_matches
-from .evaluation import Outcome
-from .i18n import Lang
+from ..errors import InputError, close_matches
+from ..evaluation import Outcome
+from ..i18n import Lang
+from ..rules import RuleTree, Star
+from ..village import Village
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
@@ -29,7 +31,6 @@ from .records import (
     explain,
     full_record,
 )
-from .render.text import render_explanation
 from .results import (
     AssessmentRecord,
     CompactLevel,
@@ -47,8 +48,7 @@ from .results import (
     Status,
     VillageRef,
 )
-from .rules import RuleTree, Star
-from .village import Village
+from .text import render_explanation
 
 _STATUS = {True: Status.GRANTED, False: Status.DENIED, None: Status.UNDETERMINED}
 _CRITERION = {
@@ -334,7 +334,7 @@ class Assessment:
         """Pickled as its ruleset's texts, its village, date and outcome: unpickling
         compiles the ruleset again (once per process, see rebuild.py), evaluates the
         village again and checks that it decides the same stars and level."""
-        from .rebuild import assessment_reduction  # it compiles, so only when pickling
+        from ..load.rebuild import assessment_reduction  # it compiles, so only when pickling
 
         return assessment_reduction(
             Assessment, self._tree, self.input, self.as_of, self._outcome, self._ignored

@@ -27,10 +27,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from . import messages
-from .errors import InputError, Location, Problem, RulesetError, did_you_mean
-from .input_files import check_file, unreadable
-from .yaml_source import MAX_FILE_BYTES, PathKey, SourceDocument, read_yaml
+from .. import messages
+from ..errors import InputError, Location, Problem, RulesetError, did_you_mean
+from ..inputs.files import check_file, unreadable
+from ..load.yaml_source import MAX_FILE_BYTES, PathKey, SourceDocument, read_yaml
 
 Status = Literal["met", "short", "open", "no-villages"]
 LevelTally = Mapping[tuple[int, int], int]  # (level min, level max) -> villages

@@ -37,7 +37,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from .errors import Location, Problem, RulesetError
+from ..errors import Location, Problem, RulesetError
 
 try:  # libyaml scans about 30 times faster than pure Python: it keeps big inputs cheap
     from yaml._yaml import CParser as _FastParser

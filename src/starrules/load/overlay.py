@@ -12,15 +12,15 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from ..errors import RulesetError, did_you_mean, did_you_mean_named
+from ..exact import exact
+from ..expr import CompiledExpression, FunctionSpec, Scope
+from ..expr.ast import Compare, Literal, Logical, to_source
+from ..expr.ast import Node as ExprNode
+from ..fingerprint import with_fingerprint
+from ..indicators import IndicatorSpec
+from ..rules import Criterion, Group, Layer, Level, Node, RuleTree, Source, Star
 from .compiler import CompiledFile, RulesetCompiler, star_names
-from .errors import RulesetError, did_you_mean, did_you_mean_named
-from .exact import exact
-from .expr import CompiledExpression, FunctionSpec, Scope
-from .expr.ast import Compare, Literal, Logical, to_source
-from .expr.ast import Node as ExprNode
-from .fingerprint import with_fingerprint
-from .indicators import IndicatorSpec
-from .rules import Criterion, Group, Layer, Level, Node, RuleTree, Source, Star
 from .schema import CriterionDoc, OverrideDoc, RulesetDoc
 from .yaml_source import PathKey, SourceDocument
 

@@ -55,12 +55,12 @@ import pytest
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
-    from .i18n import Lang
-    from .registry import Registry
-    from .rules import TestCase
-    from .ruleset import Ruleset
-    from .testcases import CaseResult
-    from .testing import CheckResult
+    from ..i18n import Lang
+    from ..load.registry import Registry
+    from ..rules import TestCase
+    from ..ruleset import Ruleset
+    from . import CheckResult
+    from .cases import CaseResult
 
 # starrules is imported inside the hooks, never when pytest loads the plugin: a session
 # that collects no ruleset pays nothing, and coverage of starrules itself stays accurate.
@@ -130,8 +130,8 @@ class _State:
         if self._error is not None:
             raise self._error
         if self._registry is None:
-            from .errors import StarrulesError
-            from .registry import Registry
+            from ..errors import StarrulesError
+            from ..load.registry import Registry
 
             try:
                 base = Registry.default()
@@ -152,7 +152,7 @@ class _State:
         """The fingerprints of every collected ruleset computed in other processes (for the
         deterministic check): two subprocesses per session, not two per ruleset."""
         if self._elsewhere is None:
-            from .testing import fingerprints_elsewhere
+            from . import fingerprints_elsewhere
 
             self.registry()
             mine = [rs for path, group in self.by_file.items() if self.covers(path) for rs in group]
@@ -202,7 +202,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     checks: tuple[str, ...] = ()
     if folders:
         try:
-            from .testing import CHECKS
+            from . import CHECKS
         except ImportError as exc:
             raise pytest.UsageError(
                 f"starrules_rulesets is set, and the property checks need hypothesis ({exc}); "
@@ -274,7 +274,7 @@ def _case_report(result: CaseResult, verbose: bool = False) -> str:
 
 def _load_error(exc: Exception, path: Path | None = None) -> pytest.Collector.CollectError:
     """A collection error listing the problems (those of `path` first, when given)."""
-    from .errors import RulesetError
+    from ..errors import RulesetError
 
     if not isinstance(exc, RulesetError):
         return pytest.Collector.CollectError(f"starrules: {exc}")
@@ -350,7 +350,7 @@ class CheckItem(_Reported):
         self.add_marker("starrules_check")
 
     def runtest(self) -> None:
-        from .testing import CHECKS, run_checks
+        from . import CHECKS, run_checks
 
         state = self._state
         results: list[CheckResult] = run_checks(
@@ -382,8 +382,8 @@ class CaseFile(pytest.File):
     """A `*.test.yaml` file: its cases, resolved through the session's registry."""
 
     def collect(self) -> Iterator[CaseItem]:
-        from .errors import RulesetError, StarrulesError
-        from .testcases import load_test_file, run_file_cases
+        from ..errors import RulesetError, StarrulesError
+        from .cases import load_test_file, run_file_cases
 
         state = self.config.stash[_STATE]
         try:
@@ -407,8 +407,8 @@ class RulesetFile(pytest.File):
     """A ruleset file under `starrules_rulesets`: its inline cases, then its checks."""
 
     def collect(self) -> Iterator[CaseItem | CheckItem]:
-        from .errors import StarrulesError
-        from .testcases import run_inline_cases
+        from ..errors import StarrulesError
+        from .cases import run_inline_cases
 
         state = self.config.stash[_STATE]
         try:
