@@ -37,13 +37,13 @@ from starrules.errors import Location
 from starrules.evaluation import (
     GroupKernel,
     Truth,
-    _walk,
     all_of,
     any_of,
     at_least,
     min_points,
     star_status,
 )
+from starrules.evaluation.walk import group_walk
 from starrules.i18n import Text
 from starrules.rules import Criterion, Group, Layer, Node, requirements_first
 
@@ -209,7 +209,7 @@ def test_the_walk_of_every_group_kind_agrees_with_every_completion(group: Group)
         values,
         lambda c: two_valued(group, {i + 1: b for i, b in enumerate(c)}),
     )
-    walk = _walk(group)
+    walk = group_walk(group)
     village = cast(Village, None)
     assert walk(village) is expected
     statuses: list[Truth] = ["unset"] * (len(values) + 1)  # type: ignore[list-item]

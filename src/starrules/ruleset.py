@@ -9,6 +9,7 @@ from typing import Any
 
 from .evaluation import Program
 from .explain.assessment import Assessment
+from .explain.records import record_tables
 from .expr import FunctionSpec
 from .i18n import Text
 from .rules import Layer, RuleTree, Star, TestCase
@@ -114,7 +115,7 @@ class Ruleset:
         (zh, en), source, layer, expression, the indicators it reads and the target of a
         threshold; star names, level names, sources and layers; and the fingerprint the
         records name. A new copy each call: callers may change it."""
-        return copy.deepcopy(self._program.record_tables().catalogue)
+        return copy.deepcopy(record_tables(self._program).catalogue)
 
     def evaluate_many(
         self, villages: Iterable[Village], on: date | None = None, *, strict: bool = False

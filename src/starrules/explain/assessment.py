@@ -30,6 +30,7 @@ from .records import (
     dumps,
     explain,
     full_record,
+    record_tables,
 )
 from .results import (
     AssessmentRecord,
@@ -172,7 +173,7 @@ class Assessment:
             return self._build_star(star)
         outcome = self._outcome
         partial = explain(
-            outcome.tables(),
+            record_tables(outcome.program),
             self.input,
             outcome.stars,
             self.node_statuses(),
@@ -251,7 +252,7 @@ class Assessment:
             raise InputError(f"unknown detail {detail!r}; one of: full, compact")
         outcome = self._outcome
         parts = (
-            outcome.tables(),
+            record_tables(outcome.program),
             self.input,
             self.as_of,
             outcome.stars,
@@ -266,7 +267,7 @@ class Assessment:
     def _compact_model(self) -> CompactRecord:
         outcome = self._outcome
         data = compact_record(
-            outcome.tables(),
+            record_tables(outcome.program),
             self.input,
             self.as_of,
             outcome.stars,
@@ -351,7 +352,7 @@ class Assessment:
         if self._explanation is None:
             outcome = self._outcome
             self._explanation = explain(
-                outcome.tables(),
+                record_tables(outcome.program),
                 self.input,
                 outcome.stars,
                 self.node_statuses(),
@@ -364,7 +365,7 @@ class Assessment:
         when it does not hold), from the recording walk, once per assessment. For tools
         that count criteria over many villages without building explanations."""
         if self._statuses is None:
-            self._statuses = self._outcome.record(self.input)
+            self._statuses = self._outcome.program.record(self.input)
         return self._statuses
 
     def _guidance(self) -> dict[str, Any]:
@@ -374,7 +375,11 @@ class Assessment:
 
             outcome = self._outcome
             self._next_steps_data = next_steps_data(
-                outcome.tables(), self.input, outcome.stars, self._explained(), outcome.level
+                record_tables(outcome.program),
+                self.input,
+                outcome.stars,
+                self._explained(),
+                outcome.level,
             )
         return self._next_steps_data
 
@@ -383,7 +388,7 @@ class Assessment:
         if ex is None:
             ex = self._explained()
         nodes, details, values = ex.nodes, ex.details, ex.values
-        tables = self._outcome.tables()
+        tables = record_tables(self._outcome.program)
         templates, leaves = tables.model_templates, tables.leaves
         criteria = []
         for node in star.nodes:

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal, TypeVar
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from ..evaluation import Program
 from ..expr.compiler import indicator_getter
 from ..i18n import Text
 from ..rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
@@ -541,20 +542,7 @@ def dumps(data: JSON, indent: int | None = None) -> bytes:
     return to_json(data, indent=indent)
 
 
-class LazyTables:
-    """A ruleset's `RecordTables`, built on first use (loading a ruleset stays cheap).
-
-    Two threads may both build them the first time; either result is the same and kept.
-    """
-
-    __slots__ = ("_built", "_tree")
-
-    def __init__(self, tree: RuleTree) -> None:
-        self._tree = tree
-        self._built: RecordTables | None = None
-
-    def __call__(self) -> RecordTables:
-        built = self._built
-        if built is None:
-            built = self._built = RecordTables(self._tree)
-        return built
+def record_tables(program: Program) -> RecordTables:
+    """A ruleset's `RecordTables`, built on its first explanation and kept with its program
+    (loading a ruleset stays cheap)."""
+    return program.memo(RecordTables)

@@ -1,0 +1,238 @@
+"""Evaluation: run compiled rules over a village, in three-valued (Kleene) logic.
+
+Truth values are True (pass), False (fail) and None (unknown). Every group rule (all, any,
+at_least, min_points) is one kernel, `GroupKernel`: a threshold over integer weights. One
+evaluator walks the rule tree on it: without a recorder it stops wherever Kleene logic has
+decided (`Program.run`: the star statuses and the level); with one (`Program.walk`,
+`Program.record`) it runs every node and records each outcome in a flat status vector,
+from which the Assessment builds explanations on demand (see assessment.py). Nothing here
+keeps state between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar, cast
+
+from ..explain.results import LevelResult
+from ..i18n import Text
+from ..rules import Criterion, Group, RuleTree, default_level_name, requirements_first
+from ..village import Village
+from .admission import admit
+from .kernel import Truth
+from .walk import Decider, LevelEnv, points_range, walk_and_record, walk_star
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The raw result of one evaluation (True / False / None per node and per star): what an
+    Assessment is made from (assessment.py builds the explanations from it on demand)."""
+
+    stars: list[Truth]
+    level: LevelResult  # shared between assessments: immutable, one per (min, max)
+    program: Program  # what decided it: every node's outcome on demand (`record`)
+
+
+class Program:
+    """A compiled ruleset ready to run: immutable, re-entrant, safe to share across threads."""
+
+    __slots__ = (
+        "_decider_of",
+        "_deciders",
+        "_dependents",
+        "_level_results",
+        "_memo",
+        "_points",
+        "requirements_order",
+        "tree",
+    )
+
+    def __init__(self, tree: RuleTree) -> None:
+        self.tree = tree
+        index_of = {s.id: s.index for s in tree.stars}
+        ordered = requirements_first(tree.stars)
+        # Plain tuples: the hot loop unpacks them instead of reading attributes.
+        self._deciders: tuple[Decider, ...] = tuple(
+            (
+                star.index,
+                *walk_and_record(star.grant),
+                tuple((v.index, v.test.on_village) for v in star.vetoes),
+                tuple(index_of[r] for r in star.requires),
+            )
+            for star in ordered
+        )
+        self._decider_of = {entry[0]: entry for entry in self._deciders}
+        self.requirements_order = tuple(entry[0] for entry in self._deciders)
+        self._level_results = _level_results(tree)
+        self._memo: dict[Callable[[RuleTree], object], object] = {}
+        self._dependents = _dependents(tree)
+        self._points = {
+            node.id: points_range(node)
+            for star in tree.stars
+            for node in star.nodes
+            if isinstance(node, Group) and node.rule == "min_points"
+        }
+
+    def memo(self, build: Callable[[RuleTree], T]) -> T:
+        """What another stage derives from this ruleset's tree once (the explanation's record
+        tables, say), built on first use and kept with the program; `build` is the key.
+        Two threads may both build it the first time: the results are equal, one is kept."""
+        try:
+            return cast(T, self._memo[build])
+        except KeyError:
+            return cast(T, self._memo.setdefault(build, build(self.tree)))
+
+    def check(
+        self, village: Village, on: date, check_dates: bool = True, strict: bool = False
+    ) -> tuple[str, ...]:
+        """Reject a village this ruleset cannot judge (admission.py); return the `extra`
+        indicators it ignores."""
+        return admit(self.tree, village, on, check_dates, strict)
+
+    def run(self, village: Village) -> Outcome:
+        """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
+        return self._run(village, [None] * len(self.tree.stars), None)
+
+    def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
+        """Decide again only the stars that read a changed indicator (and the stars that
+        require them), keeping `before` for the rest; the level is always re-decided.
+        Equal to `run(village)` when `before` was `run` on the village before the change."""
+        return self._run(village, list(before), self.stars_affected(changed))
+
+    def restars(self, village: Village, before: list[Truth], changed: Iterable[str]) -> list[Truth]:
+        """`rerun`'s star statuses alone (no level, no outcome): for the monitor, which
+        decides the level only when a status changed."""
+        stars = list(before)
+        dirty = self.stars_affected(changed)
+        walk = walk_star
+        for entry in self._deciders:
+            if entry[0] in dirty:
+                stars[entry[0]] = walk(entry, village, stars, None)
+        return stars
+
+    def stars_reading(self, path: str) -> frozenset[int]:
+        """The stars whose outcome may change when this indicator changes: those that read
+        it, and the stars that require those."""
+        return self._dependents.get(path, frozenset())
+
+    def stars_affected(self, changed: Iterable[str]) -> set[int]:
+        """`stars_reading` for several changed indicators at once."""
+        dirty: set[int] = set()
+        for path in changed:
+            dirty.update(self._dependents.get(path, ()))
+        return dirty
+
+    def _run(self, village: Village, stars: list[Truth], dirty: set[int] | None) -> Outcome:
+        walk = walk_star
+        for entry in self._deciders:
+            if dirty is None or entry[0] in dirty:
+                stars[entry[0]] = walk(entry, village, stars, None)
+        return self.outcome(village, stars)
+
+    def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
+        """One star's status, reading the statuses of the stars it requires from `stars`."""
+        return walk_star(self._decider_of[index], village, stars, None)
+
+    def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
+        """The outcome for these star statuses: the level decided, the explanation on demand."""
+        level = self._level_results[self._level(village, stars)]
+        return Outcome(stars, level, self)
+
+    def level(self, village: Village, stars: list[Truth]) -> LevelResult:
+        """The level for these star statuses (without the rest of an outcome)."""
+        return self._level_results[self._level(village, stars)]
+
+    def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
+        """Each explicit level's value and the outcome of its `when` for this village,
+        highest first (empty under the default rule)."""
+        stars = self.run(village).stars
+        env = LevelEnv({s.id: stars[s.index] for s in self.tree.stars}, village, self._points)
+        return [
+            (level.value, level.when.evaluate(village, env)) for level in self.tree.levels or ()
+        ]
+
+    def record(self, village: Village) -> list[Truth]:
+        """The outcome of every criterion, group and veto (a veto passes when it does not
+        hold): what an explanation is built from. The same walk as `run`, with a recorder."""
+        return self.walk(village)[1]
+
+    def walk(self, village: Village) -> tuple[list[Truth], list[Truth]]:
+        """(every star's status, every node's outcome): the evaluator with a recorder."""
+        stars: list[Truth] = [None] * len(self.tree.stars)
+        statuses: list[Truth] = [None] * self.tree.node_count
+        for entry in self._deciders:
+            stars[entry[0]] = walk_star(entry, village, stars, statuses)
+        return stars, statuses
+
+    def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:
+        levels = self.tree.levels
+        if levels is None:
+            low = stars.count(True)
+            return low, low + stars.count(None)
+        by_id = LevelEnv({s.id: stars[s.index] for s in self.tree.stars}, village, self._points)
+        possible: list[int] = []
+        for level in levels:
+            holds = level.when.evaluate(village, by_id)
+            if holds is None:
+                possible.append(level.value)
+            elif holds:
+                possible.append(level.value)
+                break
+        else:
+            possible.append(0)
+        return min(possible), max(possible)
+
+
+def _dependents(tree: RuleTree) -> dict[str, frozenset[int]]:
+    """Indicator path → the stars that read it, directly or through a required star."""
+    readers: dict[str, set[int]] = {}
+    for star in tree.stars:
+        for node in star.nodes:
+            if isinstance(node, Criterion):
+                for path in node.test.names:
+                    readers.setdefault(path, set()).add(star.index)
+    requiring: dict[int, set[int]] = {s.index: set() for s in tree.stars}
+    for star in tree.stars:
+        for required in star.requires:
+            requiring[tree.star_index[required]].add(star.index)
+
+    def closure(start: set[int]) -> frozenset[int]:
+        found = set(start)
+        pending = list(start)
+        while pending:
+            for other in requiring[pending.pop()]:
+                if other not in found:
+                    found.add(other)
+                    pending.append(other)
+        return frozenset(found)
+
+    return {path: closure(stars) for path, stars in readers.items()}
+
+
+def _level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
+    """Every possible level range, built once: a level depends only on its (min, max)."""
+    names: dict[int, tuple[Text, str | None]] = {0: (default_level_name(0), None)}
+    if tree.levels is None:
+        values = list(range(len(tree.stars) + 1))
+        names.update((v, (default_level_name(v), None)) for v in values)
+    else:
+        values = sorted({0, *(level.value for level in tree.levels)})
+        names.update((level.value, (level.name, level.named_by)) for level in tree.levels)
+    results: dict[tuple[int, int], LevelResult] = {}
+    for low in values:
+        for high in values:
+            if low > high:
+                continue
+            name, named_by = names[low] if low == high else (None, None)
+            results[(low, high)] = LevelResult(
+                value=low if low == high else None,
+                min=low,
+                max=high,
+                name=name,
+                named_by=named_by,
+            )
+    return results
