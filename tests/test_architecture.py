@@ -1,8 +1,15 @@
 """The import graph of starrules (grimp): no cycles between modules, and the stages only
 look downwards: the engine (expressions, rules, evaluation) never imports what explains,
-renders, reports, monitors or drives it from the command line."""
+renders, reports, monitors or drives it from the command line; import-linter's layers
+contract in pyproject.toml holds every stage to its place; no module outgrows one job."""
 
 from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +103,73 @@ def test_only_the_entry_points_import_the_command_line(graph: object) -> None:
         if not m.startswith("starrules.cli")
     }
     assert importers <= {"starrules.__main__"}
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "starrules"
+MAX_MODULE_LINES = 450
+
+
+def _lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on `project` (a folder with pyproject.toml and src/starrules)."""
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command; "
+            "sys.exit(lint_imports_command())",
+            "--no-cache",
+            "--no-logo",
+            str(project / "pyproject.toml"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_stages_import_only_downwards() -> None:
+    pytest.importorskip("importlinter")
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def _copy_project(target: Path) -> Path:
+    shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
+    shutil.copytree(SOURCE, target / "src" / "starrules", ignore=shutil.ignore_patterns("*.pyc"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("module", "upward"),
+    [
+        ("evaluation/kernel.py", "from ..explain import results as _results"),  # evaluate → explain
+        ("explain/text.py", "from ..render import table as _table"),  # explain → render
+        ("expr/ast.py", "from ..load import loader as _loader"),  # a cycle: load imports expr
+    ],
+)
+def test_the_contract_fails_on_an_upward_import(tmp_path: Path, module: str, upward: str) -> None:
+    pytest.importorskip("importlinter")
+    project = _copy_project(tmp_path)
+    path = project / "src" / "starrules" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{upward}  # noqa\n", encoding="utf-8")
+    result = _lint_imports(project)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+    layer = module.split("/")[0]
+    assert f"starrules.{layer} is not allowed to import" in result.stdout
+
+
+def test_no_module_does_more_than_one_job() -> None:
+    """About 450 lines at most: a module past that is two jobs (the layout issue's rule)."""
+    sizes = {
+        str(path.relative_to(SOURCE)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in SOURCE.rglob("*.py")
+    }
+    too_long = {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES}
+    assert not too_long, f"split these by job: {too_long}"

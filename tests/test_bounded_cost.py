@@ -27,7 +27,7 @@ from starrules.cli import main
 from starrules.errors import Problem
 from starrules.expr import ExpressionError, parse
 from starrules.expr.parser import MAX_FILE_TOKENS, MAX_TOKENS
-from starrules.load.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARACTERS
+from starrules.load.yaml_limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_SCALAR_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "rulesets"
@@ -52,7 +52,7 @@ def refused(load: Callable[[], object]) -> tuple[Problem, ...]:
 
 
 def test_the_limits_are_far_above_the_bundled_rulesets() -> None:
-    from starrules.load.yaml_source import read_yaml
+    from starrules.load.yaml_files import read_yaml
 
     for path in BUNDLED.rglob("*.yaml"):
         assert path.stat().st_size * 100 < MAX_FILE_BYTES, path

@@ -1,5 +1,6 @@
 """`--engine rows|columns` for `evaluate` and `report`, and Parquet in and out
-(cli/columns.py, columnar/files.py): both engines give the same table and reports."""
+(cli/columns.py, inputs/parquet.py, inputs/by_ruleset.py): both engines give the same table
+and reports."""
 
 from __future__ import annotations
 

@@ -254,7 +254,7 @@ def test_hanzhuang_counts_match_the_report_of_2023(capsys: pytest.CaptureFixture
 
 
 def _extras() -> Any:
-    from starrules.inputs.spreadsheets import indicators_of
+    from starrules.inputs.sheet_columns import indicators_of
 
     return indicators_of(rs.tree.indicators for rs in Registry.default().rulesets)
 

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 import starrules
 from starrules import AssessmentRecord, Village
 from starrules.evaluation import Truth, all_of, any_of, at_least, min_points, star_status
-from starrules.explain.guidance import choose
 from starrules.explain.results import CriterionStatus, NextSteps, Status
+from starrules.explain.route_choice import choose
 from starrules.expr.ast import Call, Compare, Literal, Logical, Name, Unary
 from starrules.expr.ast import Node as ExprNode
 from starrules.indicators import IndicatorKind
@@ -576,7 +576,7 @@ def test_points_in_levels_give_a_route_without_a_star(levels: starrules.Ruleset)
 
 def test_zhejiang_3a_needs_the_extra_standard() -> None:
     zhejiang = starrules.load_ruleset(ZHEJIANG_FILE)
-    from starrules.testing import _extreme
+    from starrules.testing.structure import _extreme
 
     values = _extreme(zhejiang, True)
     values["extra.aaa_standard"] = False

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 import starrules
 from starrules.cli import main
 from starrules.errors import InputError, RulesetError
-from starrules.load import yaml_source
+from starrules.load import yaml_files
 from starrules.load.loader import is_ruleset_file
 from starrules.monitor.events import parse_event
 from starrules.render.json_schemas import DOCUMENTS, DRAFT, json_schema
@@ -71,7 +71,7 @@ def editor_view(value: Any) -> Any:
 def read_yaml(path: Path) -> Any:
     # starrules' own reader, not yaml.safe_load: PyYAML reads the key `on:` (a test case's
     # date) as true, which neither starrules nor a YAML 1.2 editor does.
-    return editor_view(yaml_source.read_yaml(path).data)
+    return editor_view(yaml_files.read_yaml(path).data)
 
 
 # -- 1. the documents ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from starrules import Registry, RulesetError, loads_ruleset, messages
 from starrules.cli import main
 from starrules.errors import Location, Problem, did_you_mean_named
-from starrules.load.yaml_source import parse_yaml
+from starrules.load.yaml_parse import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "messages"
@@ -329,7 +329,7 @@ def test_odd_text_gives_problems_not_tracebacks(
 
 # -- the docs table is the catalogue -------------------------------------------------------
 
-BEGIN = "<!-- begin: generated from src/starrules/messages.py by tests/test_messages.py -->\n"
+BEGIN = "<!-- begin: generated from src/starrules/messages/ by tests/test_messages.py -->\n"
 END = "<!-- end -->\n"
 
 
@@ -453,3 +453,57 @@ CODE = {"type": "string_pattern_mismatch", "msg": "String should match pattern '
 def test_pydantic_errors_are_worded_in_chinese_by_type(error: dict[str, object], zh: str) -> None:
     said = messages.validation_detail(error)
     assert said.en == error["msg"] and said.zh == zh
+
+
+# -- the package: a core module, its facade the one way in --------------------------------------
+
+
+def test_the_messages_package_imports_nothing_else_of_starrules() -> None:
+    """A core module (the lowest layer): every other module may import it, so it imports none
+    of them, not even errors."""
+    import ast
+
+    package = ROOT / "src" / "starrules" / "messages"
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level in (0, 1), (path.name, node.module)
+                assert node.level == 1 or not (node.module or "").startswith("starrules"), path
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("starrules") for a in node.names), path
+
+
+def test_the_facade_exports_every_name_it_had() -> None:
+    assert sorted(messages.__all__) == sorted(
+        [
+            "CATALOGUE",
+            "CODED",
+            "FRAGMENTS",
+            "GENERIC",
+            "HINTS",
+            "RANGES",
+            "Both",
+            "Entry",
+            "Lang",
+            "Phrase",
+            "aside",
+            "code_of",
+            "english",
+            "entry",
+            "error_line",
+            "error_text",
+            "fields_of",
+            "hint_in",
+            "hint_text",
+            "localized",
+            "message_text",
+            "problem_count",
+            "render",
+            "table",
+            "validation_detail",
+            "value_kind",
+            "values_of",
+            "village_kind",
+        ]
+    )
+    assert all(hasattr(messages, name) for name in messages.__all__)

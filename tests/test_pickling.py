@@ -220,7 +220,7 @@ def test_a_function_given_at_load_but_not_called_is_not_pickled() -> None:
 
 def test_a_ruleset_without_its_texts_cannot_be_pickled() -> None:
     loaded = starrules.load_ruleset(MINIMAL)
-    ruleset = Ruleset(dataclasses.replace(loaded.tree, texts=()), loaded.tests)
+    ruleset = Ruleset(dataclasses.replace(loaded.tree, origin=None), loaded.tests)
     with pytest.raises(StarrulesError, match=r"test-rural@2022\.1"):
         pickle.dumps(ruleset)
 

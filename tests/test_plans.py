@@ -1,5 +1,5 @@
 """Targets files (planned villages per level, or a share at three stars or above) and how a
-result is compared with them (plans.py)."""
+result is compared with them (targets_file.py, plans.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from starrules.errors import InputError, StarrulesError
-from starrules.reports.plans import Span, Target, compare, read_targets, targets_from_data
+from starrules.reports.plans import Span, Target, compare
+from starrules.reports.targets_file import read_targets, targets_from_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 

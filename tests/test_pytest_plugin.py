@@ -4,6 +4,8 @@ rulesets in subprocesses, as a county team would run it."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,8 +129,27 @@ def skip_all_but(*keep: str) -> str:
 def no_internals(text: str) -> None:
     """A failure report, not a Python traceback through starrules or the plugin."""
     assert "Traceback" not in text
-    assert "pytest_plugin.py" not in text
+    assert "pytest_plugin.py" not in text and "pytest_items.py" not in text
     assert "testcases.py" not in text and "testing.py" not in text
+    assert "starrules/testing/" not in text.replace("\\", "/")
+
+
+def test_loading_the_plugin_imports_neither_hypothesis_nor_the_engine() -> None:
+    """pytest loads the plugin in every session of whoever installed starrules: until a
+    starrules file is collected it costs nothing, and coverage of starrules stays accurate."""
+    probe = "import sys, starrules.testing.pytest_plugin\nprint('\\n'.join(sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    modules = result.stdout.split()
+    assert [m for m in modules if m.split(".")[0] == "hypothesis"] == []
+    assert sorted(m for m in modules if m.split(".")[0] == "starrules") == [
+        "starrules",
+        "starrules.testing",
+        "starrules.testing.pytest_items",
+        "starrules.testing.pytest_plugin",
+    ]
 
 
 def test_cases_and_checks_run_and_pass(pytester: pytest.Pytester) -> None:

@@ -1,6 +1,7 @@
-"""The HTML form of a report (render/report_html.py): one self-contained page with plotly
-charts, its numbers machine-checkable against the JSON report, escaped data, zh and en; and
-a real headless Chromium that draws it (skipped, with the reason, where none is installed)."""
+"""The HTML form of a report (render/report_html.py and its html_* parts): one self-contained
+page with plotly charts, its numbers machine-checkable against the JSON report, escaped data,
+zh and en; and a real headless Chromium that draws it (skipped, with the reason, where none
+is installed)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ import starrules
 from starrules import Assessment, Village
 from starrules.errors import StarrulesError
 from starrules.inputs.villages import read_villages
+from starrules.render import html_charts
+from starrules.render.html_villages import VillageRows
 from starrules.reports import Report, report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -203,7 +206,7 @@ def test_one_chart_div_of_each_kind_per_section(html_module: Any) -> None:
 def test_chart_data_carries_the_counts(html_module: Any) -> None:
     result = fixture_report(fixture_assessments())
     total = result.total
-    stars, levels, share = html_module._charts(total, "zh", target=0.25)
+    stars, levels, share = html_charts.group_charts(total, "zh", target=0.25)
     granted, undetermined = stars["data"]
     assert granted["y"] == [s.granted for s in total.stars]
     assert undetermined["y"] == [s.undetermined for s in total.stars]
@@ -218,7 +221,7 @@ def test_chart_data_carries_the_counts(html_module: Any) -> None:
     assert gauge["gauge"]["steps"][0]["range"] == pytest.approx(
         [total.three_plus_share.fewest * 100, total.three_plus_share.most * 100]
     )
-    (_, _, no_target) = html_module._charts(total, "en", target=None)
+    (_, _, no_target) = html_charts.group_charts(total, "en", target=None)
     assert "threshold" not in no_target["data"][0]["gauge"]
 
 
@@ -229,15 +232,15 @@ def test_chart_figures_are_valid_plotly(html_module: Any) -> None:
     result = fixture_report(fixture_assessments())
     for group in [*result.groups, result.total]:
         for lang in ("zh", "en"):
-            for figure in html_module._charts(group, lang, target=0.5):
+            for figure in html_charts.group_charts(group, lang, target=0.5):
                 go.Figure(figure)  # raises ValueError on any unknown property or bad value
 
 
 def test_chart_labels_are_plain_text_and_distinct(html_module: Any) -> None:
-    assert html_module._plain("<b>甲</b> & <a href='x'>") == (
+    assert html_charts._plain("<b>甲</b> & <a href='x'>") == (
         "&lt;b&gt;甲&lt;/b&gt; &amp; &lt;a href='x'&gt;"
     )
-    assert html_module._distinct(["三星", "三星", "二星"], [3, 4, 2]) == [
+    assert html_charts._distinct(["三星", "三星", "二星"], [3, 4, 2]) == [
         "三星 (3)",
         "三星 (4)",
         "二星",
@@ -275,7 +278,7 @@ def test_chinese_by_default_english_with_lang_en(html_module: Any) -> None:
 
 def test_village_table_marks_each_star(html_module: Any) -> None:
     assessments = fixture_assessments()
-    rows = html_module.VillageRows(limit=100)
+    rows = VillageRows(limit=100)
     for a in assessments:
         rows.add(a)
     page = Page(html_module.render_html(fixture_report(assessments), villages=rows))
@@ -291,7 +294,7 @@ def test_village_table_marks_each_star(html_module: Any) -> None:
 
 def test_village_rows_are_bounded(html_module: Any) -> None:
     assessments = fixture_assessments()
-    rows = html_module.VillageRows(limit=2)
+    rows = VillageRows(limit=2)
     for a in assessments:
         rows.add(a)
     assert len(rows) == 2 and rows.omitted == 3
@@ -299,12 +302,12 @@ def test_village_rows_are_bounded(html_module: Any) -> None:
     assert len(Page(page).cells) == 2
     assert "另有 3 个村未列出" in page
     with pytest.raises(StarrulesError):
-        html_module.VillageRows(limit=-1)
+        VillageRows(limit=-1)
 
 
 def test_each_group_counts_its_villages_not_listed(html_module: Any) -> None:
     assessments = fixture_assessments()  # 东镇 ×3, then 西镇 (k1), 西镇 (k2)
-    rows = html_module.VillageRows(limit=2)
+    rows = VillageRows(limit=2)
     for a in assessments:
         rows.add(a)
     result = fixture_report(assessments)
@@ -315,7 +318,7 @@ def test_each_group_counts_its_villages_not_listed(html_module: Any) -> None:
 
 def test_an_empty_or_partial_report_still_renders(html_module: Any) -> None:
     empty = report([], by=None)
-    page = Page(html_module.render_html(empty, villages=html_module.VillageRows()))
+    page = Page(html_module.render_html(empty, villages=VillageRows()))
     assert len(page.charts) == CHARTS_PER_SECTION
     check_metrics(page, json.loads(empty.to_json()))
     partial = fixture_report(fixture_assessments())
@@ -326,7 +329,7 @@ def test_an_empty_or_partial_report_still_renders(html_module: Any) -> None:
 
 def test_data_cannot_inject_markup(html_module: Any, tmp_path: Path) -> None:
     assessments = example_assessments(hostile=True)
-    rows = html_module.VillageRows()
+    rows = VillageRows()
     for a in assessments:
         rows.add(a)
     result = report(assessments)
@@ -420,7 +423,7 @@ def run_browser(binary: str, page: Path, profile: Path, *args: str) -> str:
 @pytest.fixture
 def example_page(html_module: Any, tmp_path: Path) -> Iterator[tuple[Path, Report]]:
     assessments = example_assessments(hostile=True)
-    rows = html_module.VillageRows()
+    rows = VillageRows()
     for a in assessments:
         rows.add(a)
     result = report(assessments, targets=FIXTURES / "report_html" / "targets.yaml")
@@ -465,7 +468,7 @@ def test_docs_screenshot(html_module: Any, tmp_path: Path, monkeypatch: pytest.M
     binary = browser()
     monkeypatch.chdir(ROOT)  # the page names the targets file as given: no local path in it
     assessments = example_assessments()
-    rows = html_module.VillageRows()
+    rows = VillageRows()
     for a in assessments:
         rows.add(a)
     result = report(assessments, targets="tests/fixtures/report_html/targets.yaml")

@@ -21,7 +21,8 @@ from starrules import Assessment, Village
 from starrules.errors import InputError
 from starrules.inputs.villages import read_villages
 from starrules.reports import GroupReport, Report, ReportBuilder, report
-from starrules.reports.plans import Span, read_targets
+from starrules.reports.plans import Span
+from starrules.reports.targets_file import read_targets
 from starrules.testing import small_rulesets, villages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"

@@ -1,4 +1,4 @@
-"""The structure of a ruleset file (starrules.load.schema, checked by compiler.validate_document).
+"""The structure of a ruleset file (starrules.load.schema, checked by documents.read_document).
 
 1. The catalogue of broken files, part one: tests/fixtures/broken/yaml-*.yaml and
    schema-*.yaml (YAML problems, unknown and missing keys, wrong types and values). Each
@@ -13,15 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import starrules
 from starrules import RulesetError
 from starrules.errors import Problem
-from starrules.load.compiler import validate_document
-from starrules.load.schema import KNOWN_KEYS, AllDoc, AtLeastDoc, MinPointsDoc, RulesetDoc
-from starrules.load.yaml_source import parse_yaml
+from starrules.expr import BUILTIN_FUNCTIONS
+from starrules.load.documents import read_document
+from starrules.load.schema import (
+    KNOWN_KEYS,
+    AllDoc,
+    AtLeastDoc,
+    MinPointsDoc,
+    RulesetDoc,
+    is_overlay,
+)
+from starrules.load.yaml_parse import parse_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BROKEN = FIXTURES / "broken"
@@ -272,7 +281,8 @@ def test_grant_must_be_a_group(grant: str) -> None:
 
 
 def test_the_minimal_fixture_validates() -> None:
-    doc = validate_document(parse_yaml(MINIMAL.read_text(encoding="utf-8"), "m.yaml"))
+    source = parse_yaml(MINIMAL.read_text(encoding="utf-8"), "m.yaml")
+    doc = read_document(source, BUILTIN_FUNCTIONS)
     assert isinstance(doc, RulesetDoc)
     assert doc.starrules == 1
     assert doc.effective.from_ == dt.date(2022, 5, 1)
@@ -387,3 +397,24 @@ def test_the_json_schema_describes_the_format() -> None:
     assert "stars" in schema["properties"] and "extends" in schema["properties"]
     effective = schema["$defs"]["EffectiveDoc"]["properties"]
     assert "from" in effective and "from_" not in effective
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"extends": "a@1"}, True),
+        ({"extends": None}, False),
+        ({"stars": []}, False),
+        ([], False),
+        ("text", False),
+    ],
+)
+def test_overlays_are_the_files_that_extend_another(data: Any, expected: bool) -> None:
+    assert is_overlay(data) is expected
+
+
+@pytest.mark.parametrize("extends", [None, "test-rural@2021.1"])
+def test_a_validated_document_is_an_overlay_when_its_data_is(extends: str | None) -> None:
+    data = {**parse_yaml(MINIMAL.read_text(encoding="utf-8"), "m.yaml").data, "extends": extends}
+    assert is_overlay(RulesetDoc.model_validate(data)) is is_overlay(data)
+    assert is_overlay(data) is (extends is not None)

@@ -177,7 +177,7 @@ def test_every_unsafe_tag_of_a_file_is_reported(tmp_path: Path) -> None:
     "value", ["!!str 2022.1", "!!int '5'", "!!float '1.5'", "!!bool 'true'", "!!map {a: 1}"]
 )
 def test_explicit_core_schema_tags_are_plain_data(value: str) -> None:
-    from starrules.load.yaml_source import parse_yaml
+    from starrules.load.yaml_parse import parse_yaml
 
     doc = parse_yaml(f"v: {value}\n", "f.yaml")
     assert doc.data["v"] is not None
@@ -217,7 +217,7 @@ def test_alias_bombs_are_refused_quickly(bomb: str, tmp_path: Path) -> None:
 
 
 def test_a_few_aliases_are_fine() -> None:
-    from starrules.load.yaml_source import parse_yaml
+    from starrules.load.yaml_parse import parse_yaml
 
     doc = parse_yaml("a: &x {k: 1}\nb: *x\nc: [*x, *x]\n", "f.yaml")
     assert doc.data == {"a": {"k": 1}, "b": {"k": 1}, "c": [{"k": 1}, {"k": 1}]}

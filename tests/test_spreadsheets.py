@@ -1,4 +1,6 @@
-"""Reading villages from spreadsheets: CSV (UTF-8 with or without BOM, GBK) and .xlsx."""
+"""Reading villages from spreadsheets: CSV (UTF-8 with or without BOM, GBK) and .xlsx
+(inputs/spreadsheets.py and the sheet_rows, sheet_header, sheet_columns and sheet_cells
+modules it reads with)."""
 
 from __future__ import annotations
 
@@ -18,16 +20,10 @@ from starrules import Registry
 from starrules.errors import InputError
 from starrules.i18n import Text
 from starrules.indicators import Better, IndicatorKind, IndicatorSpec
-from starrules.inputs.spreadsheets import (
-    RejectedRow,
-    SheetError,
-    _parser,
-    _Target,
-    detect_encoding,
-    parse_cell,
-    read_sheet,
-    template_columns,
-)
+from starrules.inputs.sheet_cells import cell_reader, parse_cell
+from starrules.inputs.sheet_columns import template_columns
+from starrules.inputs.sheet_rows import detect_encoding
+from starrules.inputs.spreadsheets import RejectedRow, SheetError, read_sheet
 from starrules.inputs.villages import read_villages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -552,7 +548,7 @@ def test_the_fast_path_reads_cells_as_parse_cell_does(
     kind: IndicatorKind | None, cell: str
 ) -> None:
     """Columns read common cells on a fast path: the values (or the errors) are the same."""
-    fast = _parser(_Target("extra.x" if kind is None else "industry.x", kind))
+    fast = cell_reader("extra.x" if kind is None else "industry.x", kind)
     try:
         expected: object = parse_cell(kind, cell)
     except ValueError as exc:

@@ -151,6 +151,14 @@ def is_simplest(value: Any) -> bool:
 # -- 1. monotonicity -------------------------------------------------------------------------
 
 
+def test_every_public_name_resolves_and_is_listed() -> None:
+    for name in testing.__all__:
+        assert getattr(testing, name) is not None, name
+    assert set(testing.__all__) <= set(dir(testing))
+    with pytest.raises(AttributeError):
+        _ = testing.no_such_name
+
+
 def test_monotone_catches_an_upper_bound_on_a_better_higher_indicator() -> None:
     ruleset = load(FAULTY / "non-monotone.yaml")
     result = testing.check_monotone(ruleset, max_examples=EXAMPLES, seed=0)
@@ -662,27 +670,31 @@ def test_ctrl_c_stops_the_worker_processes() -> None:
 
 
 def test_a_worker_reports_a_ruleset_it_cannot_find_as_an_error() -> None:
-    settings_ = testing._Settings((str(MINIMAL),), 5, 0, None)
-    result, _, error = testing._work(settings_, (("nowhere@1 (cn-x)",), "0" * 64), "monotone")
+    from starrules.testing.runner import _Settings, _work
+
+    settings_ = _Settings((str(MINIMAL),), 5, 0, None)
+    result, _, error = _work(settings_, (("nowhere@1 (cn-x)",), "0" * 64), "monotone")
     assert result is None and "changed while being checked" in error
 
 
 def test_a_changed_village_is_the_validated_one() -> None:
     """The checks copy a village with one value changed instead of validating it again."""
+    from starrules.testing.strategies import _changed, _grid, _limits, _village
+
     for path in (MINIMAL, WITH_EXTRA):
         ruleset = load(path)
         for values in sample(testing.village_values(ruleset), 20):
-            base = testing._village(ruleset, values)
-            limits = testing._limits(ruleset)
+            base = _village(ruleset, values)
+            limits = _limits(ruleset)
             for indicator in values:
                 spec = spec_of(ruleset, indicator)
                 if spec.kind is IndicatorKind.BOOL:
                     grid: Any = [True, False]
                 elif spec.kind.is_numeric:
-                    grid = testing._grid(spec, limits.get(indicator, set()))
+                    grid = _grid(spec, limits.get(indicator, set()))
                 else:
                     continue
                 for value in grid:
-                    copied = testing._changed(base, indicator, value)
-                    validated = testing._village(ruleset, {**values, indicator: value})
+                    copied = _changed(base, indicator, value)
+                    validated = _village(ruleset, {**values, indicator: value})
                     assert copied.model_dump() == validated.model_dump(), (indicator, value)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 import starrules
 from starrules import STANDARD_INDICATORS, Better, IndicatorKind, Village
+from starrules.village import within
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "villages.jsonl"
@@ -518,3 +519,19 @@ def test_the_json_schema_states_what_is_accepted() -> None:
     assert {"minimum": 0, "type": "integer"} in branch["reserve_cadres"]["anyOf"]
     income = schema["$defs"]["Industry"]["properties"]["collective_income"]
     assert {"minimum": 0, "type": "number"} in income["anyOf"]
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "area", "inside"),
+    [
+        ("cn-henan", "cn-henan", True),
+        ("cn-henan/nanyang/xixia", "cn-henan", True),
+        ("cn-henan/nanyang", "cn-henan/nanyang/xixia", False),
+        ("cn-henanx", "cn-henan", False),  # a longer name is not below it
+        ("cn-zhejiang", "cn-henan", False),
+    ],
+)
+def test_a_jurisdiction_is_within_itself_and_what_is_above_it(
+    jurisdiction: str, area: str, inside: bool
+) -> None:
+    assert within(jurisdiction, area) is inside

@@ -1,5 +1,7 @@
-"""Safe YAML reading with positions (starrules.load.yaml_source): every value and key knows its
-1-based line and column, so that every load-time problem can say file:line:column (spec §2).
+"""Safe YAML reading with positions (starrules.load: source_document, scalar_places,
+yaml_parse, yaml_compose, yaml_one_pass, yaml_mend, yaml_files, yaml_limits): every value and
+key knows its 1-based line and column, so that every load-time problem can say
+file:line:column (spec §2).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import yaml
 import starrules
 from starrules import RulesetError
 from starrules.errors import Location, Problem
-from starrules.load import yaml_source
-from starrules.load.yaml_source import PathKey, Position, SourceDocument, parse_yaml, read_yaml
+from starrules.load import yaml_compose, yaml_files, yaml_parse
+from starrules.load.source_document import PathKey, Position, SourceDocument
+from starrules.load.yaml_files import read_yaml
+from starrules.load.yaml_parse import parse_yaml
 
 DOC = """\
 a: 1
@@ -425,7 +429,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     """Both ways of reading YAML: with libyaml's fast parser, and in pure Python (when PyYAML
     is installed without libyaml)."""
     if request.param == "python":
-        monkeypatch.setattr(yaml_source, "_Loader", yaml_source._PythonLoader)
+        monkeypatch.setattr(yaml_parse, "Loader", yaml_compose.PythonLoader)
     return str(request.param)
 
 
@@ -524,7 +528,7 @@ def test_non_printable_characters_are_located_in_the_file() -> None:
 
 
 def test_a_file_larger_than_the_limit_is_refused_at_once() -> None:
-    from starrules.load.yaml_source import MAX_FILE_CHARACTERS
+    from starrules.load.yaml_limits import MAX_FILE_CHARACTERS
 
     problem = only_problem("a: 1\n" + "#" * MAX_FILE_CHARACTERS)
     assert problem.location == Location("f.yaml", 1, 1)
@@ -532,7 +536,7 @@ def test_a_file_larger_than_the_limit_is_refused_at_once() -> None:
 
 
 def test_a_ruleset_sized_document_is_within_every_limit() -> None:
-    from starrules.load.yaml_source import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARACTERS
+    from starrules.load.yaml_limits import MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARACTERS
 
     text = "a:\n" + "".join(f"  k{i}: {'x' * 100}\n" for i in range(MAX_NODES // 2 - 10))
     assert len(parse_yaml(text, "f.yaml").data["a"]) == MAX_NODES // 2 - 10
@@ -563,7 +567,7 @@ def test_a_device_is_refused() -> None:
 
 
 def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
-    from starrules.load.yaml_source import MAX_FILE_BYTES
+    from starrules.load.yaml_limits import MAX_FILE_BYTES
 
     path = tmp_path / "big.yaml"
     with path.open("wb") as handle:
@@ -611,6 +615,48 @@ def test_expression_location_in_a_long_scalar_is_fast() -> None:
         assert time.process_time() - start < 0.5
 
 
+def test_many_locations_in_one_long_scalar_cost_about_one_mapping() -> None:
+    # A file with many mistakes in one long expression asks for many places in it: the
+    # scalar is mapped once, not once per place.
+    import time
+
+    lines = "".join(f"  and x{i} == \"a''b\"\n" for i in range(2000))
+    for text in ("test: 'x\n" + lines + "  and bad'\n", "test: |\n  x\n" + lines + "  and bad\n"):
+        doc = parse_yaml(text, "f.yaml")
+        value = doc.data["test"]
+        needles = [f"x{i} ==" for i in range(0, 2000, 10)]
+        start = time.process_time()
+        for needle in needles:
+            assert doc.expression_location(("test",), value.index(needle)) == _raw_location(
+                text, needle
+            )
+        assert time.process_time() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "column"),
+    [
+        ("x: 'a''b'", 0, 5),
+        ("x: 'ab''cd'", 1, 6),
+        ('x: "a\\tb"', 0, 5),
+        ('x: "ab\\"cd"', 1, 6),
+    ],
+)
+def test_the_character_before_an_escape_is_placed(text: str, offset: int, column: int) -> None:
+    doc = parse_yaml(text, "f.yaml")
+    assert doc.expression_location(("x",), offset) == Location("f.yaml", 1, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("test: abc\n  def\n", 10), ("test: 'abc\n  def'\n", 11), ('test: "abc\n  def"\n', 11)],
+)
+def test_a_folded_line_break_is_placed_at_the_end_of_its_line(text: str, column: int) -> None:
+    doc = parse_yaml(text, "f.yaml")
+    assert doc.data["test"] == "abc def"
+    assert doc.expression_location(("test",), 3) == Location("f.yaml", 1, column)
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -623,11 +669,11 @@ def test_expression_location_in_a_long_scalar_is_fast() -> None:
 def test_a_parser_error_without_a_place_is_still_on_line_1(
     error: BaseException, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Failing(yaml_source._PythonLoader):
+    class Failing(yaml_compose.PythonLoader):
         def get_single_node(self) -> None:
             raise error
 
-    monkeypatch.setattr(yaml_source, "_Loader", Failing)
+    monkeypatch.setattr(yaml_parse, "Loader", Failing)
     problem = only_problem("a: 1\n")
     assert problem.location == Location("f.yaml", 1, 1)
 
@@ -646,7 +692,7 @@ def test_a_name_no_file_can_have_is_a_ruleset_error(name: str) -> None:
     (problem,) = info.value.problems
     assert problem.location.file == name
     assert "cannot read the file" in problem.message
-    assert yaml_source.unreadable(name) is not None
+    assert yaml_files.unreadable(name) is not None
 
 
 # -- one pass and two passes, libyaml and pure Python: the same result (issue 10) --------------
@@ -695,13 +741,13 @@ def _read_every_way(text: str, monkeypatch: pytest.MonkeyPatch) -> list[list[obj
     """The outcomes of `text` read each way, by parser (libyaml, then pure Python): data,
     positions and keys, or the problems; one outcome for each of one pass and two passes."""
     by_parser: list[list[object]] = []
-    for loader in (yaml_source._Loader, yaml_source._PythonLoader):
-        monkeypatch.setattr(yaml_source, "_Loader", loader)
+    for loader in (yaml_compose.Loader, yaml_compose.PythonLoader):
+        monkeypatch.setattr(yaml_parse, "Loader", loader)
         outcomes: list[object] = []
         for one_pass in (True, False):
             try:
-                doc = yaml_source._parse(text, "f.yaml", one_pass=one_pass)
-            except yaml_source._NeedsNodes:
+                doc = yaml_parse._parse(text, "f.yaml", one_pass=one_pass)
+            except yaml_compose.NeedsNodes:
                 assert one_pass
                 continue
             except RulesetError as exc:
@@ -753,7 +799,7 @@ def test_any_text_reads_the_same_every_way(text: str, monkeypatch: pytest.Monkey
 
 def test_bundled_rulesets_are_read_in_one_pass() -> None:
     for path in sorted((ROOT / "rulesets").rglob("*.yaml")):
-        yaml_source._parse(path.read_text(encoding="utf-8"), str(path), one_pass=True)
+        yaml_parse._parse(path.read_text(encoding="utf-8"), str(path), one_pass=True)
 
 
 @pytest.mark.parametrize("bom", ["", "\ufeff"])

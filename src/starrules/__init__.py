@@ -44,14 +44,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         Step,
     )
     from .expr import ExprType, FunctionSpec
+    from .expr.plugins import available_functions
     from .i18n import Text
     from .indicators import Better, IndicatorKind, IndicatorSpec
     from .load.loader import load_ruleset, loads_ruleset
-    from .load.plugins import available_functions
     from .load.registry import Registry
     from .monitor import Monitor
     from .reports import GroupReport, Report, ReportBuilder, report
-    from .reports.plans import PlanResult, Targets, read_targets
+    from .reports.plans import PlanResult, Targets
+    from .reports.targets_file import read_targets
     from .ruleset import Ruleset
     from .village import STANDARD_INDICATORS, Village
 
@@ -79,8 +80,8 @@ _LAZY: dict[str, str] = {
     "Monitor": "monitor",
     "PlanResult": "reports.plans",
     "Targets": "reports.plans",
-    "read_targets": "reports.plans",
-    "available_functions": "load.plugins",
+    "read_targets": "reports.targets_file",
+    "available_functions": "expr.plugins",
     "Registry": "load.registry",
     "GroupReport": "reports",
     "Report": "reports",

@@ -100,7 +100,7 @@ def report(
     dask = _require("dask")
     _check_dask_dataframe(ddf)
     from .reports import ReportBuilder
-    from .reports.plans import read_targets
+    from .reports.targets_file import read_targets
 
     if isinstance(targets, str | Path):
         targets = read_targets(targets)

@@ -7,16 +7,17 @@ flat list and an Assessment can build its explanation later, only when asked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from .errors import Location
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Location, StarrulesError
 from .expr import CompiledExpression, FunctionSpec
 from .i18n import Text
 from .indicators import IndicatorSpec
-from .load.schema import ExpectDoc
 from .village import Village
 
 NodeKind = Literal["criterion", "group", "veto"]
@@ -52,6 +53,20 @@ class LayerText:
     text: str
     # The functions given at load time (not built in, nor a plug-in's) that its rules call.
     functions: tuple[tuple[str, FunctionSpec], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """What the loader leaves on a tree it compiled, for pickling: the text of every layer
+    (base first) and the loader's functions that reduce a `Ruleset` or an `Assessment` of
+    the tree to those texts, compiled again on arrival (rebuild.py). Handed in, so that
+    neither class imports the loader to pickle."""
+
+    texts: tuple[LayerText, ...]
+    # (make, tree) → what `Ruleset.__reduce__` returns
+    reduce_ruleset: Callable[..., tuple[Any, ...]]
+    # (make, tree, village, as_of, outcome, ignored) → what `Assessment.__reduce__` returns
+    reduce_assessment: Callable[..., tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +177,27 @@ class RuleTree:
     node_count: int
     fingerprint: str
     star_index: Mapping[str, int] = field(default_factory=dict)  # star id → position
-    # The text of every layer, base first, when the loader compiled it (empty otherwise):
-    # what a pickle holds. Strings shared with the base's tree, never copied.
-    texts: tuple[LayerText, ...] = field(default=(), compare=False, repr=False)
+    # Set when the loader compiled it (None otherwise): the texts a pickle holds, strings
+    # shared with the base's tree, never copied.
+    origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.star_index:
             object.__setattr__(self, "star_index", {s.id: s.index for s in self.stars})
+
+    @property
+    def texts(self) -> tuple[LayerText, ...]:
+        """The text of every layer, base first, when the loader compiled it (else empty)."""
+        return self.origin.texts if self.origin is not None else ()
+
+    def pickled_origin(self) -> Origin:
+        """The origin a pickle is made from; a StarrulesError when the tree has none."""
+        if self.origin is None or not self.origin.texts:
+            raise StarrulesError(
+                f"ruleset {self.id}@{self.version} cannot be pickled: it was not made by "
+                "load_ruleset, loads_ruleset or a Registry, so its texts are not known"
+            )
+        return self.origin
 
     def descendants(self, group_id: str) -> list[str]:
         """The ids of every node inside a group (not the group itself)."""
@@ -226,6 +255,25 @@ def requirements_first(stars: tuple[Star, ...]) -> list[Star]:
     for star in stars:
         visit(star)
     return list(ordered.values())
+
+
+StatusName = Literal["granted", "denied", "undetermined"]
+CriterionStatusName = Literal["pass", "fail", "unknown"]
+
+
+# What a test case expects (`expect:` in a ruleset or test-case file): part of the file
+# format (load/schema.py), defined here because a `TestCase` holds it. No docstring: it
+# would become the description in the format's JSON Schema.
+class ExpectDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    level: int | None = None
+    level_min: int | None = None
+    level_max: int | None = None
+    stars: dict[str, StatusName] = Field(default_factory=dict)
+    criteria: dict[str, CriterionStatusName] = Field(default_factory=dict)
+    missing: list[str] | None = None
+    ruleset: str | None = None  # 'id@version' of the layer expected on top, e.g. a county's
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,9 +184,7 @@ class Ruleset:
         """Pickled as the texts of its layers and its fingerprint: unpickling compiles them
         again (once per process) and checks the fingerprint. A StarrulesError names what
         cannot be pickled (a function given at load time that is a lambda, say)."""
-        from .load.rebuild import ruleset_reduction  # it compiles, so only when pickling
-
-        return ruleset_reduction(Ruleset, self.tree)
+        return self.tree.pickled_origin().reduce_ruleset(Ruleset, self.tree)
 
     def __copy__(self) -> Ruleset:
         return self  # immutable: a copy would be the same in every respect

@@ -44,6 +44,12 @@ Jurisdiction = Annotated[str, StringConstraints(pattern=JURISDICTION_PATTERN)]
 Kind = Literal["rural", "urban_community"]
 
 
+def within(jurisdiction: str, area: str) -> bool:
+    """Whether `jurisdiction` is `area` or below it (cn-henan/nanyang is within cn-henan,
+    cn-henanx is not): the one test of it, for villages, overlays and targets alike."""
+    return jurisdiction == area or jurisdiction.startswith(area + "/")
+
+
 def _text(value: str) -> str:
     # JSON's "\ud800" escape decodes to a lone surrogate: not a character, and no output
     # (UTF-8 files, terminals, JSON writers) can write it.

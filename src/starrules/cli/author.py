@@ -16,7 +16,7 @@ from ..errors import Location, Problem, RulesetError, StarrulesError
 from ..i18n import Lang, Words
 from ..load.loader import find_ruleset_files
 from ..load.registry import Registry
-from ..load.yaml_source import unreadable
+from ..load.yaml_files import unreadable
 from ..messages import problem_count
 from ..testing.cases import run_paths
 from .app import EXIT_FAILED, LANG, cli, fail

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..load.loader import chain_key
+from ..load.chains import chain_key
 from ..render.json_schemas import DOCUMENTS, json_schema
 from ..render.table import display_width, pad
 from ..ruleset import Ruleset

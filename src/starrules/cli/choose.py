@@ -11,9 +11,10 @@ from ..errors import StarrulesError
 from ..explain.assessment import Assessment
 from ..i18n import Lang
 from ..inputs.files import VillageRecord
-from ..load.loader import chain_key
+from ..load.chains import chain_key
 from ..load.registry import Registry
-from ..load.yaml_source import read_yaml
+from ..load.schema import is_overlay
+from ..load.yaml_files import read_yaml
 from ..ruleset import Ruleset
 from ..village import Village
 from .options import registry_of
@@ -99,4 +100,4 @@ def may_extend(file: Path) -> bool:
         data = read_yaml(file).data
     except StarrulesError:
         return True
-    return not isinstance(data, dict) or "extends" in data
+    return not isinstance(data, dict) or is_overlay(data)

@@ -83,8 +83,8 @@ def read_table(
     (or a mix) read as the row engine reads them, with the same checks, messages and
     rejected rows."""
     from ..columnar.arrow import require
-    from ..columnar.files import read_parquet
     from ..columnar.tables import villages_table
+    from ..inputs.parquet import read_parquet
 
     pa = require("pyarrow")
     if not all(is_parquet(f) for f in files):
@@ -101,7 +101,7 @@ def read_table(
 
 
 def _split(table: Any, chooser: Chooser) -> list[tuple[Any, list[int]]]:
-    from ..columnar.files import split_by_ruleset
+    from ..inputs.by_ruleset import split_by_ruleset
 
     if chooser.jurisdiction is not None:  # --jurisdiction: every village judged as there
         from ..columnar.arrow import require

@@ -26,7 +26,8 @@ import click
 from ..i18n import Lang
 from ..indicators import IndicatorSpec
 from ..inputs.files import VillageRecord
-from ..inputs.spreadsheets import RejectedRow, indicators_of
+from ..inputs.sheet_columns import indicators_of
+from ..inputs.spreadsheets import RejectedRow
 from ..inputs.villages import read_villages
 from ..render.rows import TableFormat, TableWriter, open_writer
 from .app import message_lang

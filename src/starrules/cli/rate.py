@@ -15,7 +15,7 @@ from ..explain.assessment import Assessment
 from ..explain.records import Detail
 from ..i18n import Lang
 from ..inputs.files import VillageRecord
-from ..inputs.spreadsheets import require_openpyxl
+from ..inputs.sheet_rows import require_openpyxl
 from ..inputs.villages import read_villages
 from ..render.rows import ByteSink, TableFormat, open_writer, write_assessments
 from ..render.table import Row, render_table, row_of
@@ -94,7 +94,7 @@ def evaluate(
         chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
         rated, used = evaluate_columns(files, village_input, chooser, on, strict, lang)
         if fmt == "parquet":
-            from ..columnar.files import write_parquet
+            from ..inputs.parquet import write_parquet
 
             write_parquet(rated, output if output is not None else binary_stdout())
         else:

@@ -11,10 +11,11 @@ from typing import cast
 import click
 
 from ..i18n import Lang
+from ..render.html_villages import DEFAULT_LIMIT, VillageRows
 from ..render.report import render_report
-from ..render.report_html import DEFAULT_LIMIT, VillageRows, render_html, require_plotly
+from ..render.report_html import render_html, require_plotly
 from ..reports import By, ReportBuilder
-from ..reports.plans import read_targets
+from ..reports.targets_file import read_targets
 from .app import LANG, cli, fail
 from .choose import Chooser
 from .columns import choose_engine, engine_option, report_columns

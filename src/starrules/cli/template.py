@@ -11,11 +11,12 @@ import click
 from .. import messages
 from ..errors import StarrulesError, did_you_mean
 from ..i18n import Lang
-from ..inputs.spreadsheets import column_label, require_openpyxl, template_columns
-from ..load.loader import chain_key
+from ..inputs.sheet_columns import column_label, template_columns
+from ..inputs.sheet_rows import require_openpyxl
+from ..load.chains import chain_key
 from ..render.rows import TableFormat, open_writer
 from ..ruleset import Ruleset
-from ..village import JURISDICTION_PATTERN
+from ..village import JURISDICTION_PATTERN, within
 from .app import LANG, cli, fail, message_lang
 from .choose import Chooser
 from .inputs import binary_stdout
@@ -88,7 +89,7 @@ def _ruleset(ref: str, kind: str, on: date | None, rulesets: tuple[Path, ...]) -
         fail(StarrulesError.of(None, "SR624", ref=ref))
     registry = registry_of(rulesets)
     known = sorted({rs.jurisdiction for rs in registry.rulesets})
-    if not any(ref == j or ref.startswith(j + "/") for j in known):
+    if not any(within(ref, j) for j in known):
         hint = did_you_mean(ref, known)
         if hint is None:
             fail(StarrulesError.of(None, "SR626", ref=ref, known=", ".join(known)))

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
-from ..load.plugins import available_functions
+from ..expr.plugins import available_functions
 from ..rules import Criterion, RuleTree
 from .arrow import require
 from .expressions import Batch

@@ -11,7 +11,7 @@ from .. import messages
 from ..errors import EvaluationError, did_you_mean
 from ..indicators import IndicatorKind
 from ..rules import RuleTree
-from ..village import Village
+from ..village import Village, within
 
 
 def admit(
@@ -30,10 +30,7 @@ def admit(
             ruleset=ruleset,
             expected=messages.village_kind(tree.kind),
         )
-    if not (
-        village.jurisdiction == tree.jurisdiction
-        or village.jurisdiction.startswith(tree.jurisdiction + "/")
-    ):
+    if not within(village.jurisdiction, tree.jurisdiction):
         raise EvaluationError.of(
             None,
             "SR571",

@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
-from ..explain.results import LevelResult
-from ..i18n import Text
-from ..rules import Criterion, Group, RuleTree, default_level_name, requirements_first
+from ..rules import Criterion, Group, RuleTree, requirements_first
 from ..village import Village
 from .admission import admit
 from .kernel import Truth
@@ -27,13 +25,27 @@ from .walk import Decider, LevelEnv, points_range, walk_and_record, walk_star
 T = TypeVar("T")
 
 
+class LevelRange(NamedTuple):
+    """The level a village may have: `min` when every unknown goes against it, `max` when
+    every unknown goes its way (equal when the level is decided). explain/ names it
+    (`LevelResult`)."""
+
+    min: int
+    max: int
+
+    @property
+    def value(self) -> int | None:
+        """The level when it is decided, else None."""
+        return self.min if self.min == self.max else None
+
+
 @dataclass(slots=True)
 class Outcome:
     """The raw result of one evaluation (True / False / None per node and per star): what an
     Assessment is made from (assessment.py builds the explanations from it on demand)."""
 
     stars: list[Truth]
-    level: LevelResult  # shared between assessments: immutable, one per (min, max)
+    level: LevelRange  # shared between assessments: immutable, one per (min, max)
     program: Program  # what decided it: every node's outcome on demand (`record`)
 
 
@@ -44,7 +56,7 @@ class Program:
         "_decider_of",
         "_deciders",
         "_dependents",
-        "_level_results",
+        "_level_ranges",
         "_memo",
         "_points",
         "requirements_order",
@@ -67,7 +79,7 @@ class Program:
         )
         self._decider_of = {entry[0]: entry for entry in self._deciders}
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
-        self._level_results = _level_results(tree)
+        self._level_ranges = _level_ranges(tree)
         self._memo: dict[Callable[[RuleTree], object], object] = {}
         self._dependents = _dependents(tree)
         self._points = {
@@ -139,12 +151,12 @@ class Program:
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
-        level = self._level_results[self._level(village, stars)]
+        level = self._level_ranges[self._level(village, stars)]
         return Outcome(stars, level, self)
 
-    def level(self, village: Village, stars: list[Truth]) -> LevelResult:
+    def level(self, village: Village, stars: list[Truth]) -> LevelRange:
         """The level for these star statuses (without the rest of an outcome)."""
-        return self._level_results[self._level(village, stars)]
+        return self._level_ranges[self._level(village, stars)]
 
     def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
         """Each explicit level's value and the outcome of its `when` for this village,
@@ -213,26 +225,14 @@ def _dependents(tree: RuleTree) -> dict[str, frozenset[int]]:
     return {path: closure(stars) for path, stars in readers.items()}
 
 
-def _level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
-    """Every possible level range, built once: a level depends only on its (min, max)."""
-    names: dict[int, tuple[Text, str | None]] = {0: (default_level_name(0), None)}
+def _level_ranges(tree: RuleTree) -> dict[tuple[int, int], LevelRange]:
+    """Every possible level range, built once and shared: a level is only its (min, max)."""
+    values = level_values(tree)
+    return {(low, high): LevelRange(low, high) for low in values for high in values if low <= high}
+
+
+def level_values(tree: RuleTree) -> list[int]:
+    """The levels a village can have under this tree, lowest first (0 always among them)."""
     if tree.levels is None:
-        values = list(range(len(tree.stars) + 1))
-        names.update((v, (default_level_name(v), None)) for v in values)
-    else:
-        values = sorted({0, *(level.value for level in tree.levels)})
-        names.update((level.value, (level.name, level.named_by)) for level in tree.levels)
-    results: dict[tuple[int, int], LevelResult] = {}
-    for low in values:
-        for high in values:
-            if low > high:
-                continue
-            name, named_by = names[low] if low == high else (None, None)
-            results[(low, high)] = LevelResult(
-                value=low if low == high else None,
-                min=low,
-                max=high,
-                name=name,
-                named_by=named_by,
-            )
-    return results
+        return list(range(len(tree.stars) + 1))
+    return sorted({0, *(level.value for level in tree.levels)})

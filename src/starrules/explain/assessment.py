@@ -19,6 +19,7 @@ from ..evaluation import Outcome
 from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
+from .levels import level_result
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
@@ -115,7 +116,7 @@ class Assessment:
 
     @property
     def level(self) -> LevelResult:
-        return self._outcome.level
+        return level_result(self._outcome.program, self._outcome.level)
 
     @property
     def outcome(self) -> Outcome:
@@ -177,7 +178,7 @@ class Assessment:
             self.input,
             outcome.stars,
             self.node_statuses(),
-            outcome.level,
+            self.level,
             only=self._requirement_closure(star),
         )
         return self._build_star(star, partial)
@@ -256,7 +257,7 @@ class Assessment:
             self.input,
             self.as_of,
             outcome.stars,
-            outcome.level,
+            self.level,
             self._explained(),
         )
         ignored = self._ignored_data()
@@ -271,7 +272,7 @@ class Assessment:
             self.input,
             self.as_of,
             outcome.stars,
-            outcome.level,
+            self.level,
             self._explained(),
         )
         stars = {
@@ -335,11 +336,8 @@ class Assessment:
         """Pickled as its ruleset's texts, its village, date and outcome: unpickling
         compiles the ruleset again (once per process, see rebuild.py), evaluates the
         village again and checks that it decides the same stars and level."""
-        from ..load.rebuild import assessment_reduction  # it compiles, so only when pickling
-
-        return assessment_reduction(
-            Assessment, self._tree, self.input, self.as_of, self._outcome, self._ignored
-        )
+        reduce = self._tree.pickled_origin().reduce_assessment
+        return reduce(Assessment, self._tree, self.input, self.as_of, self._outcome, self._ignored)
 
     def __copy__(self) -> Assessment:
         return self  # what it tells never changes: a copy would be the same in every respect
@@ -356,7 +354,7 @@ class Assessment:
                 self.input,
                 outcome.stars,
                 self.node_statuses(),
-                outcome.level,
+                self.level,
             )
         return self._explanation
 
@@ -379,7 +377,7 @@ class Assessment:
                 self.input,
                 outcome.stars,
                 self._explained(),
-                outcome.level,
+                self.level,
             )
         return self._next_steps_data
 

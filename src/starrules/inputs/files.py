@@ -1,6 +1,6 @@
-"""What every reader of village files shares (inputs.py: JSON and JSONL; spreadsheets.py:
-CSV and .xlsx): a village with the place it was read from, and the check that a path is a
-file that can be read to its end."""
+"""What every reader of village files shares (villages.py: JSON and JSONL; spreadsheets.py:
+CSV and .xlsx; parquet.py: Parquet): a village with the place it was read from, and the
+check that a path is a file that can be read to its end."""
 
 from __future__ import annotations
 

@@ -80,7 +80,8 @@ def read_villages(
     file = Path(path)
     name = str(path)
     check_file(file, name)
-    from .spreadsheets import SPREADSHEET_SUFFIXES, read_sheet  # only for spreadsheets
+    from .sheet_rows import SPREADSHEET_SUFFIXES  # only for spreadsheets
+    from .spreadsheets import read_sheet
 
     if file.suffix.lower() in SPREADSHEET_SUFFIXES:
         yield from read_sheet(path, encoding=encoding, indicators=indicators, on_reject=on_reject)
@@ -89,7 +90,7 @@ def read_villages(
         yield from _read_jsonl(file, name)
         return
     if is_parquet(file):
-        from ..columnar.files import parquet_records  # pyarrow: only for Parquet
+        from .parquet import parquet_records  # pyarrow: only for Parquet
 
         yield from parquet_records(file)
         return

@@ -1,36 +1,28 @@
-"""Ruleset document → compiled rules, reporting every problem found with its place.
+"""A validated ruleset document → compiled rules, reporting every problem with its place.
 
-Steps: structural validation (schema.py) → declarations (indicators, sources) → stars,
-groups and criteria (ids, expressions, references) → `requires` cycles → levels →
+Steps (after validation, documents.py): declarations (indicators, sources) → stars, groups
+and criteria (ids, expressions, references) → `requires` cycles → levels → tests →
 fingerprint. Problems are collected rather than raised one at a time, so an author sees
-every mistake of a file in one run.
+every mistake of a file in one run. An overlay (overlay.py) uses the same steps for what
+it adds.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import (
-    EvaluationError,
-    Location,
-    Problem,
-    RulesetError,
-    did_you_mean,
-    did_you_mean_named,
-)
+from ..errors import Location, Problem, RulesetError, did_you_mean, did_you_mean_named
 from ..exact import exact
 from ..expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
 from ..expr import compile_expression as compile_expr
 from ..expr.errors import TokenBudget
 from ..expr.parser import MAX_FILE_TOKENS
+from ..expr.plugins import naming_failures
 from ..fingerprint import with_fingerprint
 from ..i18n import Text
 from ..indicators import IndicatorSpec
@@ -47,17 +39,9 @@ from ..rules import (
     TestCase,
 )
 from ..village import STANDARD_INDICATORS, Village
-from .schema import (
-    KNOWN_KEYS,
-    AllDoc,
-    AnyDoc,
-    AtLeastDoc,
-    CriterionDoc,
-    ItemDoc,
-    MinPointsDoc,
-    RulesetDoc,
-)
-from .yaml_source import PathKey, SourceDocument
+from .schema import AllDoc, AnyDoc, AtLeastDoc, CriterionDoc, ItemDoc, MinPointsDoc, RulesetDoc
+from .source_document import PathKey, SourceDocument
+from .trees import find_cycle, preorder, star_names
 
 GroupDocs = AllDoc | AnyDoc | AtLeastDoc | MinPointsDoc
 _EXTRA_KEY = re.compile(r"^extra\.[a-z_][a-z0-9_]*$")
@@ -72,134 +56,25 @@ class CompiledFile:
     document: SourceDocument
 
 
-def validate_document(source: SourceDocument) -> RulesetDoc:
-    """Check the structure of a parsed file; every schema problem becomes a located Problem."""
-    try:
-        return RulesetDoc.model_validate(source.data)
-    except ValidationError as exc:
-        problems = [*source.problems, *_schema_problems(exc, source)]
-        raise RulesetError(sorted(problems, key=_problem_order)) from None
-
-
-def _without_unknown_keys(data: Any, exc: ValidationError) -> Any:
-    """A copy of the data without the keys the schema rejected as unknown, or None when
-    the file has other structural problems (then nothing further can be checked)."""
-    cleaned = copy.deepcopy(data)
-    for error in exc.errors(include_url=False):
-        if error["type"] != "extra_forbidden":
-            return None
-        parent: Any = cleaned
-        loc = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))]
-        for part in loc[:-1]:
-            parent = parent[part]
-        parent.pop(loc[-1], None)
-    return cleaned
-
-
-_PATTERN_HELP = {
-    "jurisdiction": "lowercase ids joined by '/', province first, e.g. cn-henan/nanyang/xixia",
-    "version": 'digits and dots, in quotes, e.g. version: "2023.1"',
-    "requires": "a star id: lowercase letters, digits and '_'",
-    "source": "a source id: lowercase letters, digits, '.', '-' and '_'",
-}
-_ID_HELP = {
-    1: "a ruleset id: lowercase letters, digits and '-', e.g. henan-rural",
-    2: "lowercase letters, digits, '.', '-' and '_', e.g. industry.collective-income",
-}
-
-
-def _schema_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
-    problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
-        path: PathKey = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
-        )
-        kind = error["type"]
-        value = error.get("input")
-        shown = ".".join(str(p) for p in path) or "(top level)"
-        if kind == "extra_forbidden":
-            key = str(path[-1])
-            hint = did_you_mean(key, KNOWN_KEYS - {key})
-            if hint is None and key in KNOWN_KEYS:  # a real key in the wrong place
-                hint = "it belongs to another kind of entry: check the keys next to it"
-            problems.append(Problem(source.location(path, key=True), f"unknown key '{key}'", hint))
-            continue
-        if kind == "missing":
-            parent = ".".join(str(p) for p in path[:-1])
-            where = f" in {parent}" if parent else ""
-            problems.append(
-                Problem(source.location(path[:-1]), f"missing required key '{path[-1]}'{where}")
-            )
-            continue
-        message = str(error["msg"]).removeprefix("Value error, ")
-        hint = None
-        last = str(path[-1]) if path else ""
-        if path == ("starrules",):
-            message = f"this file is format {value!r}; this starrules reads format 1"
-        elif kind == "string_pattern_mismatch":
-            parent = str(path[-2]) if len(path) > 1 else ""
-            help_text = _PATTERN_HELP.get(str(last)) or _PATTERN_HELP.get(str(parent))
-            if last == "id":
-                help_text = (
-                    _ID_HELP[1]
-                    if len(path) == 1
-                    else (
-                        "a star id: lowercase letters, digits and '_'"
-                        if len(path) == 3
-                        else _ID_HELP[2]
-                    )
-                )
-            message = f"{value!r} is not valid: use {help_text}" if help_text else message
-            if "requires" in path and isinstance(value, str):  # a star by its Chinese name
-                hint = did_you_mean_named(value, _named_stars(source.data))
-        elif last == "version" and isinstance(value, int | float) and not isinstance(value, bool):
-            hint = f'quote it: version: "{value}"'
-        elif isinstance(value, bool) and "string" in message:
-            hint = "quote it: unquoted yes/no/on/off/true/false are read as true or false"
-        problems.append(Problem(source.location(path), f"{shown}: {message}", hint))
-    problems.sort(key=_problem_order)
-    return problems
-
-
-def _problem_order(problem: Problem) -> tuple[int, int]:
+def problem_order(problem: Problem) -> tuple[int, int]:
+    """Problems are reported in the order of the file."""
     return (problem.location.line or 0, problem.location.column or 0)
 
 
-def compile_document(
-    source: SourceDocument,
-    functions: Mapping[str, FunctionSpec] = BUILTIN_FUNCTIONS,
-) -> CompiledFile:
-    """Compile one parsed ruleset file (no overlays); raise RulesetError listing every problem.
-
-    When the only structural problems are unknown keys, the rest of the file is still
-    checked, so that a misspelt key does not hide an error in an expression."""
-    try:
-        doc = RulesetDoc.model_validate(source.data)
-    except ValidationError as exc:
-        problems = [*source.problems, *_schema_problems(exc, source)]
-        cleaned = _without_unknown_keys(source.data, exc)
-        if cleaned is not None:
-            try:
-                RulesetCompiler(source, RulesetDoc.model_validate(cleaned), functions).run()
-            except RulesetError as more:
-                problems = list(dict.fromkeys([*problems, *more.problems]))  # source's twice
-            except ValidationError:
-                pass
-        raise RulesetError(sorted(problems, key=_problem_order)) from None
-    return RulesetCompiler(source, doc, functions).run()
-
-
 class RulesetCompiler:
+    """Compiles one validated document: `run` for a standalone file; an overlay's
+    compiler (overlay.py) uses the steps for what the overlay adds."""
+
     def __init__(
         self, source: SourceDocument, doc: RulesetDoc, functions: Mapping[str, FunctionSpec]
     ) -> None:
         self.source = source
         self.doc = doc
         self.functions = functions
-        # A document read from mended text (yaml_source.parse_yaml's `recover`) brings its
+        # A document read from mended text (yaml_parse.parse_yaml's `recover`) brings its
         # problems along: the file is reported with them and never compiles.
         self.problems: list[Problem] = list(source.problems)
-        self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file)
+        self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file, doc.extends)
         self.ids: dict[str, Location] = {}
         self.index = 0
         self.indicators: Mapping[str, IndicatorSpec] = STANDARD_INDICATORS
@@ -238,6 +113,12 @@ class RulesetCompiler:
         else:
             self.ids[rule_id] = self.source.location(path)
 
+    def fail_on_problems(self) -> None:
+        """Raise a RulesetError listing every problem found, in the order of the file."""
+        if self.problems:
+            self.problems.sort(key=problem_order)
+            raise RulesetError(self.problems)
+
     # -- steps ---------------------------------------------------------------------------
     def run(self) -> CompiledFile:
         self.check_standalone()
@@ -247,9 +128,7 @@ class RulesetCompiler:
         self.check_requires(stars)
         levels = self.compile_levels(stars)
         tests = self.check_tests(stars)
-        if self.problems:
-            self.problems.sort(key=_problem_order)
-            raise RulesetError(self.problems)
+        self.fail_on_problems()
         tree = RuleTree(
             id=self.doc.id,
             jurisdiction=self.doc.jurisdiction,
@@ -345,7 +224,7 @@ class RulesetCompiler:
                     vetoes.append(veto)
             if grant is None:
                 continue
-            nodes = tuple(_preorder(grant)) + tuple(vetoes)
+            nodes = tuple(preorder(grant)) + tuple(vetoes)
             assert nodes[0].index == first_index
             stars.append(
                 Star(
@@ -389,20 +268,9 @@ class RulesetCompiler:
         items: list[Node] = []
         for n, item_doc in enumerate(item_docs):
             item_path: PathKey = (*path, key, n)
-            item: Node | None
-            if isinstance(item_doc, CriterionDoc):
-                item = self.criterion(item_doc, item_path, scope, parent=group_id, kind="criterion")
-            else:
-                item = self.group(
-                    item_doc, item_path, scope, f"{group_id}.{n + 1}", parent=group_id
-                )
-            if item is None:
-                continue
-            if rule == "min_points" and item.points is None:
-                self.problem(item_path, f"'{item.id}' needs 'points' inside a min_points group")
-            if rule != "min_points" and item.points is not None:
-                self.problem((*item_path, "points"), "points only count inside a min_points group")
-            items.append(item)
+            item = self.item(item_doc, item_path, scope, f"{group_id}.{n + 1}", group_id, rule)
+            if item is not None:
+                items.append(item)
         if rule == "min_points" and needed is not None:
             total = sum((exact(i.points or 0.0) for i in items), 0)  # 0.1 + 0.7 is 0.8
             if total < exact(needed) and len(items) == len(item_docs):
@@ -423,6 +291,27 @@ class RulesetCompiler:
             parent=parent,
         )
 
+    def item(
+        self,
+        doc: ItemDoc,
+        path: PathKey,
+        scope: Scope,
+        default_id: str,
+        group_id: str,
+        rule: GroupRule,
+    ) -> Node | None:
+        """An item of a group (`rule`): a criterion or a group; points in min_points only."""
+        item: Node | None
+        if isinstance(doc, CriterionDoc):
+            item = self.criterion(doc, path, scope, parent=group_id, kind="criterion")
+        else:
+            item = self.group(doc, path, scope, default_id, parent=group_id)
+        if item is not None and rule == "min_points" and item.points is None:
+            self.problem(path, f"'{item.id}' needs 'points' inside a min_points group")
+        if item is not None and rule != "min_points" and item.points is not None:
+            self.problem((*path, "points"), "points only count inside a min_points group")
+        return item
+
     def criterion(
         self, doc: CriterionDoc, path: PathKey, scope: Scope, parent: str | None, kind: str
     ) -> Criterion | None:
@@ -439,7 +328,7 @@ class RulesetCompiler:
         if test is None:
             return None
         if test.calls - BUILTIN_FUNCTIONS.keys():
-            test = _naming_failures(test, doc.id)
+            test = naming_failures(test, doc.id)
         return Criterion(
             id=doc.id,
             index=index,
@@ -467,7 +356,7 @@ class RulesetCompiler:
                         required, star_names(stars)
                     )
                     self.problem(path, f"unknown star '{required}'", hint)
-        cycle = _find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
+        cycle = find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
         own = [s.id for s in self.doc.stars]
         if cycle and len(cycle) > 2 and cycle[0] in own:
             first = own.index(cycle[0])
@@ -482,7 +371,7 @@ class RulesetCompiler:
         point_groups = frozenset(
             node.id
             for star in stars
-            for node in _preorder(star.grant)
+            for node in preorder(star.grant)
             if isinstance(node, Group) and node.rule == "min_points"
         )
         scope = Scope(
@@ -541,82 +430,3 @@ class RulesetCompiler:
                     TestCase(case.name, village, case.on, case.expect, self.source.location(path))
                 )
         return tuple(cases)
-
-
-def _named_stars(data: Any) -> dict[str, list[str]]:
-    """The Chinese names of the stars of a file not yet validated, by id."""
-    names: dict[str, list[str]] = {}
-    stars = data.get("stars") if isinstance(data, Mapping) else None
-    for star in stars if isinstance(stars, list) else ():
-        if not isinstance(star, Mapping):
-            continue
-        star_id, name = star.get("id"), star.get("name")
-        zh = name.get("zh") if isinstance(name, Mapping) else None
-        if isinstance(star_id, str) and isinstance(zh, str):
-            names.setdefault(star_id, []).append(zh)
-    return names
-
-
-def star_names(stars: list[Star]) -> dict[str, list[str]]:
-    """Each star's Chinese names (`产业兴旺星`), for hints on a star written by its name."""
-    return {s.id: [s.name.zh] for s in stars}
-
-
-def _naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpression:
-    """A test calling plug-in functions, whose failures name the criterion."""
-    evaluate, on_village = test.evaluate, test.on_village
-
-    def named(error: Exception) -> EvaluationError:
-        detail = (
-            str(error) if isinstance(error, EvaluationError) else f"a function failed: {error!r}"
-        )
-        return EvaluationError(f"criterion '{criterion}': {detail}")
-
-    def evaluate_named(v: Any, s: Any) -> Any:
-        try:
-            return evaluate(v, s)
-        except Exception as error:  # a function of a plug-in or of the caller failed
-            raise named(error) from error
-
-    def on_village_named(v: Any) -> Any:
-        try:
-            return on_village(v)
-        except Exception as error:
-            raise named(error) from error
-
-    return dataclasses.replace(test, evaluate=evaluate_named, on_village=on_village_named)
-
-
-def _preorder(node: Node) -> list[Node]:
-    if isinstance(node, Criterion):
-        return [node]
-    out: list[Node] = [node]
-    for item in node.items:
-        out.extend(_preorder(item))
-    return out
-
-
-def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None

@@ -2,30 +2,30 @@
 
 An overlay is applied to its base's *compiled* rules: criteria it keeps stay exactly as the
 base compiled them (with the base's layer and location), and every item it overrides or
-adds is compiled in the overlay's own file, so that each criterion names the layer that
-supplied it. `policy: tighten-only` is checked while the changes are applied.
+adds is compiled in the overlay's own file (by a `RulesetCompiler` of the overlay's
+document), so that each criterion names the layer that supplied it. The overlay's `policy`
+(policy.py) is checked while the changes are applied.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 
-from ..errors import RulesetError, did_you_mean, did_you_mean_named
+from ..errors import did_you_mean, did_you_mean_named
 from ..exact import exact
-from ..expr import CompiledExpression, FunctionSpec, Scope
-from ..expr.ast import Compare, Literal, Logical, to_source
-from ..expr.ast import Node as ExprNode
+from ..expr import FunctionSpec, Scope
 from ..fingerprint import with_fingerprint
 from ..indicators import IndicatorSpec
-from ..rules import Criterion, Group, Layer, Level, Node, RuleTree, Source, Star
-from .compiler import CompiledFile, RulesetCompiler, star_names
-from .schema import CriterionDoc, OverrideDoc, RulesetDoc
-from .yaml_source import PathKey, SourceDocument
-
-_LOWER_BOUNDS = (">", ">=")
-_UPPER_BOUNDS = ("<", "<=")
+from ..rules import Criterion, Group, Level, Node, RuleTree, Source, Star
+from ..village import within
+from .chains import extends_parts
+from .compiler import CompiledFile, RulesetCompiler
+from .policy import Policy
+from .schema import OverrideDoc, RulesetDoc
+from .source_document import PathKey, SourceDocument
+from .trees import all_ids, map_star, renumber, star_names, walk
 
 
 def apply_overlay(
@@ -35,7 +35,10 @@ def apply_overlay(
     return OverlayCompiler(source, doc, functions, base).run_overlay()
 
 
-class OverlayCompiler(RulesetCompiler):
+class OverlayCompiler:
+    """Applies one overlay to one base. Its `compiler` compiles what the overlay writes
+    (overridden tests, added items and stars, levels) and collects every problem."""
+
     def __init__(
         self,
         source: SourceDocument,
@@ -43,19 +46,31 @@ class OverlayCompiler(RulesetCompiler):
         functions: Mapping[str, FunctionSpec],
         base: RuleTree,
     ) -> None:
-        super().__init__(source, doc, functions)
+        self.compiler = RulesetCompiler(source, doc, functions)
+        self.source = source
+        self.doc = doc
         self.base = base
-        self.layer = Layer(doc.id, doc.version, doc.jurisdiction, source.file, doc.extends)
-        self.tighten_only = doc.policy == "tighten-only"
+        self.layer = self.compiler.layer
+        self.policy = Policy(tighten_only=doc.policy == "tighten-only")
 
-    def refuse(self, path: PathKey, message: str, *, key: bool = False) -> None:
-        """A change that policy tighten-only does not allow."""
-        self.problem(path, f"policy tighten-only: {message}", key=key)
+    def problem(
+        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
+    ) -> None:
+        self.compiler.problem(path, message, hint, key=key)
+
+    def refuse(self, path: PathKey, why: str | None, *, key: bool = False) -> None:
+        """A change the policy does not allow (`why`; None: allowed)."""
+        if why is not None:
+            self.problem(path, f"policy tighten-only: {why}", key=key)
+
+    def scope(self) -> Scope:
+        """Where the overlay's own tests are compiled: the merged indicators."""
+        return Scope(self.compiler.indicators, functions=self.compiler.functions)
 
     # -- the whole application -----------------------------------------------------------
     def run_overlay(self) -> CompiledFile:
         base, doc = self.base, self.doc
-        family = (doc.extends or "").partition("@")[0]
+        family = extends_parts(doc.extends or "")[0]
         if doc.id != family:
             self.problem(
                 ("id",),
@@ -63,10 +78,7 @@ class OverlayCompiler(RulesetCompiler):
             )
         if doc.kind != base.kind:
             self.problem(("kind",), f"kind '{doc.kind}' differs from the base's '{base.kind}'")
-        if not (
-            doc.jurisdiction == base.jurisdiction
-            or doc.jurisdiction.startswith(base.jurisdiction + "/")
-        ):
+        if not within(doc.jurisdiction, base.jurisdiction):
             self.problem(
                 ("jurisdiction",),
                 f"'{doc.jurisdiction}' is not {base.jurisdiction} or below it: an overlay "
@@ -75,7 +87,7 @@ class OverlayCompiler(RulesetCompiler):
         self.merge_declarations()
         for star in base.stars:
             for node in star.nodes:
-                self.ids[node.id] = node.location
+                self.compiler.ids[node.id] = node.location
         stars = list(base.stars)
         stars = self.remove(stars)
         stars = self.override(stars)
@@ -83,11 +95,10 @@ class OverlayCompiler(RulesetCompiler):
         stars = self.add_vetoes(stars)
         stars = self.new_stars(stars)
         levels = self.levels(stars)
-        rebuilt, count = rebuild(stars)
-        tests = self.check_tests(rebuilt)
+        rebuilt, count = renumber(stars)
+        tests = self.compiler.check_tests(rebuilt)
         self.check_groups(rebuilt)
-        if self.problems:
-            self.fail()
+        self.compiler.fail_on_problems()
         until = [d for d in (base.effective_until, doc.effective.until) if d is not None]
         tree = RuleTree(
             id=doc.id,
@@ -98,8 +109,8 @@ class OverlayCompiler(RulesetCompiler):
             effective_until=min(until) if until else None,
             title=doc.title if doc.title is not None else base.title,
             layers=(*base.layers, self.layer),
-            sources=MappingProxyType(self.sources),
-            indicators=self.indicators,
+            sources=MappingProxyType(self.compiler.sources),
+            indicators=self.compiler.indicators,
             stars=tuple(rebuilt),
             levels=levels,
             node_count=count,
@@ -107,14 +118,11 @@ class OverlayCompiler(RulesetCompiler):
         )
         return CompiledFile(tree=with_fingerprint(tree), tests=tests, document=self.source)
 
-    def fail(self) -> None:
-        self.problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
-        raise RulesetError(self.problems)
-
     def merge_declarations(self) -> None:
         declared: dict[str, IndicatorSpec] = dict(self.base.indicators)
-        self.declare_indicators()  # the overlay's own, checked as in any file
-        for path, spec in self.indicators.items():
+        compiler = self.compiler
+        compiler.declare_indicators()  # the overlay's own, checked as in any file
+        for path, spec in compiler.indicators.items():
             known = declared.get(path)
             if known is not None and known != spec:
                 self.problem(
@@ -123,23 +131,23 @@ class OverlayCompiler(RulesetCompiler):
                     key=True,
                 )
             declared[path] = spec
-        self.indicators = MappingProxyType(declared)
-        self.sources = dict(self.base.sources)
+        compiler.indicators = MappingProxyType(declared)
+        compiler.sources = dict(self.base.sources)
         for i, src in enumerate(self.doc.sources):
-            known_source = self.sources.get(src.id)
+            known_source = compiler.sources.get(src.id)
             if known_source is not None and known_source.title != src.title:
                 self.problem(
                     ("sources", i, "id"),
                     f"source '{src.id}' is already declared by the base with another title",
                 )
-            self.sources[src.id] = Source(src.id, src.title, src.date, src.url, src.note)
+            compiler.sources[src.id] = Source(src.id, src.title, src.date, src.url, src.note)
 
     # -- remove --------------------------------------------------------------------------
     def remove(self, stars: list[Star]) -> list[Star]:
         doomed = set(self.doc.remove)
         if not doomed:
             return stars
-        known = _all_ids(stars)
+        known = all_ids(stars)
         for i, rule_id in enumerate(self.doc.remove):
             if rule_id not in known:
                 self.problem(
@@ -147,10 +155,8 @@ class OverlayCompiler(RulesetCompiler):
                     f"cannot remove '{rule_id}': no such criterion, group, veto or star",
                     did_you_mean(rule_id, known) or did_you_mean_named(rule_id, star_names(stars)),
                 )
-            elif self.tighten_only:
-                self.refuse(
-                    ("remove", i), f"removing '{rule_id}' lets villages in that the base keeps out"
-                )
+            else:
+                self.refuse(("remove", i), self.policy.removal(rule_id))
         kept = [s for s in stars if s.id not in doomed]
         where = {rule_id: ("remove", i) for i, rule_id in enumerate(self.doc.remove)}
         for star in kept:
@@ -173,13 +179,13 @@ class OverlayCompiler(RulesetCompiler):
         def drop(node: Node) -> Node | None:
             return None if node.id in doomed else node
 
-        return [_map_star(s, drop) for s in kept]
+        return [map_star(s, drop) for s in kept]
 
     # -- override ------------------------------------------------------------------------
     def override(self, stars: list[Star]) -> list[Star]:
         if not self.doc.override:
             return stars
-        nodes = {n.id: n for s in stars for n in _walk(s)}
+        nodes = {n.id: n for s in stars for n in walk(s)}
         pointed = {
             item.id
             for n in nodes.values()
@@ -229,7 +235,7 @@ class OverlayCompiler(RulesetCompiler):
                 return dataclasses.replace(new, items=node.items)
             return new
 
-        return [_map_star(s, swap) for s in stars]
+        return [map_star(s, swap) for s in stars]
 
     def override_criterion(
         self, node: Criterion, change: OverrideDoc, path: PathKey
@@ -241,30 +247,20 @@ class OverlayCompiler(RulesetCompiler):
             return None
         test = node.test
         if change.test is not None:
-            scope = Scope(self.indicators, functions=self.functions)
-            compiled = self.expression(change.test, (*path, "test"), scope)
+            compiled = self.compiler.expression(change.test, (*path, "test"), self.scope())
             if compiled is None:
                 return None
             test = compiled
-            if self.tighten_only:
-                problem = _looser(node.test, test, veto=node.kind == "veto")
-                if problem:
-                    self.refuse(
-                        (*path, "test"),
-                        f"'{node.id}' {problem} (was "
-                        f"'{node.test.source}' in {node.layer.id}@{node.layer.version})",
-                    )
-        if change.source is not None and change.source not in self.sources:
+            self.refuse((*path, "test"), self.policy.test(node, test))
+        sources = self.compiler.sources
+        if change.source is not None and change.source not in sources:
             self.problem(
                 (*path, "source"),
                 f"unknown source '{change.source}'",
-                did_you_mean(change.source, self.sources),
+                did_you_mean(change.source, sources),
             )
-        if change.points is not None and self.tighten_only and _more(change.points, node.points):
-            self.refuse(
-                (*path, "points"),
-                f"'{node.id}' would earn more points ({node.points or 0:g} → {change.points:g})",
-            )
+        if change.points is not None:
+            self.refuse((*path, "points"), self.policy.points(node, change.points))
         return dataclasses.replace(
             node,
             test=test,
@@ -292,13 +288,10 @@ class OverlayCompiler(RulesetCompiler):
             if node.rule != rule:
                 self.problem((*path, key), f"'{node.id}' is an '{node.rule}' group, not '{rule}'")
                 continue
-            if self.tighten_only and node.needed is not None and exact(value) < exact(node.needed):
-                self.refuse(
-                    (*path, key), f"'{node.id}' would need {value:g} instead of {node.needed:g}"
-                )
+            self.refuse((*path, key), self.policy.bar(node, value))
             needed = float(value)
-        if change.points is not None and self.tighten_only and _more(change.points, node.points):
-            self.refuse((*path, "points"), f"'{node.id}' would earn more points")
+        if change.points is not None:
+            self.refuse((*path, "points"), self.policy.points(node, change.points))
         return dataclasses.replace(
             node,
             needed=needed,
@@ -312,9 +305,9 @@ class OverlayCompiler(RulesetCompiler):
     def add(self, stars: list[Star]) -> list[Star]:
         if not self.doc.add:
             return stars
-        groups = {n.id: n for s in stars for n in _walk(s) if isinstance(n, Group)}
+        groups = {n.id: n for s in stars for n in walk(s) if isinstance(n, Group)}
         targets = {s.id: s.grant.id for s in stars}
-        scope = Scope(self.indicators, functions=self.functions)
+        scope = self.scope()
         additions: dict[str, list[Node]] = {}
         for key, item_docs in self.doc.add.items():
             path: PathKey = ("add", key)
@@ -329,33 +322,13 @@ class OverlayCompiler(RulesetCompiler):
                     key=True,
                 )
                 continue
-            if self.tighten_only and group.rule != "all":
-                self.refuse(
-                    path,
-                    f"adding to the '{group.rule}' group '{group.id}' gives "
-                    "villages more ways to pass",
-                    key=True,
-                )
+            self.refuse(path, self.policy.addition(group), key=True)
             for n, item_doc in enumerate(item_docs):
-                item_path: PathKey = (*path, n)
-                item: Node | None
-                if isinstance(item_doc, CriterionDoc):
-                    item = self.criterion(
-                        item_doc, item_path, scope, parent=group_id, kind="criterion"
-                    )
-                else:
-                    item = self.group(
-                        item_doc, item_path, scope, f"{group_id}.{key}-{n + 1}", parent=group_id
-                    )
+                default_id = f"{group_id}.{key}-{n + 1}"
+                item = self.compiler.item(
+                    item_doc, (*path, n), scope, default_id, group_id, group.rule
+                )
                 if item is not None:
-                    if group.rule != "min_points" and item.points is not None:
-                        self.problem(
-                            (*item_path, "points"), "points only count inside a min_points group"
-                        )
-                    if group.rule == "min_points" and item.points is None:
-                        self.problem(
-                            item_path, f"'{item.id}' needs 'points' inside a min_points group"
-                        )
                     additions.setdefault(group_id, []).append(item)
 
         def extend(node: Node) -> Node | None:
@@ -363,13 +336,13 @@ class OverlayCompiler(RulesetCompiler):
                 return dataclasses.replace(node, items=(*node.items, *additions[node.id]))
             return node
 
-        return [_map_star(s, extend) for s in stars]
+        return [map_star(s, extend) for s in stars]
 
     def add_vetoes(self, stars: list[Star]) -> list[Star]:
         if not self.doc.add_veto:
             return stars
         by_id = {s.id: s for s in stars}
-        scope = Scope(self.indicators, functions=self.functions)
+        scope = self.scope()
         for key, veto_docs in self.doc.add_veto.items():
             star = by_id.get(key)
             if star is None:
@@ -384,7 +357,7 @@ class OverlayCompiler(RulesetCompiler):
                 v
                 for j, veto_doc in enumerate(veto_docs)
                 if (
-                    v := self.criterion(
+                    v := self.compiler.criterion(
                         veto_doc, ("add_veto", key, j), scope, parent=None, kind="veto"
                     )
                 )
@@ -399,30 +372,26 @@ class OverlayCompiler(RulesetCompiler):
     def new_stars(self, stars: list[Star]) -> list[Star]:
         if not self.doc.stars:
             return stars
-        if self.tighten_only:
-            self.refuse(("stars",), "new stars can raise a village's level", key=True)
+        self.refuse(("stars",), self.policy.new_stars(), key=True)
         existing = {s.id for s in stars}
-        added = self.compile_stars()
+        added = self.compiler.compile_stars()
         for i, star in enumerate(added):
             if star.id in existing:
                 self.problem(("stars", i, "id"), f"star '{star.id}' already exists in the base")
         merged = [*stars, *(s for s in added if s.id not in existing)]
-        self.check_requires(merged)
+        self.compiler.check_requires(merged)
         return merged
 
     def levels(self, stars: list[Star]) -> tuple[Level, ...] | None:
         if self.doc.levels is None:
             return self.base.levels
-        if self.tighten_only:
-            self.refuse(
-                ("levels",), "replacing the levels cannot be checked to be stricter", key=True
-            )
-        return self.compile_levels(stars)
+        self.refuse(("levels",), self.policy.new_levels(), key=True)
+        return self.compiler.compile_levels(stars)
 
     def check_groups(self, stars: list[Star]) -> None:
         """Groups that removals or overrides made impossible or empty."""
         for star in stars:
-            for node in _walk(star):
+            for node in walk(star):
                 if not isinstance(node, Group):
                     continue
                 where: PathKey = ("remove",) if self.doc.remove else ("override",)
@@ -450,153 +419,3 @@ class OverlayCompiler(RulesetCompiler):
                             f"{float(total):g}",
                             key=at_key,
                         )
-
-
-# -- tree helpers ------------------------------------------------------------------------
-
-
-def _more(new: float, old: float | None) -> bool:
-    """Whether `new` points are more than `old` (none: 0), compared as written."""
-    return exact(new) > exact(old or 0.0)
-
-
-def _walk(star: Star) -> list[Node]:
-    out: list[Node] = []
-
-    def visit(node: Node) -> None:
-        out.append(node)
-        if isinstance(node, Group):
-            for item in node.items:
-                visit(item)
-
-    visit(star.grant)
-    out.extend(star.vetoes)
-    return out
-
-
-def _all_ids(stars: list[Star]) -> set[str]:
-    return {s.id for s in stars} | {n.id for s in stars for n in _walk(s)}
-
-
-def _map_node(node: Node, fn: Callable[[Node], Node | None]) -> Node | None:
-    if isinstance(node, Group):
-        items = tuple(x for x in (_map_node(i, fn) for i in node.items) if x is not None)
-        node = dataclasses.replace(node, items=items)
-    return fn(node)
-
-
-def _map_star(star: Star, fn: Callable[[Node], Node | None]) -> Star:
-    grant = _map_node(star.grant, fn)
-    if not isinstance(grant, Group):
-        grant = dataclasses.replace(star.grant, items=())  # reported by check_groups
-    vetoes = tuple(v for v in (fn(v) for v in star.vetoes) if isinstance(v, Criterion))
-    return dataclasses.replace(star, grant=grant, vetoes=vetoes)
-
-
-def _criterion(node: Node) -> Criterion:
-    assert isinstance(node, Criterion)
-    return node
-
-
-def rebuild(stars: list[Star]) -> tuple[list[Star], int]:
-    """Number every node again (pre-order, ruleset order) and set parents and `nodes`."""
-    counter = 0
-
-    def renumber(node: Node, parent: str | None) -> Node:
-        nonlocal counter
-        index = counter
-        counter += 1
-        if isinstance(node, Group):
-            items = tuple(renumber(i, node.id) for i in node.items)
-            return dataclasses.replace(node, index=index, parent=parent, items=items)
-        return dataclasses.replace(node, index=index, parent=parent)
-
-    rebuilt: list[Star] = []
-    for position, star in enumerate(stars):
-        grant = renumber(star.grant, None)
-        assert isinstance(grant, Group)
-        vetoes = tuple(_criterion(renumber(v, None)) for v in star.vetoes)
-        rebuilt_star = dataclasses.replace(star, index=position, grant=grant, vetoes=vetoes)
-        nodes = tuple(_walk(rebuilt_star))
-        rebuilt.append(dataclasses.replace(rebuilt_star, nodes=nodes))
-    return rebuilt, counter
-
-
-# -- policy: is a new test at least as strict as the old one? ----------------------------
-
-
-def _bound(node: ExprNode) -> tuple[str, str, float] | None:
-    """(subject, op, limit) when the expression is `<subject> <op> <number>`."""
-    if not isinstance(node, Compare) or node.op not in (*_LOWER_BOUNDS, *_UPPER_BOUNDS):
-        return None
-    left, right, op = node.left, node.right, node.op
-    if isinstance(left, Literal):
-        left, right = right, left
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
-    if not isinstance(right, Literal) or isinstance(right.value, bool | str):
-        return None
-    return to_source(left), op, float(right.value)
-
-
-def _parts(node: ExprNode, op: str) -> set[str]:
-    """The operands of a chain of `op` (and / or), flattened, as canonical text."""
-    if isinstance(node, Logical) and node.op == op:
-        return set().union(*(_parts(o, op) for o in node.operands))
-    return {to_source(node)}
-
-
-def _looser(old: CompiledExpression, new: CompiledExpression, veto: bool) -> str | None:
-    """Why `new` may let a village pass (or, for a veto, escape) where `old` would not;
-    None when `new` is provably at least as strict."""
-    return _looser_node(old.node, new.node, veto, new.source)
-
-
-def _looser_node(old: ExprNode, new: ExprNode, veto: bool, shown: str) -> str | None:
-    if to_source(old) == to_source(new):
-        return None
-    widening = "or" if veto else "and"  # `old and …` passes less; a veto `old or …` fires more
-    # Flattened operand sets: `a and b and c` and `(a and b) and c` are the same.
-    if (
-        isinstance(new, Logical)
-        and new.op == widening
-        and _parts(old, widening) <= _parts(new, widening)
-    ):
-        return None
-    # The same and/or shape, each part at least as strict: e.g. a stricter bound inside
-    # `total == 0 or ratio(done, total) >= 0.95`.
-    if (
-        isinstance(old, Logical)
-        and isinstance(new, Logical)
-        and old.op == new.op
-        and len(old.operands) == len(new.operands)
-    ):
-        for before_part, after_part in zip(old.operands, new.operands, strict=True):
-            problem = _looser_node(before_part, after_part, veto, shown)
-            if problem:
-                return problem
-        return None
-    before, after = _bound(old), _bound(new)
-    if before is None or after is None or before[0] != after[0]:
-        return (
-            f"changes its test to '{shown}', which cannot be shown to be at least as "
-            "strict; keep the form '<indicator> <op> <number>' or '<old test> and …'"
-        )
-    subject, old_op, old_limit = before
-    _, new_op, new_limit = after
-    if (old_op in _LOWER_BOUNDS) != (new_op in _LOWER_BOUNDS):
-        return f"turns the bound on {subject} around ({old_op} → {new_op})"
-    lower = old_op in _LOWER_BOUNDS
-    # Compare the sets of values that make the test true: (limit, strictness).
-    old_key = (old_limit, 1 if old_op in (">", "<") else 0)
-    new_key = (new_limit, 1 if new_op in (">", "<") else 0)
-    narrower = (
-        new_key >= old_key if lower else (new_key[0], -new_key[1]) <= (old_key[0], -old_key[1])
-    )
-    stricter = not narrower if veto else narrower
-    if stricter or old_key == new_key:
-        return None
-    effect = "lets more villages escape the veto" if veto else "lets more villages pass"
-    return (
-        f"loosens its threshold on {subject}: {old_op} {old_limit:g} → {new_op} "
-        f"{new_limit:g} ({effect})"
-    )

@@ -13,8 +13,9 @@ Compiling again happens once per chain and process: the results are kept in boun
 `lru_cache`s keyed by the texts (rulesets are immutable, so one serves every caller), so a
 worker receiving many assessments of one ruleset compiles it once.
 
-This module does not import `ruleset` or `assessment` (they import it, to pickle): the
-classes to build are handed in by the pickles themselves.
+Neither `Ruleset` nor `Assessment` imports this module: the loader leaves on each tree it
+compiles an `Origin` (rules.py) holding its texts and this module's reductions, which their
+`__reduce__` call. An assessment is evaluated again by its ruleset's `program`.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from ..errors import EvaluationError, Location, Problem, RulesetError, StarrulesError
-from ..evaluation import Outcome, Program
-from ..explain.results import LevelResult
+from ..evaluation import LevelRange, Outcome
 from ..expr import FunctionSpec
-from ..rules import Criterion, LayerText, RuleTree, TestCase
+from ..expr.plugins import available_functions
+from ..rules import Criterion, LayerText, Origin, RuleTree, TestCase
+from ..ruleset import Ruleset
 from ..village import Village
-from .compiler import RulesetCompiler, validate_document
+from .compiler import RulesetCompiler
+from .documents import read_document
 from .overlay import apply_overlay
-from .plugins import available_functions
-from .yaml_source import SourceDocument, parse_yaml
+from .schema import is_overlay
+from .source_document import SourceDocument
+from .yaml_parse import parse_yaml
 
 # How many compiled chains a process keeps (each prefix of a chain counts: the province
 # under its county overlays is compiled once). A worker meets a few rulesets; this bounds
@@ -63,12 +67,17 @@ def with_source(
     base: RuleTree | None = None,
 ) -> RuleTree:
     """`tree`, compiled from `source` (on `base` for an overlay) with `functions`, keeping
-    its base's texts and its own (`RuleTree.texts`). A base without texts (built otherwise
+    its base's texts and its own (`RuleTree.origin`). A base without texts (built otherwise
     than by the loader) leaves the tree without: it then cannot be pickled."""
     if base is not None and not base.texts:
         return tree
     own = LayerText(source.file, source.text, _given(tree, functions))
-    return dataclasses.replace(tree, texts=(*(base.texts if base else ()), own))
+    return _with_texts(tree, (*base.texts, own) if base is not None else (own,))
+
+
+def _with_texts(tree: RuleTree, texts: tuple[LayerText, ...]) -> RuleTree:
+    origin = Origin(texts, ruleset_reduction, assessment_reduction)
+    return dataclasses.replace(tree, origin=origin)
 
 
 def _given(
@@ -97,12 +106,8 @@ def _name(tree: RuleTree) -> str:
 
 def _texts(tree: RuleTree) -> tuple[LayerText, ...]:
     """The tree's texts, once it is sure they pickle; a clear error when they cannot."""
-    if not tree.texts:
-        raise StarrulesError(
-            f"ruleset {_name(tree)} cannot be pickled: it was not made by load_ruleset, "
-            "loads_ruleset or a Registry, so its texts are not known"
-        )
-    for layer in tree.texts:
+    texts = tree.pickled_origin().texts
+    for layer in texts:
         for name, spec in layer.functions:
             try:
                 pickle.dumps(spec)
@@ -112,7 +117,7 @@ def _texts(tree: RuleTree) -> tuple[LayerText, ...]:
                     f"when loading {layer.file} cannot be pickled ({exc}); define it (and "
                     "its implementation) at module level, or ship it as a plug-in"
                 ) from None
-    return tree.texts
+    return texts
 
 
 def ruleset_reduction(
@@ -166,13 +171,13 @@ def rebuilt_assessment(
     village: Village,
     as_of: date,
     stars: tuple[bool | None, ...],
-    level: LevelResult,
+    level: LevelRange,
     ignored: tuple[str, ...],
 ) -> A:
     """The assessment made again: its village evaluated by the ruleset compiled again,
     which must decide the same stars and level."""
     tree = _verified(texts, fingerprint, name)
-    outcome = _program(texts).run(village)
+    outcome = cast(Ruleset, _ruleset(Ruleset, texts)).program.run(village)
     if tuple(outcome.stars) != stars or outcome.level != level:
         raise EvaluationError(
             f"the assessment of village '{village.name}' by ruleset {name} comes out "
@@ -188,7 +193,7 @@ def _shown(tree: RuleTree, stars: Iterable[bool | None]) -> str:
     return ", ".join(f"{s.id} {words[v]}" for s, v in zip(tree.stars, stars, strict=False))
 
 
-def _level(level: LevelResult) -> str:
+def _level(level: LevelRange) -> str:
     return str(level.value) if level.value is not None else f"{level.min}..{level.max}"
 
 
@@ -225,12 +230,6 @@ def _ruleset(make: MakeRuleset[R], texts: tuple[LayerText, ...]) -> R:
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _program(texts: tuple[LayerText, ...]) -> Program:
-    # Kept apart from `_ruleset`, whose class an assessment cannot name (see the module doc).
-    return Program(_compiled(texts)[0])
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _compiled(texts: tuple[LayerText, ...]) -> Compiled:
     """The chain compiled as loading compiled it: the first text alone, each next one as
     an overlay on the chain before it (itself kept: the province under its counties is
@@ -238,12 +237,12 @@ def _compiled(texts: tuple[LayerText, ...]) -> Compiled:
     own = texts[-1]
     functions = {**available_functions(), **dict(own.functions)}
     source = parse_yaml(own.text, own.file)
-    doc = validate_document(source)
+    doc = read_document(source, functions)
     if len(texts) > 1:
         compiled = apply_overlay(source, doc, _compiled(texts[:-1])[0], functions)
-    elif doc.extends is None:
+    elif not is_overlay(doc):
         compiled = RulesetCompiler(source, doc, functions).run()
     else:
         where = Location(own.file)
         raise RulesetError([Problem(where, f"the base pickled extends '{doc.extends}'")])
-    return dataclasses.replace(compiled.tree, texts=texts), compiled.tests
+    return _with_texts(compiled.tree, texts), compiled.tests

@@ -21,22 +21,15 @@ from pathlib import Path
 from ..errors import Location, Problem, ResolutionError, RulesetError, StarrulesError
 from ..explain.assessment import Assessment
 from ..expr import FunctionSpec
+from ..expr.plugins import available_functions, plugin_ruleset_dirs
 from ..ruleset import Ruleset
 from ..village import Village
-from .compiler import RulesetCompiler
-from .loader import (
-    chain_key,
-    could_extend,
-    extends_matcher,
-    find_bases,
-    find_ruleset_files,
-    read_document,
-)
-from .overlay import apply_overlay
-from .plugins import available_functions, plugin_ruleset_dirs
-from .rebuild import with_source
-from .schema import RulesetDoc
-from .yaml_source import SourceDocument, read_yaml
+from .chains import chain_key, could_extend, extends_matcher, find_bases
+from .documents import read_document
+from .loader import compile_ruleset, find_ruleset_files
+from .schema import RulesetDoc, is_overlay
+from .source_document import SourceDocument
+from .yaml_files import read_yaml
 
 
 def bundled_rulesets_dir() -> Path:
@@ -125,15 +118,13 @@ class Registry:
             for rs in (base.rulesets if base is not None else ())
             if not any((la.id, la.jurisdiction, la.version) in defined for la in rs.layers)
         ]
+        overlays = [f for f in files if is_overlay(f.doc)]
         for item in files:
-            if item.doc.extends is None:
+            if not is_overlay(item.doc):
                 try:
-                    compiled = RulesetCompiler(item.source, item.doc, functions).run()
-                    tree = with_source(compiled.tree, item.source, functions)
-                    pool.append(Ruleset(tree, compiled.tests))
+                    pool.append(compile_ruleset(item.source, item.doc, functions))
                 except RulesetError as exc:
                     problems.extend(exc.problems)
-        overlays = [f for f in files if f.doc.extends]
         problems.extend(_apply_overlays(overlays, pool, functions, failed=bool(problems)))
         if problems:
             raise RulesetError(_unique(problems))
@@ -254,13 +245,13 @@ def _apply_to_bases(
     problems: list[Problem] = []
     for base in bases:
         try:
-            compiled = apply_overlay(item.source, item.doc, base.tree, functions)
+            ruleset = compile_ruleset(item.source, item.doc, functions, base)
         except RulesetError as exc:
             problems.extend(exc.problems)
             continue
-        tree = with_source(compiled.tree, item.source, functions, base.tree)
-        if tree.effective_until is None or tree.effective_from <= tree.effective_until:
-            resolved.append(Ruleset(tree, compiled.tests))
+        until = ruleset.effective_until
+        if until is None or ruleset.effective_from <= until:  # else never in force
+            resolved.append(ruleset)
     return problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
@@ -27,6 +28,7 @@ from pydantic_core import InitErrorDetails
 
 from ..i18n import Text
 from ..indicators import Better, IndicatorKind
+from ..rules import ExpectDoc
 from ..village import JURISDICTION_PATTERN
 
 FORMAT_VERSION = 1
@@ -184,20 +186,6 @@ class LevelDoc(_Doc):
     named_by: str | None = None
 
 
-StatusName = Literal["granted", "denied", "undetermined"]
-CriterionStatusName = Literal["pass", "fail", "unknown"]
-
-
-class ExpectDoc(_Doc):
-    level: int | None = None
-    level_min: int | None = None
-    level_max: int | None = None
-    stars: dict[str, StatusName] = Field(default_factory=dict)
-    criteria: dict[str, CriterionStatusName] = Field(default_factory=dict)
-    missing: list[str] | None = None
-    ruleset: str | None = None  # 'id@version' of the layer expected on top, e.g. a county's
-
-
 class TestCaseDoc(_Doc):
     name: str
     village: dict[str, Any]
@@ -264,7 +252,7 @@ class RulesetDoc(_Doc):
     def _standalone_has_title(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
         """`title` is required of a file without `extends`: reported as pydantic reports a
         missing key, alongside the file's other errors."""
-        if not (isinstance(data, dict) and data.get("extends") is None and "title" not in data):
+        if not isinstance(data, dict) or is_overlay(data) or "title" in data:
             return handler(data)
         errors: list[InitErrorDetails] = []
         try:
@@ -276,6 +264,15 @@ class RulesetDoc(_Doc):
             ]
         errors.append({"type": "missing", "loc": ("title",), "input": data})
         raise ValidationError.from_exception_data(cls.__name__, errors)
+
+
+def is_overlay(document: object) -> bool:
+    """Whether a ruleset file is an overlay (it `extends` another ruleset and changes it)
+    rather than a standalone ruleset: decided here only, on the validated document or on
+    the data of a file (which may not validate)."""
+    if isinstance(document, RulesetDoc):
+        return document.extends is not None
+    return isinstance(document, Mapping) and document.get("extends") is not None
 
 
 for _model in (AllDoc, AnyDoc, AtLeastDoc, MinPointsDoc, StarDoc, RulesetDoc):

@@ -12,7 +12,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from ..evaluation import Truth
+from ..evaluation import Program, Truth
+from ..rules import Criterion, RuleTree
 from ..ruleset import Ruleset
 from ..village import Village
 
@@ -54,7 +55,8 @@ class Backend(Protocol):
         changed: Iterable[str] | None,
     ) -> list[Truth]:
         """Every star's status; `before` and `changed` (indicator paths) allow re-deciding
-        only the stars that read a changed indicator. None: decide every star."""
+        only the stars that read a changed indicator. None: decide every star. `before` is
+        never changed: the answer is a new list, or `before` itself when nothing changed."""
         ...
 
     def capabilities(self, ruleset: Ruleset) -> Capabilities: ...
@@ -63,9 +65,13 @@ class Backend(Protocol):
 
 
 class NativeBackend:
-    """starrules' own engine: compiled closures, re-deciding only the stars that changed."""
+    """starrules' own engine: compiled closures, re-deciding only the stars that read a
+    changed indicator, and the stars requiring one only when its status changed."""
 
     name: BackendName = "native"
+
+    def __init__(self) -> None:
+        self._links: dict[Program, _Links] = {}  # one per ruleset met: a bounded cache
 
     def decide(
         self,
@@ -77,7 +83,23 @@ class NativeBackend:
         program = ruleset.program
         if before is None or changed is None:
             return program.run(village).stars
-        return program.restars(village, before, changed)
+        links = self._links.get(program)
+        if links is None:
+            links = self._links[program] = _Links(ruleset.tree)
+        pending: set[int] = set()
+        for path in changed:
+            pending.update(links.readers.get(path, ()))
+        stars = before  # copied at the first status that changes: most events change none
+        decide = program.decide_star
+        for index in program.requirements_order:  # a required star before its requirers
+            if index in pending:
+                status = decide(index, village, stars)
+                if status is not stars[index]:
+                    if stars is before:
+                        stars = list(before)
+                    stars[index] = status
+                    pending.update(links.requirers[index])
+        return stars
 
     def capabilities(self, ruleset: Ruleset) -> Capabilities:
         return Capabilities(
@@ -91,6 +113,25 @@ class NativeBackend:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+class _Links:
+    """Who reads what in a ruleset: the stars whose criteria or vetoes read an indicator,
+    and the stars that require a star (whose status may change only when it does)."""
+
+    __slots__ = ("readers", "requirers")
+
+    def __init__(self, tree: RuleTree) -> None:
+        readers: dict[str, set[int]] = {}
+        for star in tree.stars:
+            for node in star.nodes:
+                if isinstance(node, Criterion):
+                    for path in node.test.names:
+                        readers.setdefault(path, set()).add(star.index)
+        self.readers = {path: frozenset(found) for path, found in readers.items()}
+        self.requirers = tuple(
+            tuple(s.index for s in tree.stars if star.id in s.requires) for star in tree.stars
+        )
 
 
 __all__ = ["BACKENDS", "Backend", "BackendName", "Capabilities", "Fallback", "NativeBackend"]

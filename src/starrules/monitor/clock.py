@@ -29,19 +29,38 @@ class Clock:
             | {
                 dt.date.fromordinal(rs.effective_until.toordinal() + 1)
                 for rs in registry.rulesets
-                if rs.effective_until is not None
+                if rs.effective_until is not None and rs.effective_until < dt.date.max
             }
         )
         self._resolved: dict[tuple[str, str, int], Ruleset] = {}
-        self._last = (dt.date.min, Period.containing(dt.date.min, period_kind))
+        # Per period met, one object, its end and its label, shared by every village in it
+        # (a few a year): fewer objects per village, and those an event reads shared.
+        self._periods: dict[Period, tuple[Period, dt.date, str]] = {}
+        first = Period.containing(dt.date.min, period_kind)
+        self._last = (dt.date.min, self._marks(first)[0])
 
-    def period(self, day: dt.date, current: Period | None = None) -> Period:
-        """The period containing `day`; `current` itself when it is that period (one Period
-        object per village and period, not one per event)."""
+    def period(self, day: dt.date) -> Period:
+        """The period containing `day`, one object per period."""
         if day != self._last[0]:  # events come in date order: most share the last date
-            self._last = (day, Period.containing(day, self.period_kind))
-        period = self._last[1]
-        return current if current == period and current is not None else period
+            found = Period.containing(day, self.period_kind)
+            self._last = (day, self._marks(found)[0])
+        return self._last[1]
+
+    def label(self, period: Period) -> str:
+        """'2023', '2023-Q3': the period's name, one string per period."""
+        return self._marks(period)[2]
+
+    def next_check(self, period: Period, until: dt.date | None) -> dt.date:
+        """The first date on which a village's period or ruleset may change: before it, an
+        event needs neither (the common case, checked with one comparison)."""
+        end = self._marks(period)[1]
+        return end if until is None or end < until else until
+
+    def _marks(self, period: Period) -> tuple[Period, dt.date, str]:
+        marks = self._periods.get(period)
+        if marks is None:
+            marks = self._periods[period] = (period, period.end, str(period))
+        return marks
 
     def resolve(self, village: Village, day: dt.date) -> tuple[Ruleset, dt.date | None]:
         """The ruleset in force for the village on `day`, and the first later date on which

@@ -10,13 +10,13 @@ from typing import Any
 
 from ..evaluation import Outcome, Truth
 from ..explain.assessment import Assessment
+from ..explain.levels import level_result
 from ..explain.records import construct_from
 from ..explain.results import LevelResult, StarResult, Status
-from ..ruleset import Ruleset
 from ..village import Village
 from .changes import Change, ChangeKind, Trigger
-from .events import Incident, IncidentType, incident_type
-from .state import AnyEvent
+from .events import AnyEvent, Incident, IncidentType, incident_type
+from .lookups import Rules
 
 STATUS = {True: Status.GRANTED, False: Status.DENIED, None: Status.UNDETERMINED}
 # Every field of a change in the model's order (pydantic writes JSON in the order of the
@@ -29,7 +29,7 @@ class ChangeContext:
     cause. Changes are built without validation: every field is the library's own, checked
     already (a test holds them equal to validated models)."""
 
-    __slots__ = ("common", "day", "incident_types", "incidents", "ruleset", "village")
+    __slots__ = ("common", "day", "incident_types", "incidents", "rules", "village")
 
     def __init__(
         self,
@@ -37,13 +37,13 @@ class ChangeContext:
         village: Village,
         day: dt.date,
         period: str,
-        ruleset: Ruleset,
+        rules: Rules,
         cause: AnyEvent,
         trigger: Trigger,
         incidents: Iterable[Incident],
         incident_types: Mapping[str, IncidentType],
     ) -> None:
-        self.village, self.day, self.ruleset = village, day, ruleset
+        self.village, self.day, self.rules = village, day, rules
         self.incidents, self.incident_types = incidents, incident_types
         self.common: dict[str, Any] = {
             "village": key,
@@ -51,8 +51,8 @@ class ChangeContext:
             "date": day,
             "trigger": trigger,
             "period": period,
-            "ruleset": ruleset_label(ruleset),
-            "fingerprint": ruleset.fingerprint,
+            "ruleset": rules.label,
+            "fingerprint": rules.fingerprint,
             "cause": cause,
         }
 
@@ -69,7 +69,8 @@ class ChangeContext:
         changes: list[Change] = []
         assessment: Assessment | None = None
         by_id = isinstance(before, Mapping)
-        for star in self.ruleset.stars:
+        ruleset = self.rules.ruleset
+        for star in ruleset.stars:
             now = stars[star.index]
             if by_id:
                 assert isinstance(before, Mapping)
@@ -84,7 +85,7 @@ class ChangeContext:
             incidents: list[Incident] = []
             if explain:
                 if assessment is None:
-                    assessment = Assessment(self.ruleset.tree, self.village, self.day, outcome)
+                    assessment = Assessment(ruleset.tree, self.village, self.day, outcome)
                 explanation = assessment.star(star.id)
                 incidents = incidents_behind(explanation, self.incidents, self.incident_types)
             was_status = STATUS[was] if known else None
@@ -99,7 +100,7 @@ class ChangeContext:
                     explanation=explanation,
                 )
             )
-        level = outcome.level
+        level = level_result(outcome.program, outcome.level)
         if (level.min, level.max) != (before_level.min, before_level.max):
             changes.append(
                 self._change(
@@ -116,11 +117,6 @@ class ChangeContext:
         data.update(self.common)
         data.update(fields)
         return construct_from(Change, data)
-
-
-def ruleset_label(ruleset: Ruleset) -> str:
-    """'henan-rural@2022.1 (cn-henan) → …': every layer, province first."""
-    return " → ".join(layer.ref for layer in ruleset.layers)
 
 
 def star_change(before: Status | None, after: Status) -> ChangeKind:
@@ -152,4 +148,4 @@ def incidents_behind(
     return [i for i in incidents if incident_type(i.incident, types).indicator in paths]
 
 
-__all__ = ["ChangeContext", "incidents_behind", "level_change", "ruleset_label", "star_change"]
+__all__ = ["ChangeContext", "incidents_behind", "level_change", "star_change"]

@@ -67,7 +67,8 @@ class Review(_Event):
     note: Str | None = None
 
 
-Event = Annotated[IndicatorUpdate | Incident | Review, Field(discriminator="type")]
+AnyEvent = IndicatorUpdate | Incident | Review
+Event = Annotated[AnyEvent, Field(discriminator="type")]
 EVENT_ADAPTER: TypeAdapter[IndicatorUpdate | Incident | Review] = TypeAdapter(Event)
 
 
@@ -181,6 +182,7 @@ def read_events(
 
 __all__ = [
     "DEFAULT_INCIDENT_TYPES",
+    "AnyEvent",
     "Event",
     "EventRecord",
     "Incident",

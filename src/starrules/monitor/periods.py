@@ -28,6 +28,15 @@ class Period:
     def start(self) -> date:
         return date(self.year, (self.part - 1) * _MONTHS[self.kind] + 1, 1)
 
+    @property
+    def end(self) -> date:
+        """The first day after the period: the start of the next one (date.max for the last
+        period there is: no day is after it)."""
+        month = self.part * _MONTHS[self.kind] + 1
+        if month <= 12:
+            return date(self.year, month, 1)
+        return date(self.year + 1, 1, 1) if self.year < date.max.year else date.max
+
     def __str__(self) -> str:
         if self.kind == "year":
             return str(self.year)

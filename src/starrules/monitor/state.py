@@ -1,24 +1,23 @@
-"""A monitored village's state: its current values, kept in a copy of its own that is updated
-in place, the star statuses and level, and a bounded, compact history."""
+"""The monitor's store: per village, its current values (a copy of its own, updated in
+place: no model is copied per event), the star statuses and level, the clock's marks, the
+period's incidents and a bounded, compact history; villages found by code or by name."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import InputError, did_you_mean
 from ..evaluation import Truth
 from ..explain.results import LevelResult, Status
 from ..i18n import Text
-from ..ruleset import Ruleset
 from ..village import Village
-from .changes import Change, ChangeKind, Trigger
-from .events import Incident, IndicatorUpdate, Review
+from .changes import ChangeKind, Trigger
+from .events import Incident
+from .lookups import Rules
 from .periods import Period
-
-AnyEvent = IndicatorUpdate | Incident | Review
 
 # A change as kept in the history: kind, trigger, star, its name, before, after, level
 # before and after. Shared objects only (enums, the rules' texts, the precomputed levels).
@@ -32,47 +31,72 @@ KeptChange = tuple[
     LevelResult | None,
     LevelResult | None,
 ]
-KEPT_FIELDS = (
-    "kind",
-    "trigger",
-    "star",
-    "star_name",
-    "before",
-    "after",
-    "level_before",
-    "level_after",
-)
-# An event as a small tuple: type, village, field / incident (with the value), count, note, id.
-KeptEvent = tuple[str, str | None, Any, int, str | None, str | None]
+# A history entry: one flat tuple of shared strings and plain values where it can be (a
+# long stream keeps many; the garbage collector need not follow them): the date; the
+# event's type, village, field or incident, value or count, note and id; the period, the
+# rules' label and fingerprint; the changes it caused; then the values it changed, as
+# triples (path, before, after). history.py builds the models from it.
+Entry = tuple[Any, ...]
+ENTRY_CHANGES = 10  # the index of the changes: the values follow them
 
 
-@dataclass(slots=True)
-class Entry:
-    """A history entry, kept compact (about 300 bytes with the event): `Monitor.history`
-    builds the models from it."""
-
-    date: dt.date
-    event: KeptEvent
-    period: Period
-    ruleset: Ruleset
-    values: tuple[tuple[str, Any, Any], ...]  # (path, before, after)
-    changes: tuple[KeptChange, ...]
-
-
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class VillageState:
     key: str
     baseline: dt.date
     village: Village  # the monitor's own copy, updated in place: never handed out
-    ruleset: Ruleset
+    rules: Rules  # the ruleset the village is judged by, with its lookups
     resolved_until: dt.date | None  # the next date another ruleset version may apply
+    next_check: dt.date  # before it, neither the period nor the ruleset can change
     date: dt.date
     period: Period
-    stars: list[Truth]
+    period_label: str  # str(period), the clock's one string: history entries share it
+    stars: list[Truth]  # replaced, never changed in place: assessments share it
     level: LevelResult
     incidents: deque[Incident]
     history: deque[Entry]
     horizon: dt.date | None  # history up to this date was dropped: no snapshot before it
+
+
+class VillageStore:
+    """The monitored villages by key (the code, else the name), in the order added."""
+
+    __slots__ = ("_by_name", "states")
+
+    def __init__(self) -> None:
+        self.states: dict[str, VillageState] = {}
+        self._by_name: dict[str, list[str]] = {}  # name → keys, for villages with a code
+
+    def check_new(self, key: str) -> None:
+        if key in self.states:
+            raise InputError(
+                f"village '{key}' is already monitored (villages are keyed by code, "
+                "else by name, so both must be unique)"
+            )
+
+    def add(self, state: VillageState) -> None:
+        self.check_new(state.key)
+        self.states[state.key] = state
+        if state.village.code is not None:
+            self._by_name.setdefault(state.village.name, []).append(state.key)
+
+    def find(self, key: str, place: str) -> VillageState:
+        """The village with this key, or with this name when one village has it."""
+        state = self.states.get(key)
+        if state is not None:
+            return state
+        keys = self._by_name.get(key, [])
+        if len(keys) == 1:
+            return self.states[keys[0]]
+        if keys:
+            raise InputError(
+                f"{place}: village: {len(keys)} monitored villages are named '{key}' "
+                f"({', '.join(keys)}); use the code"
+            )
+        hint = did_you_mean(key, [*self.states, *self._by_name])
+        raise InputError(
+            f"{place}: village: no monitored village '{key}'" + (f" ({hint})" if hint else "")
+        )
 
 
 def own_copy(village: Village, day: dt.date) -> Village:
@@ -102,7 +126,8 @@ def set_in_place(village: Village, path: str, value: Any) -> None:
 
 
 def with_value(village: Village, path: str, value: Any) -> Village:
-    """A copy of the village with one indicator set (unchanged sections are shared)."""
+    """A copy of the village with one indicator set (unchanged sections are shared): what a
+    check of the data under new rules sees, before anything changes."""
     section, _, name = path.partition(".")
     if section == "extra":
         return village.model_copy(update={"extra": {**village.extra, name: value}})
@@ -110,80 +135,14 @@ def with_value(village: Village, path: str, value: Any) -> Village:
     return village.model_copy(update={section: part.model_copy(update={name: value})})
 
 
-def keep_change(change: Change) -> KeptChange:
-    return (
-        change.kind,
-        change.trigger,
-        change.star,
-        change.star_name,
-        change.before,
-        change.after,
-        change.level_before,
-        change.level_after,
-    )
-
-
-def kept_fields(kept: KeptChange) -> dict[str, Any]:
-    return dict(zip(KEPT_FIELDS, kept, strict=True))
-
-
-def keep_event(event: AnyEvent) -> KeptEvent:
-    """An event as a small tuple; names are interned, so that many entries share them."""
-    if isinstance(event, IndicatorUpdate):
-        return (
-            "update",
-            sys.intern(event.village),
-            (sys.intern(event.field), event.value),
-            1,
-            None,
-            event.id,
-        )
-    if isinstance(event, Incident):
-        return (
-            "incident",
-            sys.intern(event.village),
-            sys.intern(event.incident),
-            event.count,
-            event.note,
-            event.id,
-        )
-    village = sys.intern(event.village) if event.village is not None else None
-    return ("review", village, None, 1, event.note, event.id)
-
-
-def restore_event(kept: KeptEvent, day: dt.date) -> AnyEvent:
-    kind, village, detail, count, note, ident = kept
-    if kind == "update":
-        assert village is not None
-        field, value = detail
-        return IndicatorUpdate.model_construct(
-            type="update", village=village, field=field, value=value, date=day, id=ident
-        )
-    if kind == "incident":
-        assert village is not None
-        return Incident.model_construct(
-            type="incident",
-            village=village,
-            incident=detail,
-            count=count,
-            note=note,
-            date=day,
-            id=ident,
-        )
-    return Review.model_construct(type="review", village=village, note=note, date=day, id=ident)
-
-
 __all__ = [
-    "AnyEvent",
+    "ENTRY_CHANGES",
     "Entry",
     "KeptChange",
     "VillageState",
+    "VillageStore",
     "get_value",
-    "keep_change",
-    "keep_event",
-    "kept_fields",
     "own_copy",
-    "restore_event",
     "set_in_place",
     "with_value",
 ]

@@ -3,17 +3,16 @@ validated as the Village model would (a rate within 0..1, a whole count, …).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InputError, did_you_mean
 from ..evaluation import fits_kind
-from ..ruleset import Ruleset
 from ..village import SECTIONS
-from .events import Incident, IncidentType, Review, incident_type
-from .state import AnyEvent
+from .events import AnyEvent, Incident, IncidentType, IndicatorUpdate, Review, incident_type
+from .lookups import Rules
 
 
 class EventValues:
@@ -23,22 +22,32 @@ class EventValues:
         self._incident_types = incident_types
         self._strict = strict  # an undeclared `extra` indicator: an error, not ignored
         self._adapters: dict[str, TypeAdapter[Any]] = {}
+        # The adapters' own validators, called straight (the common case: one per update).
+        self._validators: dict[str, Callable[..., Any]] = {}
 
-    def of(self, ruleset: Ruleset, event: AnyEvent, place: str) -> tuple[str | None, Any]:
+    def of(self, rules: Rules, event: AnyEvent, place: str) -> tuple[str | None, Any]:
         """The indicator the event sets and its validated value (incidents: counted later)."""
-        if isinstance(event, Review):
+        if type(event) is IndicatorUpdate:
+            validate = self._validators.get(event.field)
+            if validate is not None:  # a standard indicator met before: valid for any rules
+                try:
+                    return event.field, validate(event.value, strict=True)
+                except ValidationError:
+                    pass  # a whole number for a real one, or an error: said below
+        elif isinstance(event, Review):
             return None, None
         if isinstance(event, Incident):
             try:
                 kind = incident_type(event.incident, self._incident_types)
             except InputError as exc:
                 raise InputError(f"{place}: incident: {exc}") from None
-            self._check_path(ruleset, kind.indicator, place, "incident")
+            self._check_path(rules, kind.indicator, place, "incident")
             return kind.indicator, None
+        assert isinstance(event, IndicatorUpdate)
         path = event.field
-        self._check_path(ruleset, path, place, "field")
+        self._check_path(rules, path, place, "field")
         if path.startswith("extra."):
-            spec = ruleset.tree.indicators.get(path)
+            spec = rules.indicators.get(path)
             if spec is None:  # not declared: kept with the village, ignored by these rules
                 return path, event.value
             if event.value is not None and not fits_kind(spec.kind, event.value):
@@ -58,11 +67,12 @@ class EventValues:
                     pass
             raise InputError(f"{place}: value: {event.value!r} for {path}: {message}") from None
 
-    def _check_path(self, ruleset: Ruleset, path: str, place: str, field: str) -> None:
+    def _check_path(self, rules: Rules, path: str, place: str, field: str) -> None:
         if path.startswith("extra."):
-            if path not in ruleset.tree.indicators and (self._strict or field == "incident"):
-                declared = [p for p in ruleset.tree.indicators if p.startswith("extra.")]
+            if path not in rules.indicators and (self._strict or field == "incident"):
+                declared = [p for p in rules.indicators if p.startswith("extra.")]
                 hint = did_you_mean(path, declared)
+                ruleset = rules.ruleset
                 raise InputError(
                     f"{place}: {field}: '{path}' is not declared by ruleset "
                     f"{ruleset.id}@{ruleset.version}" + (f" ({hint})" if hint else "")
@@ -72,7 +82,8 @@ class EventValues:
             return
         annotation = section_field(path)
         if annotation is not None:
-            self._adapters[path] = TypeAdapter(annotation)
+            adapter = self._adapters[path] = TypeAdapter(annotation)
+            self._validators[path] = adapter.validator.validate_python
         else:
             known = [f"{name}.{f}" for name, model in SECTIONS for f in model.model_fields]
             hint = did_you_mean(path, known)

@@ -20,7 +20,8 @@ from ..errors import InputError, StarrulesError
 from ..explain.assessment import Assessment
 from ..explain.results import Status
 from ..i18n import Lang, Text
-from ..inputs.spreadsheets import column_label, require_openpyxl
+from ..inputs.sheet_columns import column_label
+from ..inputs.sheet_rows import require_openpyxl
 
 TableFormat = Literal["csv", "xlsx"]
 

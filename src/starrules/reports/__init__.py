@@ -21,7 +21,8 @@ What a township report shows (shared/domain.md), per group and for the total:
   stars are granted, this is the one failing criterion or triggered veto that matters,
   and passing it would grant the star;
 * the missing indicators that leave most villages undetermined (`Assessment.missing`);
-* with targets (plans.py): each township's or county's plan compared with the result.
+* with targets (read by targets_file.py): each township's or county's plan compared with the
+  result (plans.py).
 
 Streaming: `report` (or a `ReportBuilder`) takes one assessment at a time and keeps only
 counts, whose size depends on the rules and the number of groups, never on the number of

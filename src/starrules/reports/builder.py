@@ -17,9 +17,10 @@ from ..rules import RuleTree
 from ..ruleset import Ruleset
 from ..village import Village
 from .facts import RuleFacts
-from .plans import PlanResult, Targets, compare, read_targets
+from .plans import PlanResult, Targets, compare
 from .results import BY, SLOT, By, GroupReport, Report, Truth
 from .tally import GroupKey, Near, Tally, TargetTally, county_of
+from .targets_file import read_targets
 
 
 class ReportBuilder:

@@ -15,11 +15,12 @@ from ..explain.assessment import Assessment
 from ..explain.results import CriterionResult, CriterionStatus, StarResult, Status
 from ..explain.text import _Explainer
 from ..i18n import Lang
-from ..load.loader import chain_key, find_ruleset_files, find_test_files, is_test_file
+from ..load.chains import chain_key
+from ..load.loader import find_ruleset_files, find_test_files, is_test_file
 from ..load.registry import Registry
-from ..load.schema import ExpectDoc, TestFileDoc
-from ..load.yaml_source import read_yaml
-from ..rules import Group, TestCase
+from ..load.schema import TestFileDoc
+from ..load.yaml_files import read_yaml
+from ..rules import ExpectDoc, Group, TestCase
 from ..ruleset import Ruleset
 from ..village import Village
 

@@ -36,11 +36,11 @@ from ..evaluation import GroupKernel, Truth, star_status
 from ..explain.assessment import Assessment
 from ..explain.results import CriterionStatus, Status
 from ..inputs.files import VillageRecord
-from ..load.loader import chain_key
+from ..load.chains import chain_key
 from ..load.registry import Registry
 from ..rules import Criterion, Group, Node, RuleTree, Star
 from ..ruleset import Ruleset
-from ..village import Village
+from ..village import Village, within
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -248,10 +248,7 @@ def _chain_for(
 ) -> tuple[Ruleset | None, SkipReason, str]:
     """The chain judging the village on this side, or why there is none."""
     first = side[0]
-    if not (
-        village.jurisdiction == first.jurisdiction
-        or village.jurisdiction.startswith(first.jurisdiction + "/")
-    ):
+    if not within(village.jurisdiction, first.jurisdiction):
         return None, "jurisdiction", first.jurisdiction
     if village.kind != first.kind:
         return None, "kind", first.kind

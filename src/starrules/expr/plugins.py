@@ -9,6 +9,7 @@ A broken plug-in is an error naming its entry point, never a silent omission.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import EvaluationError, StarrulesError
-from ..expr import BUILTIN_FUNCTIONS, FunctionSpec
+from .compiler import CompiledExpression
+from .functions import BUILTIN_FUNCTIONS, FunctionSpec
 
 FUNCTIONS_GROUP = "starrules.functions"
 RULESETS_GROUP = "starrules.rulesets"
@@ -116,4 +118,30 @@ def plugin_ruleset_dirs() -> list[Path]:
     return folders
 
 
-__all__ = ["available_functions", "plugin_functions", "plugin_ruleset_dirs"]
+def naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpression:
+    """A compiled test calling functions that are not built in (a plug-in's, or given
+    at load time), whose failures name the criterion."""
+    evaluate, on_village = test.evaluate, test.on_village
+
+    def named(error: Exception) -> EvaluationError:
+        detail = (
+            str(error) if isinstance(error, EvaluationError) else f"a function failed: {error!r}"
+        )
+        return EvaluationError(f"criterion '{criterion}': {detail}")
+
+    def evaluate_named(v: Any, s: Any) -> Any:
+        try:
+            return evaluate(v, s)
+        except Exception as error:  # a function of a plug-in or of the caller failed
+            raise named(error) from error
+
+    def on_village_named(v: Any) -> Any:
+        try:
+            return on_village(v)
+        except Exception as error:
+            raise named(error) from error
+
+    return dataclasses.replace(test, evaluate=evaluate_named, on_village=on_village_named)
+
+
+__all__ = ["available_functions", "naming_failures", "plugin_functions", "plugin_ruleset_dirs"]

@@ -1,0 +1,89 @@
+"""What a compiled expression can say about a village's result beyond the value: the
+threshold a test turns on (to say 'short by …'), the denominators that were 0 and the
+arithmetic steps that overflowed (why a known input gave unknown)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .ast import Node, to_source
+from .operators import COMPARE, FLOAT_MAX, NEGATE, real
+
+Evaluator = Callable[[Any, Any], Any]  # (village, stars) -> value, None for unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A test of the form `<subject> <op> <limit>`: lets an explanation say 'short by …'."""
+
+    subject: Evaluator
+    op: str
+    limit: float
+    integral: bool  # the subject is a count: a strict bound moves by whole steps
+    rate: bool  # the subject is a rate or a ratio (explained in percentage points)
+
+    def needed(self, want: bool) -> str:
+        """The comparison the subject must satisfy for the test to come out `want`."""
+        return self.op if want else NEGATE[self.op]
+
+    def gap(self, value: float, want: bool) -> float | None:
+        """How far `value` must move for the comparison to come out `want` (>= 0), or None
+        when it already does. A strict bound on a real number can give 0: 'more than 30%'
+        with 30% observed is short by an arbitrarily small amount."""
+        op = self.needed(want)
+        if real(value) is None or real(self.limit) is None or COMPARE[op](value, self.limit):
+            return None  # no distance to a value that is not a real number
+        try:
+            if self.integral:  # the nearest whole number that satisfies the bound
+                bound = {
+                    ">=": math.ceil(self.limit),
+                    ">": math.floor(self.limit) + 1,
+                    "<=": math.floor(self.limit),
+                    "<": math.ceil(self.limit) - 1,
+                }[op]
+                distance = float(abs(bound - value))
+            else:  # rounded: no float noise such as 0.04999999999999993
+                distance = round(abs(self.limit - value), 9)
+        except OverflowError:
+            return FLOAT_MAX
+        return min(distance, FLOAT_MAX)  # a distance beyond any float (inf) is the largest
+
+
+@dataclass(frozen=True, slots=True)
+class Divisor:
+    """A denominator in the expression: when it is 0 the result is unknown."""
+
+    text: str
+    evaluate: Evaluator
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An arithmetic step or a numeric function call: when its operands are known and its
+    result is not a real number a float can hold (it overflows), the result is unknown."""
+
+    node: Node
+    op: Callable[..., Any]
+    operands: tuple[Evaluator, ...]
+
+    @property
+    def text(self) -> str:  # on demand: building every step's text is quadratic in its size
+        return to_source(self.node)
+
+    def left_the_range(self, village: Any, stars: Any) -> bool:
+        values = [operand(village, stars) for operand in self.operands]
+        if any(x is None for x in values):
+            return False
+        try:
+            result = self.op(*values)
+        except ZeroDivisionError:  # division by zero: see zero_divisors
+            return False
+        except OverflowError:
+            return True
+        return result is not None and real(result) is None
+
+
+__all__ = ["Divisor", "Evaluator", "Step", "Threshold"]
