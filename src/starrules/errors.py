@@ -40,7 +40,7 @@ class Problem:
     """One thing wrong with a ruleset, where it is, and what to do about it.
 
     `message` and `hint` are in English; `code` is the stable code of the message in the
-    catalogue (messages.py), found from the English text when not given, and `render`
+    catalogue (starrules.messages), found from the English text when not given, and `render`
     gives the problem in Chinese or English with its code. The code is not compared: two
     problems are the same when they say the same thing at the same place."""
 

@@ -4,7 +4,7 @@ Exit codes: 0 ok; 1 checks failed (lint found problems); 2 bad usage or bad inpu
 one clear message naming the file and place. A user mistake never shows a traceback.
 
 Messages (errors, usage errors, warnings on stderr) carry their code (`[SR501]`, see
-messages.py) and are in the language of `--lang` when the command line gives it, else of
+starrules.messages) and are in the language of `--lang` when the command line gives it, else of
 the locale (LC_ALL, LC_MESSAGES, LANG: `zh_CN.UTF-8` is Chinese), else English.
 """
 

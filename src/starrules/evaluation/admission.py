@@ -20,6 +20,13 @@ def admit(
     """Reject a village this ruleset cannot judge, with the reason; return the `extra`
     indicators it gives that the ruleset does not declare (ignored; an error when
     `strict`)."""
+    # The common case first, in a few comparisons: this runs once per evaluated village.
+    if (
+        village.kind == tree.kind
+        and within(village.jurisdiction, tree.jurisdiction)
+        and not (check_dates and not tree.in_force(on))
+    ):
+        return _extras(tree, village, strict) if village.extra else ()
     ruleset = f"{tree.id}@{tree.version}"
     if village.kind != tree.kind:
         raise EvaluationError.of(
@@ -49,6 +56,13 @@ def admit(
             start=tree.effective_from,
             until=until,
         )
+    return _extras(tree, village, strict)
+
+
+def _extras(tree: RuleTree, village: Village, strict: bool) -> tuple[str, ...]:
+    """The undeclared `extra` indicators (refused when `strict`); a declared one's value
+    checked against its kind."""
+    ruleset = f"{tree.id}@{tree.version}"
     ignored: list[str] = []
     for key, value in village.extra.items():
         spec = tree.indicators.get(f"extra.{key}")

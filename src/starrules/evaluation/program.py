@@ -5,7 +5,7 @@ at_least, min_points) is one kernel, `GroupKernel`: a threshold over integer wei
 evaluator walks the rule tree on it: without a recorder it stops wherever Kleene logic has
 decided (`Program.run`: the star statuses and the level); with one (`Program.walk`,
 `Program.record`) it runs every node and records each outcome in a flat status vector,
-from which the Assessment builds explanations on demand (see assessment.py). Nothing here
+from which the Assessment builds explanations on demand (see explain/assessment.py). Nothing here
 keeps state between calls.
 """
 
@@ -20,7 +20,7 @@ from ..rules import Criterion, Group, RuleTree, requirements_first
 from ..village import Village
 from .admission import admit
 from .kernel import Truth
-from .walk import Decider, LevelEnv, points_range, walk_and_record, walk_star
+from .walk import Decide, Decider, LevelEnv, decide_and_record, points_range, walk_star
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class LevelRange(NamedTuple):
 @dataclass(slots=True)
 class Outcome:
     """The raw result of one evaluation (True / False / None per node and per star): what an
-    Assessment is made from (assessment.py builds the explanations from it on demand)."""
+    Assessment is made from (explain/assessment.py builds the explanations from it on demand)."""
 
     stars: list[Truth]
     level: LevelRange  # shared between assessments: immutable, one per (min, max)
@@ -58,6 +58,7 @@ class Program:
         "_dependents",
         "_level_ranges",
         "_memo",
+        "_plan",
         "_points",
         "requirements_order",
         "tree",
@@ -71,13 +72,18 @@ class Program:
         self._deciders: tuple[Decider, ...] = tuple(
             (
                 star.index,
-                *walk_and_record(star.grant),
+                *decide_and_record(star.grant),
                 tuple((v.index, v.test.on_village) for v in star.vetoes),
                 tuple(index_of[r] for r in star.requires),
             )
             for star in ordered
         )
         self._decider_of = {entry[0]: entry for entry in self._deciders}
+        # `run`'s steps: a star without vetoes or required stars is its grant group's status.
+        self._plan: tuple[tuple[int, Decide, Decider | None], ...] = tuple(
+            (entry[0], entry[1], entry if entry[3] or entry[4] else None)
+            for entry in self._deciders
+        )
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
         self._level_ranges = _level_ranges(tree)
         self._memo: dict[Callable[[RuleTree], object], object] = {}
@@ -107,7 +113,10 @@ class Program:
 
     def run(self, village: Village) -> Outcome:
         """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
-        return self._run(village, [None] * len(self.tree.stars), None)
+        stars: list[Truth] = [None] * len(self.tree.stars)
+        for index, grant, full in self._plan:
+            stars[index] = grant(village) if full is None else walk_star(full, village, stars, None)
+        return Outcome(stars, self._level_ranges[self._level(village, stars)], self)
 
     def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
         """Decide again only the stars that read a changed indicator (and the stars that

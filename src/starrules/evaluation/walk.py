@@ -26,29 +26,38 @@ def group_walk(group: Group) -> Walk:
     first item that settles the kernel's verdict (items in ruleset order, so authors who
     list decisive criteria first help); `walk(village, statuses)` runs every item and
     records every node's outcome in the status vector (the tracer pattern)."""
-    return walk_and_record(group)[0]
+    decide, record = decide_and_record(group)
+
+    def walk(v: Village, out: Recorder = None, /) -> Truth:
+        return decide(v) if out is None else record(v, out)
+
+    return walk
 
 
-def walk_and_record(group: Group) -> tuple[Walk, Callable[[Village, list[Truth]], Truth]]:
-    """A group's walk, and its recording part (what the walk does given a recorder), which
-    an enclosing group's recording calls directly."""
+Decide = Callable[[Village], Truth]
+Record = Callable[[Village, list[Truth]], Truth]
+
+
+def decide_and_record(group: Group) -> tuple[Decide, Record]:
+    """A group's two walks from one description of it: deciding (`decide(village)`, which
+    stops where Kleene logic has decided) and recording (`record(village, statuses)`, which
+    runs every item and records each node's outcome)."""
     kernel = GroupKernel.of(group)
     bar, slack, index = kernel.bar, kernel.slack, group.index
-    # Deciding: a criterion's test, or a sub-group's walk, called with the village alone.
+    # Deciding: a criterion's test, or a sub-group's deciding walk, called with the village.
     # Recording: (test, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
     # recording, weight, -1) for a sub-group, which records itself.
-    decide: list[Callable[[Village], Truth]] = []
+    decide: list[Decide] = []
     recording: list[tuple[Callable[..., Truth], int, int]] = []
     for item, weight in zip(group.items, kernel.weights, strict=True):
         if isinstance(item, Criterion):
             decide.append(item.test.on_village)
             recording.append((item.test.on_village, weight, item.index))
         else:
-            sub_walk, sub_record = walk_and_record(item)
-            decide.append(sub_walk)
+            sub_decide, sub_record = decide_and_record(item)
+            decide.append(sub_decide)
             recording.append((sub_record, weight, -1))
-    tests, items = tuple(decide), tuple(recording)
-    weighted = tuple(zip(tests, kernel.weights, strict=True))
+    items = tuple(recording)
 
     def record(v: Village, out: list[Truth]) -> Truth:
         passed = failed = 0
@@ -65,13 +74,16 @@ def walk_and_record(group: Group) -> tuple[Walk, Callable[[Village, list[Truth]]
         outcome = out[index] = True if passed >= bar else (None if failed <= slack else False)
         return outcome
 
-    # Deciding is the hot path. Its loop is the kernel's two checks inline; for n of n
-    # (all) and 1 of n (any) one check can only fire at the end, so it needs no sums.
+    return _deciding(kernel, group, tuple(decide)), record
+
+
+def _deciding(kernel: GroupKernel, group: Group, tests: tuple[Decide, ...]) -> Decide:
+    """The deciding walk: the hot path. Its loop is the kernel's two checks inline; for n of
+    n (all) and 1 of n (any) one check can only fire at the end, so it needs no sums."""
+    bar, slack = kernel.bar, kernel.slack
     if kernel.any_fail_decides:
 
-        def walk(v: Village, out: Recorder = None, /) -> Truth:
-            if out is not None:
-                return record(v, out)
+        def all_items(v: Village) -> Truth:
             unknown = False
             for test in tests:
                 result = test(v)
@@ -81,11 +93,11 @@ def walk_and_record(group: Group) -> tuple[Walk, Callable[[Village, list[Truth]]
                     unknown = True
             return None if unknown else True
 
-    elif kernel.any_pass_decides:
+        return all_items
 
-        def walk(v: Village, out: Recorder = None, /) -> Truth:
-            if out is not None:
-                return record(v, out)
+    if kernel.any_pass_decides:
+
+        def any_item(v: Village) -> Truth:
             unknown = False
             for test in tests:
                 result = test(v)
@@ -95,25 +107,25 @@ def walk_and_record(group: Group) -> tuple[Walk, Callable[[Village, list[Truth]]
                     unknown = True
             return None if unknown else False
 
-    else:
+        return any_item
 
-        def walk(v: Village, out: Recorder = None, /) -> Truth:
-            if out is not None:
-                return record(v, out)
-            passed = failed = 0
-            for test, weight in weighted:
-                result = test(v)
-                if result is True:
-                    passed += weight
-                    if passed >= bar:
-                        return True
-                elif result is False:
-                    failed += weight
-                    if failed > slack:
-                        return False
-            return kernel.verdict(passed, failed)  # e.g. a bar of 0: passed with no item
+    weighted = tuple(zip(tests, kernel.weights, strict=True))
 
-    return walk, record
+    def threshold(v: Village) -> Truth:
+        passed = failed = 0
+        for test, weight in weighted:
+            result = test(v)
+            if result is True:
+                passed += weight
+                if passed >= bar:
+                    return True
+            elif result is False:
+                failed += weight
+                if failed > slack:
+                    return False
+        return kernel.verdict(passed, failed)  # e.g. a bar of 0: passed with no item
+
+    return threshold
 
 
 def points_range(group: Group) -> Callable[[Village], tuple[Exact, Exact]]:
@@ -153,8 +165,8 @@ class LevelEnv(dict[str, Truth]):
 
 Decider = tuple[
     int,  # the star's index
-    Walk,  # its grant group
-    Callable[[Village, list[Truth]], Truth],  # the grant group's recording
+    Decide,  # its grant group's deciding walk
+    Record,  # the grant group's recording
     tuple[tuple[int, Callable[[Village], Truth]], ...],  # vetoes: (slot, test)
     tuple[int, ...],  # the stars it requires
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exact import exact, exact_number
 from ..indicators import IndicatorKind
@@ -32,6 +32,15 @@ from .types import Scope
 from .valuetypes import ExprType
 
 
+class SimpleTest(NamedTuple):
+    """A test that reads one indicator: the indicator itself (`op` None) or compared with a
+    constant (`path op limit`)."""
+
+    path: str
+    op: str | None
+    limit: Any
+
+
 class ClosureBuilder:
     """Compiles the nodes of one expression into closures, noting on the way its
     denominators and arithmetic steps (for `zero_divisors` and `out_of_range`)."""
@@ -42,11 +51,12 @@ class ClosureBuilder:
         self.steps: list[Step] = []
         self.stepped: set[int] = set()
 
-    def on_village(self, node: Node, evaluate: Evaluator) -> Callable[[Any], Any]:
-        """A one-argument function of the village, as direct as the expression allows:
-        a yes/no indicator is its accessor itself; `indicator <op> constant` one closure."""
+    def simple_test(self, node: Node) -> SimpleTest | None:
+        """The expression's shape when it is an indicator itself (a yes/no indicator) or
+        `indicator <op> constant`: what `on_village` makes one closure of and the
+        evaluator's generated code (evaluation/codegen.py) writes inline."""
         if isinstance(node, Name) and self.scope.star_of(node.path) is None:
-            return indicator_getter(node.path)
+            return SimpleTest(node.path, None, None)
         if isinstance(node, Compare) and node.op in COMPARE:
             left, right, op_name = node.left, node.right, node.op
             if isinstance(left, Literal):
@@ -56,16 +66,25 @@ class ClosureBuilder:
                 and isinstance(right, Literal)
                 and self.scope.star_of(left.path) is None
             ):
-                getter = indicator_getter(left.path)
-                op = COMPARE[op_name]
-                limit = right.value
+                return SimpleTest(left.path, op_name, right.value)
+        return None
 
-                def compare(v: Any) -> Any:
-                    x = getter(v)
-                    return None if x is None else op(x, limit)
+    def on_village(self, node: Node, evaluate: Evaluator) -> Callable[[Any], Any]:
+        """A one-argument function of the village, as direct as the expression allows:
+        a yes/no indicator is its accessor itself; `indicator <op> constant` one closure."""
+        simple = self.simple_test(node)
+        if simple is None:
+            return lambda v: evaluate(v, None)
+        getter = indicator_getter(simple.path)
+        if simple.op is None:
+            return getter
+        op, limit = COMPARE[simple.op], simple.limit
 
-                return compare
-        return lambda v: evaluate(v, None)
+        def compare(v: Any) -> Any:
+            x = getter(v)
+            return None if x is None else op(x, limit)
+
+        return compare
 
     def add_divisor(self, node: Node, evaluate: Evaluator) -> None:
         text = to_source(node)
@@ -371,4 +390,4 @@ def indicator_getter(path: str) -> Callable[[Any], Any]:
     return operator.attrgetter(path)
 
 
-__all__ = ["ClosureBuilder", "indicator_getter"]
+__all__ = ["ClosureBuilder", "SimpleTest", "indicator_getter"]
