@@ -53,8 +53,7 @@ class ClosureBuilder:
 
     def simple_test(self, node: Node) -> SimpleTest | None:
         """The expression's shape when it is an indicator itself (a yes/no indicator) or
-        `indicator <op> constant`: what `on_village` makes one closure of and the
-        evaluator's generated code (evaluation/codegen.py) writes inline."""
+        `indicator <op> constant`: what `on_village` makes one closure of."""
         if isinstance(node, Name) and self.scope.star_of(node.path) is None:
             return SimpleTest(node.path, None, None)
         if isinstance(node, Compare) and node.op in COMPARE:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ast import Call, Literal, Node, names, to_source, walk
-from .closures import ClosureBuilder, SimpleTest, indicator_getter
+from .closures import ClosureBuilder, indicator_getter
 from .errors import ExpressionError, TokenBudget
 from .parser import parse
 from .reasons import Divisor, Evaluator, Step, Threshold
@@ -38,8 +38,6 @@ class CompiledExpression:
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
     steps: tuple[Step, ...] = ()
-    # one indicator, alone or against a constant (closures.SimpleTest), else None
-    simple: SimpleTest | None = None
 
     def zero_divisors(self, village: Any, stars: Any = None) -> list[str]:
         """The denominators that are 0 for this village (why a known input gave unknown)."""
@@ -85,7 +83,6 @@ def compile_expression(
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
         steps=tuple(builder.steps),
-        simple=builder.simple_test(node),
     )
 
 
