@@ -674,9 +674,14 @@ def test_rerun_after_a_change_equals_a_fresh_run(data: st.DataObject) -> None:
         update={section: getattr(before, section).model_copy(update={name: changed[path]})}
     )
     program = ruleset.program
-    again = program.rerun(after, program.run(before).stars, [path])
+    was = program.run(before).stars
+    kept = list(was)
+    again = program.rerun(after, was, [path])
     fresh = program.run(after)
     assert (again.stars, again.level) == (fresh.stars, fresh.level)
+    statuses = program.restars(after, was, [path])
+    assert statuses == fresh.stars and was == kept  # `before` is never changed
+    assert (statuses is was) == (fresh.stars == kept)  # the same list when nothing changed
 
 
 def test_rerun_re_decides_the_stars_that_require_a_changed_star() -> None:

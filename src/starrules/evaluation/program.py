@@ -60,6 +60,8 @@ class Program:
         "_memo",
         "_plan",
         "_points",
+        "_readers",
+        "_requirers",
         "requirements_order",
         "tree",
     )
@@ -87,7 +89,9 @@ class Program:
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
         self._level_ranges = _level_ranges(tree)
         self._memo: dict[Callable[[RuleTree], object], object] = {}
-        self._dependents = _dependents(tree)
+        self._readers = _readers(tree)
+        self._requirers = _requirers(tree)
+        self._dependents = _dependents(self._readers, self._requirers)
         self._points = {
             node.id: points_range(node)
             for star in tree.stars
@@ -122,17 +126,26 @@ class Program:
         """Decide again only the stars that read a changed indicator (and the stars that
         require them), keeping `before` for the rest; the level is always re-decided.
         Equal to `run(village)` when `before` was `run` on the village before the change."""
-        return self._run(village, list(before), self.stars_affected(changed))
+        return self.outcome(village, list(self.restars(village, before, changed)))
 
     def restars(self, village: Village, before: list[Truth], changed: Iterable[str]) -> list[Truth]:
-        """`rerun`'s star statuses alone (no level, no outcome): for the monitor, which
-        decides the level only when a status changed."""
-        stars = list(before)
-        dirty = self.stars_affected(changed)
-        walk = walk_star
-        for entry in self._deciders:
-            if entry[0] in dirty:
-                stars[entry[0]] = walk(entry, village, stars, None)
+        """`rerun`'s star statuses alone (no level): the stars that read a changed indicator
+        decided again, and a star that requires one only when that one's status changed.
+        `before` is never changed: the answer is a new list, or `before` itself when no
+        status changed (the monitor's common case)."""
+        pending: set[int] = set()
+        for path in changed:
+            pending.update(self._readers.get(path, ()))
+        stars = before  # copied at the first status that changes
+        for entry in self._deciders:  # a required star before the stars requiring it
+            index = entry[0]
+            if index in pending:
+                status = walk_star(entry, village, stars, None)
+                if status is not stars[index]:
+                    if stars is before:
+                        stars = list(before)
+                    stars[index] = status
+                    pending.update(self._requirers[index])
         return stars
 
     def stars_reading(self, path: str) -> frozenset[int]:
@@ -146,13 +159,6 @@ class Program:
         for path in changed:
             dirty.update(self._dependents.get(path, ()))
         return dirty
-
-    def _run(self, village: Village, stars: list[Truth], dirty: set[int] | None) -> Outcome:
-        walk = walk_star
-        for entry in self._deciders:
-            if dirty is None or entry[0] in dirty:
-                stars[entry[0]] = walk(entry, village, stars, None)
-        return self.outcome(village, stars)
 
     def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
         """One star's status, reading the statuses of the stars it requires from `stars`."""
@@ -208,24 +214,35 @@ class Program:
         return min(possible), max(possible)
 
 
-def _dependents(tree: RuleTree) -> dict[str, frozenset[int]]:
-    """Indicator path → the stars that read it, directly or through a required star."""
+def _readers(tree: RuleTree) -> dict[str, frozenset[int]]:
+    """Indicator path → the stars whose criteria or vetoes read it."""
     readers: dict[str, set[int]] = {}
     for star in tree.stars:
         for node in star.nodes:
             if isinstance(node, Criterion):
                 for path in node.test.names:
                     readers.setdefault(path, set()).add(star.index)
-    requiring: dict[int, set[int]] = {s.index: set() for s in tree.stars}
-    for star in tree.stars:
-        for required in star.requires:
-            requiring[tree.star_index[required]].add(star.index)
+    return {path: frozenset(found) for path, found in readers.items()}
 
-    def closure(start: set[int]) -> frozenset[int]:
+
+def _requirers(tree: RuleTree) -> tuple[tuple[int, ...], ...]:
+    """Per star index, the stars that require it."""
+    return tuple(
+        tuple(other.index for other in tree.stars if star.id in other.requires)
+        for star in tree.stars
+    )
+
+
+def _dependents(
+    readers: dict[str, frozenset[int]], requirers: tuple[tuple[int, ...], ...]
+) -> dict[str, frozenset[int]]:
+    """Indicator path → the stars that read it, directly or through a required star."""
+
+    def closure(start: frozenset[int]) -> frozenset[int]:
         found = set(start)
         pending = list(start)
         while pending:
-            for other in requiring[pending.pop()]:
+            for other in requirers[pending.pop()]:
                 if other not in found:
                     found.add(other)
                     pending.append(other)

@@ -12,8 +12,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from ..evaluation import Program, Truth
-from ..rules import Criterion, RuleTree
+from ..evaluation import Truth
 from ..ruleset import Ruleset
 from ..village import Village
 
@@ -70,9 +69,6 @@ class NativeBackend:
 
     name: BackendName = "native"
 
-    def __init__(self) -> None:
-        self._links: dict[Program, _Links] = {}  # one per ruleset met: a bounded cache
-
     def decide(
         self,
         ruleset: Ruleset,
@@ -83,23 +79,7 @@ class NativeBackend:
         program = ruleset.program
         if before is None or changed is None:
             return program.run(village).stars
-        links = self._links.get(program)
-        if links is None:
-            links = self._links[program] = _Links(ruleset.tree)
-        pending: set[int] = set()
-        for path in changed:
-            pending.update(links.readers.get(path, ()))
-        stars = before  # copied at the first status that changes: most events change none
-        decide = program.decide_star
-        for index in program.requirements_order:  # a required star before its requirers
-            if index in pending:
-                status = decide(index, village, stars)
-                if status is not stars[index]:
-                    if stars is before:
-                        stars = list(before)
-                    stars[index] = status
-                    pending.update(links.requirers[index])
-        return stars
+        return program.restars(village, before, changed)
 
     def capabilities(self, ruleset: Ruleset) -> Capabilities:
         return Capabilities(
@@ -113,25 +93,6 @@ class NativeBackend:
 
     def close(self) -> None:
         """Nothing to release."""
-
-
-class _Links:
-    """Who reads what in a ruleset: the stars whose criteria or vetoes read an indicator,
-    and the stars that require a star (whose status may change only when it does)."""
-
-    __slots__ = ("readers", "requirers")
-
-    def __init__(self, tree: RuleTree) -> None:
-        readers: dict[str, set[int]] = {}
-        for star in tree.stars:
-            for node in star.nodes:
-                if isinstance(node, Criterion):
-                    for path in node.test.names:
-                        readers.setdefault(path, set()).add(star.index)
-        self.readers = {path: frozenset(found) for path, found in readers.items()}
-        self.requirers = tuple(
-            tuple(s.index for s in tree.stars if star.id in s.requires) for star in tree.stars
-        )
 
 
 __all__ = ["BACKENDS", "Backend", "BackendName", "Capabilities", "Fallback", "NativeBackend"]
