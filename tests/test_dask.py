@@ -254,8 +254,11 @@ def test_without_dask_the_extra_is_named(
     ruleset: starrules.Ruleset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
-    with pytest.raises(StarrulesError, match=r"pip install 'starrules\[dask\]'"):
+    with pytest.raises(StarrulesError, match=r"pip install 'starrules\[dask\]'") as raised:
         starrules.dask.evaluate(object(), ruleset)
+    # a coded message, in Chinese too, as every other error
+    assert [p.code for p in raised.value.problems] == ["SR657"]
+    assert "starrules.dask 需要 dask" in raised.value.render("zh")
 
 
 def test_arrow_batches_rate_as_one_table_does(ruleset: starrules.Ruleset, table: Any) -> None:

@@ -18,7 +18,6 @@ Not imported by `import starrules`. `evaluate` and `report` need the `dask` extr
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,8 +27,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .errors import EvaluationError, InputError, Location, Problem, StarrulesError
+from .errors import EvaluationError, InputError, Location, Problem
 from .expr import FunctionSpec
+from .extras import require
 
 if TYPE_CHECKING:
     from .reports import By, Report, ReportBuilder
@@ -45,13 +45,8 @@ _NULLABLE_INTEGERS = (("int8", "Int8"), ("int16", "Int16"), ("int32", "Int32"), 
 
 
 def _require(module: str) -> ModuleType:
-    """The module, or a StarrulesError saying which extra installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise StarrulesError(
-            f"starrules.dask needs {module.split('.')[0]}, which is not installed: {INSTALL_HINT}"
-        ) from exc
+    """The module, or a StarrulesError saying that the `dask` extra installs it."""
+    return require(module, code="SR657", install=INSTALL_HINT)
 
 
 # -- Dask ---------------------------------------------------------------------------------

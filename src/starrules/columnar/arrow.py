@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
-from ..errors import StarrulesError
+from .. import extras
 
 INSTALL_HINT = "pip install 'starrules[columnar]'"
 
 
 def require(module: str = "pyarrow") -> ModuleType:
-    """The module, or a StarrulesError saying which extra installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise StarrulesError.of(
-            None, "SR653", module=module.split(".")[0], install=INSTALL_HINT
-        ) from exc
+    """The module, or a StarrulesError saying that the `columnar` extra installs it."""
+    return extras.require(module, code="SR653", install=INSTALL_HINT)

@@ -57,4 +57,9 @@ CLI: tuple[Entry, ...] = (
         "--format parquet comes from the columnar engine: use --engine columns",
         "`--format parquet` 由列式引擎给出：请用 `--engine columns`",
     ),
+    Entry(
+        "SR657",
+        "starrules.dask needs {module}, which is not installed: {install}",
+        "starrules.dask 需要 {module}，但它没有安装：{install}",
+    ),
 )
