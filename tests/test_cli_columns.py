@@ -147,7 +147,7 @@ def test_a_bad_value_in_parquet_names_the_row(
     code, _, err = run(capsys, "evaluate", str(path), "--engine", "columns")
     assert code == 2 and "row 2" in err and "ecology.sanitary_toilet_rate" in err, err
     code, _, err = run(capsys, "evaluate", str(path), "--engine", "rows")
-    assert code == 2 and "row 2" in err and "ecology.sanitary_toilet_rate" in err, err
+    assert code == 2 and f"{path}:2: " in err and "ecology.sanitary_toilet_rate" in err, err
 
 
 def test_auto_takes_the_columnar_engine_for_parquet(

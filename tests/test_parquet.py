@@ -53,7 +53,8 @@ def test_records_are_the_villages_with_their_rows(tmp_path: Path) -> None:
     pq.write_table(pa.table(VILLAGES), path)
     records = list(parquet_records(path))
     assert [r.village.name for r in records] == ["韩庄村", "李庄村"]
-    assert [r.where for r in records] == [f"{path}: row 1", f"{path}: row 2"]
+    # file:row, as a spreadsheet's rows are placed: no English word in a Chinese message
+    assert [r.where for r in records] == [f"{path}:1", f"{path}:2"]
     assert records[0].village.industry.collective_income == 120_000
     assert records[1].village.industry.collective_income is None
 
@@ -71,9 +72,10 @@ def test_a_bad_row_names_the_row_and_the_field(tmp_path: Path) -> None:
     pq.write_table(pa.table({**VILLAGES, "kind": ["rural", "castle"]}), path)
     records = parquet_records(path)
     assert next(records).village.name == "韩庄村"
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: row 2: kind: ") as caught:
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2: kind: ") as caught:
         next(records)
     assert codes(caught.value) == ["SR500"]
+    assert caught.value.render("zh").startswith(f"{path}:2: kind：")
 
 
 def codes(error: InputError) -> list[str | None]:

@@ -55,7 +55,7 @@ def parquet_records(path: Path) -> Iterator[VillageRecord]:
     for batch in table.to_batches(max_chunksize=4096):
         for values in batch.to_pylist():
             row += 1
-            where = f"{path}: row {row}"
+            where = f"{path}:{row}"  # file:row, as spreadsheet rows are placed
             try:
                 yield VillageRecord(Village.model_validate(village_data(values)), where)
             except ValidationError as exc:
