@@ -127,7 +127,7 @@ def report(
 def _check_dask_dataframe(ddf: Any) -> None:
     dd = _require("dask.dataframe")
     if not isinstance(ddf, dd.DataFrame):
-        raise InputError(f"villages must be a dask DataFrame, not {type(ddf).__name__}")
+        raise InputError.of(None, "SR880", type=type(ddf).__name__)
 
 
 def _options(
@@ -243,7 +243,7 @@ def evaluate_partition(
     defaults to 1, as whatever runs the partitions runs them in parallel already."""
     pd = _require("pandas")
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"villages must be a pandas DataFrame, not {type(frame).__name__}")
+        raise InputError.of(None, "SR881", type=type(frame).__name__)
     result = ruleset.evaluate_table(
         _arrow_input(frame),
         on,
@@ -354,9 +354,7 @@ def _arrow_input(data: Any) -> Any:
         partial = pc.fill_null(pc.not_equal(pc.floor_temporal(column, unit="day"), column), False)
         if pc.any(partial).as_py():
             first = pc.index(partial, True).as_py()
-            raise InputError(
-                f"row {first + 1}: column 'as_of': {column[first].as_py()} is not a whole day"
-            )
+            raise InputError.of(None, "SR882", row=first + 1, value=column[first].as_py())
     return table.set_column(table.column_names.index("as_of"), "as_of", column.cast(pa.date32()))
 
 

@@ -165,6 +165,15 @@ class StarrulesError(Exception):
                 Problem(Location(where), p.message, p.hint, p.code, p.values) for p in self.problems
             ]
             return StarrulesError.listing(moved)
+        if self.problems and not isinstance(self, RulesetError):
+            # problems with places of their own: the first line said of this place, as the
+            # text has always read (`where: file:3: message`)
+            first, *rest = self.problems
+            place = Location(f"{where}: {first.location}")
+            said = Problem(place, first.message, first.hint, first.code, first.values)
+            return StarrulesError.listing([said, *rest])
+        # An error raised without a code (its text is looked up after the place when it is
+        # rendered), or a ruleset's problems under their heading: its text, of this place.
         return StarrulesError(f"{where}: {self}")
 
     def render(self, lang: Lang) -> str:

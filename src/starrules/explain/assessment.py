@@ -230,7 +230,7 @@ class Assessment:
         if detail == "compact":
             return self._compact_model()
         if detail != "full":
-            raise InputError(f"unknown detail {detail!r}; one of: full, compact")
+            raise InputError.of(None, "SR866", detail=repr(detail))
         if self._record is None:
             self._record = construct(
                 AssessmentRecord,
@@ -250,7 +250,7 @@ class Assessment:
         """The full (default) or compact record as UTF-8 JSON bytes, built straight from
         the outcome: the same content as `to_record(detail).model_dump_json()`, faster."""
         if detail not in ("full", "compact"):
-            raise InputError(f"unknown detail {detail!r}; one of: full, compact")
+            raise InputError.of(None, "SR866", detail=repr(detail))
         outcome = self._outcome
         parts = (
             record_tables(outcome.program),

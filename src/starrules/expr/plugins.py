@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .. import messages
 from ..errors import EvaluationError, StarrulesError
 from .compiler import CompiledExpression
 from .functions import BUILTIN_FUNCTIONS, FunctionSpec
@@ -31,13 +32,16 @@ def _load(entry: EntryPoint) -> Any:
     try:
         return entry.load()
     except Exception as exc:  # a plug-in's import error must not look like ours
-        raise StarrulesError(
-            f"plug-in entry point '{entry.name} = {entry.value}' in group "
-            f"'{entry.group}' cannot be loaded: {exc!r}"
+        raise StarrulesError.of(
+            None,
+            "SR820",
+            entry=f"{entry.name} = {entry.value}",
+            group=entry.group,
+            error=repr(exc),
         ) from exc
 
 
-def _guarded(spec: FunctionSpec, where: str) -> FunctionSpec:
+def _guarded(spec: FunctionSpec, where: messages.Both) -> FunctionSpec:
     """The spec with an implementation whose failures become EvaluationErrors."""
     impl = spec.impl
 
@@ -45,8 +49,8 @@ def _guarded(spec: FunctionSpec, where: str) -> FunctionSpec:
         try:
             return impl(*args)
         except Exception as exc:
-            raise EvaluationError(
-                f"plug-in function {spec.name}() (from {where}) failed on {args!r}: {exc!r}"
+            raise EvaluationError.of(
+                None, "SR821", name=spec.name, plugin=where, args=repr(args), error=repr(exc)
             ) from exc
 
     return FunctionSpec(
@@ -67,26 +71,21 @@ def plugin_functions() -> Mapping[str, FunctionSpec]:
     process, like the default registry's plug-in rulesets: scanning every installed
     distribution's entry points costs more than compiling a small ruleset. The result is
     read-only, so sharing it is safe; a plug-in that fails to load is not remembered."""
-    found: dict[str, tuple[FunctionSpec, str]] = {}
+    found: dict[str, tuple[FunctionSpec, messages.Both]] = {}
     for entry in entry_points(group=FUNCTIONS_GROUP):
-        where = f"entry point '{entry.name} = {entry.value}'"
+        where = _entry_point(entry)
         loaded = _load(entry)
         specs = [loaded] if isinstance(loaded, FunctionSpec) else loaded
         if not isinstance(specs, Iterable) or isinstance(specs, str | bytes):
-            raise StarrulesError(
-                f"{where} must give a starrules.FunctionSpec or a list of "
-                f"them, not {type(loaded).__name__}"
-            )
+            raise StarrulesError.of(None, "SR822", plugin=where, type=type(loaded).__name__)
         for spec in specs:
             if not isinstance(spec, FunctionSpec):
-                raise StarrulesError(
-                    f"{where} gives {spec!r}, which is not a starrules.FunctionSpec"
-                )
+                raise StarrulesError.of(None, "SR823", plugin=where, value=repr(spec))
             if spec.name in RESERVED:
-                raise StarrulesError(f"{where} defines '{spec.name}', which is a built-in function")
+                raise StarrulesError.of(None, "SR824", plugin=where, name=spec.name)
             if spec.name in found:
-                raise StarrulesError(
-                    f"{where} defines '{spec.name}', already defined by {found[spec.name][1]}"
+                raise StarrulesError.of(
+                    None, "SR825", plugin=where, name=spec.name, other=found[spec.name][1]
                 )
             found[spec.name] = (_guarded(spec, where), where)
     return MappingProxyType({name: spec for name, (spec, _) in found.items()})
@@ -97,23 +96,42 @@ def available_functions() -> Mapping[str, FunctionSpec]:
     return MappingProxyType({**BUILTIN_FUNCTIONS, **plugin_functions()})
 
 
+def _entry_point(entry: EntryPoint) -> messages.Both:
+    """An entry point as messages name it, in both languages."""
+    return messages.Both(
+        f"entry point '{entry.name} = {entry.value}'", f"入口点 '{entry.name} = {entry.value}'"
+    )
+
+
+def _chinese(error: StarrulesError) -> str:
+    """An error's text in Chinese, without its codes (it is said inside another message)."""
+    if not error.problems:
+        return messages.message_text(str(error), "zh")
+    lines = []
+    for problem in error.problems:
+        place = f"{problem.location}: " if str(problem.location) else ""
+        hint = messages.hint_in(problem.hint, "zh") if problem.hint else ""
+        lines.append(place + problem.text("zh") + hint)
+    return "\n".join(lines)
+
+
 def plugin_ruleset_dirs() -> list[Path]:
     """The ruleset folders every installed plug-in ships."""
     folders: list[Path] = []
     for entry in entry_points(group=RULESETS_GROUP):
-        where = f"entry point '{entry.name} = {entry.value}'"
+        where = _entry_point(entry)
         loaded = _load(entry)
         try:
             value = loaded() if callable(loaded) else loaded
         except Exception as exc:
-            raise StarrulesError(f"{where} failed to give its ruleset folders: {exc!r}") from exc
+            raise StarrulesError.of(None, "SR826", plugin=where, error=repr(exc)) from exc
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             if not isinstance(item, str | os.PathLike):
-                raise StarrulesError(f"{where} must give a folder path, not {item!r}")
+                raise StarrulesError.of(None, "SR827", plugin=where, value=repr(item))
             folder = Path(item)
             if not folder.is_dir():
-                raise StarrulesError(f"{where} gives {folder}, which is not a folder")
+                raise StarrulesError.of(None, "SR828", plugin=where, folder=folder)
             folders.append(folder)
     return folders
 
@@ -124,10 +142,10 @@ def naming_failures(test: CompiledExpression, criterion: str) -> CompiledExpress
     evaluate, on_village = test.evaluate, test.on_village
 
     def named(error: Exception) -> EvaluationError:
-        detail = (
-            str(error) if isinstance(error, EvaluationError) else f"a function failed: {error!r}"
-        )
-        return EvaluationError(f"criterion '{criterion}': {detail}")
+        if isinstance(error, EvaluationError):  # ours: what it says, in both languages
+            detail = messages.Both(str(error), _chinese(error))
+            return EvaluationError.of(None, "SR829", criterion=criterion, detail=detail)
+        return EvaluationError.of(None, "SR830", criterion=criterion, error=repr(error))
 
     def evaluate_named(v: Any, s: Any) -> Any:
         try:

@@ -12,6 +12,8 @@ The codes are grouped in ranges:
   a ruleset refuses to judge)
 - SR6xx  the command line (usage errors, and the commands' own refusals)
 - SR7xx  what `starrules check` finds
+- SR8xx  the Python interface: monitors and their events, plug-ins, reports, output (rows,
+  workbooks, records, schemas) and data frames
 - SR9xx  other; SR900 is every message not catalogued yet: its English text is shown in
   both languages
 
@@ -24,21 +26,22 @@ problem inside "in '<test>': …"), which is looked up in turn: its code, the mo
 is the problem's code. Hints are looked up the same way, in `HINTS`, and pieces of messages
 (PyYAML's, pydantic's, click's and Python's wording) in `FRAGMENTS`.
 
-The messages of villages, input files and the command line are given their code where they
-are raised (`Problem.coded`, `StarrulesError.of`), with their values: `CODED` holds those
-whose English is too general to be recognised ("{field}: {detail}"); a value may be a
-`Both`, worded in each language by the code that raises it. An error's `render(lang)` gives
-each line as `place: message (hint) [SR501]`: the code last, so that the English text
-reads as it always has.
+The messages of villages, input files, the command line and the Python interface are given
+their code where they are raised (`Problem.coded`, `StarrulesError.of`), with their values:
+`CODED` holds those whose English is too general to be recognised ("{field}: {detail}"); a
+value may be a `Both`, worded in each language by the code that raises it. An error's
+`render(lang)` gives each line as `place: message (hint) [SR501]`: the code last, so that
+the English text reads as it always has.
 
 The package:
 
     entries.py             Entry, Phrase, Both, the ranges of codes
     catalogue_ruleset.py   SR1xx-SR3xx: a ruleset's YAML text, structure and expressions
     catalogue_overlay.py   SR4xx: overlays and references
-    catalogue_commands.py  SR5xx-SR7xx recognised by their text: registry, command line, checks
+    catalogue_commands.py  SR5xx-SR8xx recognised by their text: registry, command line, checks
     coded_input.py         SR5xx given their code: villages and input files
-    coded_cli.py           SR6xx given their code: the command line
+    coded_cli.py           SR6xx and SR8xx given their code: the command line, the Python
+                           interface
     phrases.py             hints and fragments
     catalogue.py           CATALOGUE, CODED, and the table of every code
     lookup.py              recognising a text: its code, fields and Chinese text

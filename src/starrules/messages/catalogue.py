@@ -6,12 +6,12 @@ from __future__ import annotations
 from .catalogue_commands import COMMANDS
 from .catalogue_overlay import OVERLAYS
 from .catalogue_ruleset import RULESET
-from .coded_cli import CLI
+from .coded_cli import CLI, LIBRARY
 from .coded_input import INPUT
 from .entries import GENERIC, Entry, Lang
 
 CATALOGUE: tuple[Entry, ...] = (*RULESET, *OVERLAYS, *COMMANDS)
-CODED: tuple[Entry, ...] = (*INPUT, *CLI)
+CODED: tuple[Entry, ...] = (*INPUT, *CLI, *LIBRARY)
 
 
 def table(lang: Lang) -> str:

@@ -1,5 +1,6 @@
 """Messages raised outside the readers of ruleset files, recognised by their English text:
-SR5xx (the registry), SR6xx (the command line), SR7xx (what `starrules check` finds)."""
+SR5xx (the registry), SR6xx (the command line), SR7xx (what `starrules check` finds), SR8xx
+(the monitor's events, pickled rulesets and assessments)."""
 
 from __future__ import annotations
 
@@ -219,5 +220,42 @@ COMMANDS: tuple[Entry, ...] = (
         "SR713",
         "checking {ruleset} ({check}) failed in a worker process: {detail}",
         "在工作进程中检查 {ruleset}（{check}）失败：{detail}",
+    ),
+    # -- SR8xx: the Python interface, recognised by their text ----------------------------
+    Entry(
+        "SR817",
+        "count: {count} more would take {path} beyond the range of a float",
+        "count：再加 {count} 会使 {path} 超出浮点数的范围",
+    ),
+    Entry(
+        "SR818",
+        "event dated {date} for village '{village}' is before the date its data describe "
+        "({baseline})",
+        "村庄 '{village}' 的事件日期 {date} 早于它的数据所描述的日期（{baseline}）",
+    ),
+    Entry(
+        "SR883",
+        "ruleset {ruleset} cannot be pickled: it was not made by load_ruleset, loads_ruleset or "
+        "a Registry, so its texts are not known",
+        "规则集 {ruleset} 无法序列化（`pickle`）：它不是由 load_ruleset、loads_ruleset 或 "
+        "`Registry` 得到的，所以不知道它的文本",
+    ),
+    Entry(
+        "SR884",
+        "ruleset {ruleset} cannot be pickled: the function {name}() given when loading {file} "
+        "cannot be pickled ({detail}); define it (and its implementation) at module level, or "
+        "ship it as a plug-in",
+        "规则集 {ruleset} 无法序列化（`pickle`）：加载 {file} 时给出的函数 {name}() 无法序列化"
+        "（{detail}）；请在模块顶层定义它（及其实现），或者把它做成插件发布",
+    ),
+    Entry(
+        "SR885",
+        "the assessment of village '{village}' by ruleset {ruleset} comes out otherwise in this "
+        "process: stars {stars} and level {level} here, {pickled} and level {pickled_level} "
+        "pickled; the likely reason: this process has other plug-in functions, or another "
+        "starrules version, than the one that pickled it",
+        "村庄 '{village}' 按规则集 {ruleset} 评定的结果在这个进程中不同：这里是星 {stars}、"
+        "等级 {level}，序列化时是 {pickled}、等级 {pickled_level}；可能的原因：这个进程的插件函数"
+        "或 starrules 版本与序列化它的进程不同",
     ),
 )

@@ -20,6 +20,11 @@ RANGES: tuple[tuple[str, str, str], ...] = (
     ("SR5", "villages and input files", "村庄数据和输入文件"),
     ("SR6", "the command line", "命令行"),
     ("SR7", "property checks (`starrules check`)", "性质检查（`starrules check`）"),
+    (
+        "SR8",
+        "the Python interface: monitors, plug-ins, reports, output and data frames",
+        "Python 接口：监测、插件、报表、输出和数据框",
+    ),
     ("SR9", "other", "其他"),
 )
 

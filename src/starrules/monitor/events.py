@@ -19,7 +19,8 @@ from typing import IO, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from ..errors import InputError, did_you_mean, field_path
+from .. import messages
+from ..errors import InputError, Location, Problem, did_you_mean, field_path
 from ..i18n import Text
 from ..indicators import whole_count
 from ..inputs.villages import read_jsonl
@@ -118,10 +119,8 @@ def incident_type(name: str, types: Mapping[str, IncidentType]) -> IncidentType:
             return candidate
     choices = [*types, *(t.name.zh for t in types.values())]
     hint = did_you_mean(name, choices)
-    raise InputError(
-        f"unknown incident type '{name}'"
-        + (f" ({hint})" if hint else "")
-        + f"; known: {', '.join(types)}"
+    raise InputError.of(
+        None, "SR810", name=name, suggestion=messages.aside(hint), known=", ".join(types)
     )
 
 
@@ -136,23 +135,20 @@ class EventRecord:
 def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
     """Validate one event; errors name the place and the field."""
     if not isinstance(data, dict):
-        raise InputError(f"{where}: an event must be a JSON object, not {type(data).__name__}")
+        raise InputError.of(where, "SR596", type=type(data).__name__)
     kind = data.get("type")
     if kind not in ("update", "incident", "review"):
         hint = did_you_mean(str(kind), ("update", "incident", "review")) if kind else None
-        raise InputError(
-            f"{where}: type: "
-            + ("missing" if kind is None else f"unknown event type {kind!r}")
-            + (f" ({hint})" if hint else "")
-            + "; use update, incident or review"
-        )
+        if kind is None:
+            raise InputError.of(where, "SR811")
+        raise InputError.of(where, "SR812", kind=repr(kind), suggestion=messages.aside(hint))
     try:
         return EVENT_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        lines = []
+        problems = []
         for error in exc.errors(include_url=False):
             loc = [str(p) for p in error["loc"][1:]]  # drop the union tag
-            message = str(error["msg"])
+            path = field_path(error["loc"][1:]) or "(event)"
             if error["type"] == "extra_forbidden":
                 fields = {
                     "update": IndicatorUpdate.model_fields,
@@ -160,9 +156,11 @@ def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
                     "review": Review.model_fields,
                 }[kind]
                 hint = did_you_mean(loc[-1], fields)
-                message = "unknown field" + (f" ({hint})" if hint else "")
-            lines.append(f"{where}: {field_path(error['loc'][1:]) or '(event)'}: {message}")
-        raise InputError("\n".join(lines)) from None
+                problems.append(Problem.coded(Location(where), "SR501", hint, field=path))
+            else:
+                detail = messages.validation_detail(error)
+                problems.append(Problem.coded(Location(where), "SR500", field=path, detail=detail))
+        raise InputError.listing(problems) from None
 
 
 def read_events(

@@ -18,6 +18,7 @@ from datetime import date
 from types import MappingProxyType, TracebackType
 from typing import Any, cast
 
+from .. import messages
 from ..errors import InputError, MonitorError, did_you_mean
 from ..explain.assessment import Assessment
 from ..load.registry import Registry
@@ -72,16 +73,16 @@ class Monitor:
         on: date | None = None,
     ) -> None:
         if period not in PERIOD_KINDS:
-            raise MonitorError(f"unknown period '{period}'; use one of: {', '.join(PERIOD_KINDS)}")
+            raise MonitorError.of(None, "SR801", period=period, periods=", ".join(PERIOD_KINDS))
         if history_limit < 0 or incident_limit < 0:
-            raise MonitorError("history_limit and incident_limit must be 0 or more")
+            raise MonitorError.of(None, "SR802")
         self._owns_backend = isinstance(backend, str)  # a backend passed in is the caller's
         self._period_kind: PeriodKind = period
         self._incident_types = dict(incident_types or DEFAULT_INCIDENT_TYPES)
         counts = {t.indicator for t in self._incident_types.values()}
         for path in sorted(counts):
             if not path.startswith("extra.") and section_field(path) is None:
-                raise MonitorError(f"incident types count into unknown indicator '{path}'")
+                raise MonitorError.of(None, "SR803", path=path)
         self._history_limit = history_limit
         self._on = on
         self._store = VillageStore()
@@ -109,10 +110,7 @@ class Monitor:
             self._store.check_new(key)
             day = village.as_of or on or self._on
             if day is None:
-                raise InputError(
-                    f"village '{village.name}': no date: give it `as_of`, or give the "
-                    "monitor (or `add`) the date its data describe"
-                )
+                raise InputError.of(None, "SR591", name=village.name)
             state = self._applier.start(key, village, day)
             self._store.add(state)
             return self._assessment(state)
@@ -136,7 +134,7 @@ class Monitor:
             event = parse_event(event, place)  # refuses it, by its type
         with self._lock:
             if self._closed:
-                raise MonitorError("the monitor is closed")
+                raise MonitorError.of(None, "SR800")
             if event.village is None:  # a review of every village
                 return self._applier.apply_all(list(self._store.states.values()), event, place)
             return self._applier.apply(self._store.find(event.village, place), event, place)
@@ -155,14 +153,20 @@ class Monitor:
             if at is None or at == state.date or (at > state.date and at < state.next_check):
                 return self._assessment(state, at)
             if at < state.baseline:
-                raise InputError(
-                    f"village '{village}' is monitored from {state.baseline.isoformat()}; "
-                    f"no snapshot for {at.isoformat()}"
+                raise InputError.of(
+                    None,
+                    "SR804",
+                    village=village,
+                    start=state.baseline.isoformat(),
+                    date=at.isoformat(),
                 )
             if state.horizon is not None and at < state.horizon:
-                raise InputError(
-                    f"village '{village}': history before {state.horizon.isoformat()} is no "
-                    f"longer kept (history_limit={self._history_limit})"
+                raise InputError.of(
+                    None,
+                    "SR805",
+                    village=village,
+                    date=state.horizon.isoformat(),
+                    limit=self._history_limit,
                 )
             values, last = rewind(state, at)
             clock = self._applier.clock
@@ -237,7 +241,7 @@ class Monitor:
     # -- internals --------------------------------------------------------------------
     def _check_open(self) -> None:
         if self._closed:
-            raise MonitorError("the monitor is closed")
+            raise MonitorError.of(None, "SR800")
 
     def _assessment(self, state: VillageState, at: date | None = None) -> Assessment:
         """The village's current assessment, on a copy of its data (the monitor's own copy
@@ -260,9 +264,7 @@ def _backend(choice: BackendName | Backend) -> Backend:
 
         return ReteBackend()
     hint = did_you_mean(str(choice), BACKENDS)
-    raise MonitorError(
-        f"unknown backend '{choice}'" + (f" ({hint})" if hint else "") + "; use native or rete"
-    )
+    raise MonitorError.of(None, "SR806", backend=choice, suggestion=messages.aside(hint))
 
 
 __all__ = ["Monitor", "MonitorError"]

@@ -45,7 +45,7 @@ def _load_engine() -> Any:
     try:
         from durable import engine
     except ImportError as exc:  # not installed, or its C extension fails to load (3.13+)
-        raise MonitorError(f"{INSTALL_HINT} [{exc}]") from None
+        raise MonitorError.of(None, "SR807", detail=exc) from None
     return engine
 
 
@@ -163,7 +163,7 @@ class ReteBackend:
             return compiled
         with self._lock:
             if self._closed:
-                raise MonitorError("the rete backend is closed")
+                raise MonitorError.of(None, "SR808")
             compiled = self._compiled.get(ruleset.fingerprint)
             if compiled is not None:  # another thread compiled it meanwhile
                 return compiled
@@ -209,7 +209,7 @@ class ReteBackend:
         fact: dict[str, Any] = rules.fact(village)
         with self._lock:
             if self._closed:
-                raise MonitorError("the rete backend is closed")
+                raise MonitorError.of(None, "SR808")
             self._sequence += 1
             fact["s"] = self._sequence  # a fresh identity: no false "already observed"
             fired = self._fired
@@ -231,7 +231,7 @@ class ReteBackend:
 def _truth(fired: set[str], rule: str, where: str) -> Truth:
     passes, fails = rule + "1" in fired, rule + "0" in fired
     if passes and fails:
-        raise EvaluationError(f"durable-rules matched both {rule}1 and {rule}0 in {where}")
+        raise EvaluationError.of(None, "SR809", rule=rule, name=where)
     return True if passes else False if fails else None
 
 

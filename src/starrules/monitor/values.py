@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import InputError, did_you_mean
+from .. import messages
+from ..errors import InputError, Location, Problem, did_you_mean
 from ..evaluation import fits_kind
 from ..village import SECTIONS
 from .events import AnyEvent, Incident, IncidentType, IndicatorUpdate, Review, incident_type
@@ -39,8 +40,13 @@ class EventValues:
         if isinstance(event, Incident):
             try:
                 kind = incident_type(event.incident, self._incident_types)
-            except InputError as exc:
-                raise InputError(f"{place}: incident: {exc}") from None
+            except InputError as exc:  # coded: its problems, said of the event's field
+                raise InputError.listing(
+                    [
+                        Problem(Location(f"{place}: incident"), p.message, p.hint, p.code, p.values)
+                        for p in exc.problems
+                    ]
+                ) from None
             self._check_path(rules, kind.indicator, place, "incident")
             return kind.indicator, None
         assert isinstance(event, IndicatorUpdate)
@@ -51,21 +57,28 @@ class EventValues:
             if spec is None:  # not declared: kept with the village, ignored by these rules
                 return path, event.value
             if event.value is not None and not fits_kind(spec.kind, event.value):
-                raise InputError(
-                    f"{place}: value: {event.value!r} is not a valid {spec.kind.value} for {path}"
+                raise InputError.of(
+                    place,
+                    "SR815",
+                    value=repr(event.value),
+                    kind=messages.value_kind(spec.kind.value),
+                    path=path,
                 )
             return path, event.value
         adapter = self._adapters[path]  # with the field's checks: 3.0 is a count, …
         try:
             return path, adapter.validate_python(event.value, strict=True)
         except ValidationError as exc:
-            message = exc.errors(include_url=False)[0]["msg"]
+            error = exc.errors(include_url=False)[0]
             if isinstance(event.value, int) and not isinstance(event.value, bool):
                 try:  # a whole number where a real one is expected (rates, money) is fine
                     return path, adapter.validate_python(float(event.value), strict=True)
                 except ValidationError:
                     pass
-            raise InputError(f"{place}: value: {event.value!r} for {path}: {message}") from None
+            detail = messages.validation_detail(error)
+            raise InputError.of(
+                place, "SR816", value=repr(event.value), path=path, detail=detail
+            ) from None
 
     def _check_path(self, rules: Rules, path: str, place: str, field: str) -> None:
         if path.startswith("extra."):
@@ -73,9 +86,13 @@ class EventValues:
                 declared = [p for p in rules.indicators if p.startswith("extra.")]
                 hint = did_you_mean(path, declared)
                 ruleset = rules.ruleset
-                raise InputError(
-                    f"{place}: {field}: '{path}' is not declared by ruleset "
-                    f"{ruleset.id}@{ruleset.version}" + (f" ({hint})" if hint else "")
+                raise InputError.of(
+                    place,
+                    "SR813",
+                    hint,
+                    field=field,
+                    path=path,
+                    ruleset=f"{ruleset.id}@{ruleset.version}",
                 )
             return
         if path in self._adapters:
@@ -87,9 +104,7 @@ class EventValues:
         else:
             known = [f"{name}.{f}" for name, model in SECTIONS for f in model.model_fields]
             hint = did_you_mean(path, known)
-            raise InputError(
-                f"{place}: {field}: unknown indicator '{path}'" + (f" ({hint})" if hint else "")
-            )
+            raise InputError.of(place, "SR814", hint, field=field, path=path)
 
 
 def section_field(path: str) -> Any | None:

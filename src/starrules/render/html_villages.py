@@ -61,7 +61,7 @@ class VillageRows:
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         if limit < 0:
-            raise InputError(f"the village list's limit must be 0 or more, not {limit}")
+            raise InputError.of(None, "SR865", limit=limit)
         self.limit = limit
         self._rows: list[VillageRow] = []
         self._omitted: Counter[tuple[str | None, str]] = Counter()

@@ -53,7 +53,7 @@ def json_schema(what: str) -> Schema:
     }
     build = builders.get(what)
     if build is None:
-        raise InputError(f"unknown schema {what!r}; one of: {', '.join(DOCUMENTS)}")
+        raise InputError.of(None, "SR864", what=repr(what), names=", ".join(DOCUMENTS))
     return build()
 
 

@@ -81,7 +81,7 @@ class CsvWriter:
         except BrokenPipeError:  # the reader went away (`| head`): the CLI ends quietly
             raise
         except OSError as exc:  # a full disk …
-            raise InputError(f"cannot write the rows: {exc.strerror or exc}") from None
+            raise InputError.of(None, "SR860", reason=exc.strerror or exc) from None
 
     def close(self) -> None:
         try:
@@ -92,7 +92,7 @@ class CsvWriter:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise InputError(f"cannot write the rows: {exc.strerror or exc}") from None
+            raise InputError.of(None, "SR860", reason=exc.strerror or exc) from None
 
 
 class XlsxWriter:
@@ -131,8 +131,8 @@ class XlsxWriter:
             except BrokenPipeError:
                 raise
             except OSError as exc:
-                raise InputError(
-                    f"{self._target}: cannot write the workbook: {exc.strerror or exc}"
+                raise InputError.of(
+                    None, "SR861", file=self._target, reason=exc.strerror or exc
                 ) from None
 
 
@@ -147,17 +147,17 @@ def open_writer(
             try:  # fail now, not after every village was rated
                 target.open("wb").close()
             except OSError as exc:
-                raise InputError(
-                    f"{target}: cannot write the file: {exc.strerror or exc}"
+                raise InputError.of(
+                    None, "SR642", file=target, reason=exc.strerror or exc
                 ) from None
         elif not isinstance(target, io.IOBase):
-            raise InputError("an .xlsx workbook needs a file or a binary stream")
+            raise InputError.of(None, "SR862")
         return XlsxWriter(target, sheet)  # type: ignore[arg-type]  # IOBase: a binary one
     if isinstance(target, Path):
         try:
             return CsvWriter(target.open("wb"), owned=True)
         except OSError as exc:
-            raise InputError(f"{target}: cannot write the file: {exc.strerror or exc}") from None
+            raise InputError.of(None, "SR642", file=target, reason=exc.strerror or exc) from None
     return CsvWriter(target, bom=False)
 
 
@@ -192,11 +192,13 @@ def _row(assessment: Assessment, stars: list[str], lang: Lang) -> list[object]:
     if [s.id for s in own] != stars:
         names = "、".join(s.name(lang) for s in own)
         village = assessment.input
-        raise StarrulesError(
-            f"{village.name} ({village.code or village.jurisdiction}) is judged by "
-            f"{assessment.ruleset.id}@{assessment.ruleset.version}, whose stars ({names}) are "
-            "not the columns of this table (the first village's stars); write villages of "
-            "each kind or ruleset family to a table of their own, or use --format jsonl"
+        raise StarrulesError.of(
+            None,
+            "SR863",
+            name=village.name,
+            place=village.code or village.jurisdiction,
+            ruleset=f"{assessment.ruleset.id}@{assessment.ruleset.version}",
+            names=names,
         )
     village = assessment.input
     level = assessment.level

@@ -37,9 +37,9 @@ class ReportBuilder:
         self, by: By | None = "township", targets: Targets | None = None, *, nearest: int = 5
     ) -> None:
         if by is not None and by not in BY:
-            raise InputError(f"cannot group by {by!r}: one of township, county, jurisdiction")
+            raise InputError.of(None, "SR840", by=repr(by))
         if nearest < 0:
-            raise InputError(f"nearest must be 0 or more, not {nearest}")
+            raise InputError.of(None, "SR841", nearest=nearest)
         self.by = by
         self.targets = targets
         self.nearest = nearest
@@ -151,7 +151,7 @@ class ReportBuilder:
         """Add the counts of another builder of the same kind (by, targets, nearest), e.g.
         one that counted another part of the input in another process."""
         if (other.by, other.nearest) != (self.by, self.nearest) or (other.targets != self.targets):
-            raise InputError("only builders with the same by, targets and nearest can merge")
+            raise InputError.of(None, "SR842")
         for key, tally in other._groups.items():
             mine = self._groups.get(key)
             if mine is None:
@@ -317,10 +317,12 @@ class ReportBuilder:
         for target, tally in zip(self.targets.targets, self._target_tallies, strict=True):
             ambiguous = target.township is not None and target.jurisdiction is None
             if ambiguous and len(tally.counties) > 1:
-                raise InputError(
-                    f"{target.where}: township {target.township} is in "
-                    f"{len(tally.counties)} counties of the input "
-                    f"({', '.join(sorted(tally.counties))}): add `county:` to say which"
+                raise InputError.of(
+                    str(target.where),
+                    "SR583",
+                    township=target.township,
+                    count=len(tally.counties),
+                    counties=", ".join(sorted(tally.counties)),
                 )
             plan = compare(target, tally.villages, tally.levels)
             if tally.villages == 0:

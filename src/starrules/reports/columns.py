@@ -86,7 +86,7 @@ def add_table(
     rules = builder.rules_of(tree)
     places = None if rows is None else list(rows)
     if places is not None and len(places) != rated.villages.length:
-        raise InputError(f"{len(places)} row places for a table of {rated.villages.length}")
+        raise InputError.of(None, "SR843", count=len(places), villages=rated.villages.length)
 
     def again(village: Village) -> Assessment:  # the few villages shown get explained
         return ruleset.evaluate(village, on, check_dates=check_dates, strict=strict)

@@ -1,0 +1,315 @@
+"""Every error starrules raises carries a code of the message catalogue (starrules.messages):
+no error is built from a plain English string, which would get the generic code SR900 and
+stay English in Chinese output. Errors are made with `Error.of(where, code, **values)`,
+`Error.listing(problems)` or, for a ruleset, `RulesetError(problems)`."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from starrules import messages
+from starrules.errors import InputError, MonitorError, StarrulesError
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "starrules"
+HAN = re.compile("[\u4e00-\u9fff]")
+
+ERRORS = frozenset(
+    {
+        "StarrulesError",
+        "RulesetError",
+        "ResolutionError",
+        "EvaluationError",
+        "InputError",
+        "MonitorError",
+    }
+)
+
+# Calls that build an error from text and stay so, by module (relative to src/starrules) and
+# function, each with its reason. Keep it short: give a message a code where it is raised.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("errors.py", "StarrulesError.at"): (
+        "says another error's text of a place: an error raised without a code (its text is "
+        "still looked up after the place) or a RulesetError (its heading and coded problems)"
+    ),
+}
+
+# Errors raised as text by modules outside the change that coded the others, whose text the
+# catalogue recognises (catalogue_commands.py): they have their code and Chinese text even so.
+# Each must be recognised as one of the codes listed; raise them with `Error.of(where, code,
+# **values)` when those modules are next changed, and take them off this list.
+RECOGNISED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("cli/choose.py", "Chooser.ruleset_for"): ("SR582",),
+    ("load/rebuild.py", "_texts"): ("SR884",),
+    ("load/rebuild.py", "rebuilt_assessment"): ("SR885",),
+    ("load/registry.py", "bundled_rulesets_dir"): ("SR652",),
+    ("load/registry.py", "Registry._resolve"): ("SR580", "SR581"),
+    ("monitor/applier.py", "Applier._prepare"): ("SR817",),
+    ("monitor/applier.py", "_out_of_order"): ("SR590", "SR818"),
+    ("monitor/state.py", "VillageStore.check_new"): ("SR592",),
+    ("monitor/state.py", "VillageStore.find"): ("SR593", "SR594", "SR595"),
+    ("rules.py", "RuleTree.pickled_origin"): ("SR883",),
+    ("testing/runner.py", "_in_processes"): ("SR713",),
+}
+
+
+def _is_text(node: ast.expr) -> bool:
+    """A string literal, an f-string, or text made from one (`%`, `+`, `.format`, `.join`)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return _is_text(node.left) or _is_text(node.right)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("format", "join")
+    ):
+        return _is_text(node.func.value)
+    return False
+
+
+def _sample(node: ast.expr, constants: dict[str, str] | None = None) -> str:
+    """A text such a construction may make: every value an `x` (a module's text constant
+    itself), every optional part left out (`+ (f" ({hint})" if hint else "")`)."""
+    known = constants or {}
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_sample(part, known) for part in node.values)
+    if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name):
+        return known.get(node.value.id, "x")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _sample(node.left, known) + _sample(node.right, known)
+    if isinstance(node, ast.IfExp):
+        return _sample(node.orelse, known)
+    return "x"
+
+
+def _error_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A call of an error class on text."""
+
+    line: int
+    function: str  # Class.method, or the function's name; "" at module level
+    text: ast.expr
+    constants: dict[str, str]  # the module's text constants (`_LIKELY = "…"`)
+
+
+class _Finder(ast.NodeVisitor):
+    """The calls of an error class whose first argument is text, also when it is a local
+    name assigned text in the same function (`message = f"…"; raise InputError(message)`)."""
+
+    def __init__(self) -> None:
+        self.found: list[Site] = []
+        self.constants: dict[str, str] = {}
+        self.names: list[tuple[str, bool]] = []  # (name, is a function), outermost first
+        self.scopes: list[dict[str, bool]] = [{}]
+
+    def _where(self) -> str:
+        """`Class.method` or `function`: the outermost function (a nested one is part of it)."""
+        names = []
+        for name, function in self.names:
+            names.append(name)
+            if function:
+                break
+        return ".".join(names)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            ):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        self.constants[target.id] = statement.value.value
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.names.append((node.name, False))
+        self.generic_visit(node)
+        self.names.pop()
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        texts: dict[str, bool] = {}
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                for target in targets:
+                    if isinstance(target, ast.Name) and inner.value is not None:
+                        texts[target.id] = texts.get(target.id, False) or _is_text(inner.value)
+        self.scopes.append(texts)
+        self.names.append((node.name, True))
+        self.generic_visit(node)
+        self.names.pop()
+        self.scopes.pop()
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if _error_name(node.func) in ERRORS and node.args:
+            first = node.args[0]
+            named_text = isinstance(first, ast.Name) and self.scopes[-1].get(first.id, False)
+            if _is_text(first) or named_text:
+                self.found.append(Site(node.lineno, self._where(), first, self.constants))
+        self.generic_visit(node)
+
+
+def _sites() -> dict[str, list[Site]]:
+    """Every call of an error class on text, by module (relative to src/starrules)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        finder = _Finder()
+        finder.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        found[path.relative_to(PACKAGE).as_posix()] = finder.found
+    return found
+
+
+def _found_in(source: str) -> list[Site]:
+    finder = _Finder()
+    finder.visit(ast.parse(source))
+    return finder.found
+
+
+def _recognised(site: Site) -> str | None:
+    """The code the catalogue recognises the site's text by (after any place), or None."""
+    first = messages.error_text(_sample(site.text, site.constants), "en").split("\n", 1)[0]
+    code = re.search(r"\[(SR[0-9]{3})\]$", first)
+    return code.group(1) if code and code.group(1) != messages.GENERIC else None
+
+
+def test_no_error_is_built_from_plain_text() -> None:
+    wrong = []
+    for module, sites in _sites().items():
+        for site in sites:
+            if (module, site.function) in ALLOWED:
+                continue
+            codes = RECOGNISED.get((module, site.function))
+            if codes is not None and _recognised(site) in codes:
+                continue
+            wrong.append(f"{module}:{site.line} (in {site.function or 'the module'})")
+    assert not wrong, (
+        "errors built from text get the generic code SR900 and stay English in Chinese "
+        "output; give each a catalogue entry (src/starrules/messages/) and raise it with "
+        "Error.of(where, code, **values):\n  " + "\n  ".join(wrong)
+    )
+
+
+def test_the_check_finds_text_in_its_forms() -> None:
+    source = """
+def f(x, errors):
+    raise InputError("plain")
+    raise errors.MonitorError(f"the {x}")
+    raise EvaluationError("a %s" % x)
+    raise StarrulesError("a " + x)
+    raise RulesetError("{}".format(x))
+    raise ResolutionError("\\n".join(x))
+    message = f"made {x}"
+    raise InputError(message) from None
+    raise InputError.of(None, "SR500", field=x, detail="y")
+    raise InputError.listing(x)
+    raise RulesetError([x])
+    raise InputError(x)
+
+class C:
+    def m(self):
+        def inner():
+            raise MonitorError("closed")
+"""
+    found = _found_in(source)
+    assert [s.line for s in found] == [3, 4, 5, 6, 7, 8, 10, 19]
+    assert {s.function for s in found} == {"f", "C.m"}
+
+
+def test_a_recognised_text_is_found_by_its_sample() -> None:
+    (site,) = _found_in(
+        "raise InputError(f\"{place}: village: no monitored village '{key}'\""
+        ' + (f" ({hint})" if hint else ""))'
+    )
+    assert _sample(site.text) == "x: village: no monitored village 'x'"
+    assert _recognised(site) == "SR594"
+    (site,) = _found_in('raise InputError(f"{place}: something nobody catalogued")')
+    assert _recognised(site) is None
+
+
+# -- end to end: such an error, in Chinese, with its code ---------------------------------------
+
+
+def _chinese(error: StarrulesError, code: str) -> str:
+    """The error in Chinese, checked to be so: its code, Chinese words, no SR900."""
+    assert [p.code for p in error.problems] == [code]
+    text = error.render("zh")
+    assert text.endswith(f"[{code}]") and HAN.search(text), text
+    assert messages.GENERIC not in text, text
+    return text
+
+
+def test_a_closed_monitor_says_so_in_chinese_with_its_code() -> None:
+    from starrules import Monitor
+
+    monitor = Monitor()
+    monitor.close()
+    with pytest.raises(MonitorError) as info:
+        monitor.add(None)  # type: ignore[arg-type]  # refused before it is looked at
+    assert str(info.value) == "the monitor is closed"
+    assert _chinese(info.value, "SR800") == "监测已关闭 [SR800]"
+    assert info.value.render("en") == "the monitor is closed [SR800]"
+
+
+def test_a_report_builder_refuses_a_negative_nearest_in_chinese() -> None:
+    from starrules.reports.builder import ReportBuilder
+
+    with pytest.raises(InputError) as info:
+        ReportBuilder(nearest=-1)
+    assert str(info.value) == "nearest must be 0 or more, not -1"
+    assert _chinese(info.value, "SR841") == "`nearest` 必须大于或等于 0，不能是 -1 [SR841]"
+
+
+def test_an_event_of_an_unknown_type_is_told_in_chinese_with_its_hint() -> None:
+    from starrules.monitor.events import parse_event
+
+    with pytest.raises(InputError) as info:
+        parse_event({"type": "updat"}, "events.jsonl:3")
+    assert str(info.value) == (
+        "events.jsonl:3: type: unknown event type 'updat' (did you mean 'update'?); "
+        "use update, incident or review"
+    )
+    assert _chinese(info.value, "SR812") == (
+        "events.jsonl:3: `type`：未知的事件种类 'updat'（是不是想写 'update'？）；"
+        "请用 `update`、`incident` 或 `review` [SR812]"
+    )
+
+
+def test_an_error_said_of_another_place_keeps_its_code() -> None:
+    error = InputError.of("events.jsonl:3", "SR811").at("monitor")
+    assert str(error) == "monitor: events.jsonl:3: type: missing; use update, incident or review"
+    assert [p.code for p in error.problems] == ["SR811"]
+    assert error.render("zh").startswith("monitor: events.jsonl:3: `type`：缺少事件种类")
+
+
+def test_the_rete_install_hint_is_the_catalogue_s() -> None:
+    from starrules.monitor.rete import INSTALL_HINT
+
+    assert messages.english("SR807", {"detail": "x"}) == f"{INSTALL_HINT} [x]"
+
+
+def test_a_plain_string_error_still_gets_the_generic_code() -> None:
+    assert messages.code_of("the monitor is a teapot") == messages.GENERIC
+    assert StarrulesError("nobody said this").render("zh") == "nobody said this [SR900]"
