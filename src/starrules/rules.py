@@ -193,10 +193,7 @@ class RuleTree:
     def pickled_origin(self) -> Origin:
         """The origin a pickle is made from; a StarrulesError when the tree has none."""
         if self.origin is None or not self.origin.texts:
-            raise StarrulesError(
-                f"ruleset {self.id}@{self.version} cannot be pickled: it was not made by "
-                "load_ruleset, loads_ruleset or a Registry, so its texts are not known"
-            )
+            raise StarrulesError.of(None, "SR883", ruleset=f"{self.id}@{self.version}")
         return self.origin
 
     def descendants(self, group_id: str) -> list[str]:

@@ -60,8 +60,12 @@ class Chooser:
                     + (f" to {rs.effective_until}" if rs.effective_until else "")
                     for rs in self.fixed
                 )
-                raise StarrulesError(
-                    f"{self.fixed[0].file} is not in force on {when.isoformat()} ({periods})"
+                raise StarrulesError.of(
+                    None,
+                    "SR582",
+                    file=self.fixed[0].file,
+                    date=when.isoformat(),
+                    periods=periods,
                 )
             return max(in_force, key=chain_key)
         assert self.registry is not None

@@ -59,10 +59,11 @@ def extends_matcher(source: SourceDocument, doc: RulesetDoc) -> tuple[str, Wante
     except InvalidSpecifier:
         raise RulesetError(
             [
-                Problem(
+                Problem.coded(
                     source.location(("extends",)),
-                    f"'{wanted}' is neither a version nor a version range",
+                    "SR410",
                     'write e.g. extends: "henan-rural@2022.1" or "henan-rural@>=2022.1,<2024"',
+                    wanted=f"'{wanted}'",
                 )
             ]
         ) from None
@@ -115,11 +116,12 @@ def find_bases(
         if elsewhere:
             raise RulesetError(
                 [
-                    Problem(
+                    Problem.coded(
                         source.location(("jurisdiction",)),
-                        f"'{doc.jurisdiction}' is not within the jurisdiction of "
-                        f"{', '.join(elsewhere)}, which '{doc.extends}' names: an overlay applies "
-                        "within its base's jurisdiction",
+                        "SR428",
+                        jurisdiction=doc.jurisdiction,
+                        bases=", ".join(elsewhere),
+                        extends=doc.extends,
                     )
                 ]
             )
@@ -129,9 +131,8 @@ def find_bases(
         listing = ", ".join(known) if known else f"no ruleset of family '{family}' is loaded"
         raise RulesetError(
             [
-                Problem(
-                    source.location(("extends",)),
-                    f"extends '{doc.extends}' matches no ruleset; known: {listing}",
+                Problem.coded(
+                    source.location(("extends",)), "SR409", extends=doc.extends, known=listing
                 )
             ]
         )

@@ -93,14 +93,15 @@ def schema_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
             hint = did_you_mean(key, KNOWN_KEYS - {key})
             if hint is None and key in KNOWN_KEYS:  # a real key in the wrong place
                 hint = "it belongs to another kind of entry: check the keys next to it"
-            problems.append(Problem(source.location(path, key=True), f"unknown key '{key}'", hint))
+            problems.append(Problem.coded(source.location(path, key=True), "SR201", hint, key=key))
             continue
         if kind == "missing":
             parent = ".".join(str(p) for p in path[:-1])
-            where = f" in {parent}" if parent else ""
-            problems.append(
-                Problem(source.location(path[:-1]), f"missing required key '{path[-1]}'{where}")
-            )
+            where = source.location(path[:-1])
+            if parent:
+                problems.append(Problem.coded(where, "SR202", key=path[-1], parent=parent))
+            else:
+                problems.append(Problem.coded(where, "SR203", key=path[-1]))
             continue
         message = str(error["msg"]).removeprefix("Value error, ")
         hint = None

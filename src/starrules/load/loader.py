@@ -79,13 +79,7 @@ def _load_source(
         return compile_ruleset(source, doc, functions)
     if registry is None:
         raise RulesetError(
-            [
-                Problem(
-                    source.location(("extends",)),
-                    f"this file extends '{doc.extends}': load it with its base, e.g. "
-                    "Registry.from_paths([...]) or load_ruleset(path, registry=...)",
-                )
-            ]
+            [Problem.coded(source.location(("extends",)), "SR411", extends=doc.extends)]
         )
     base = max(find_bases(source, doc, registry.rulesets), key=chain_key)
     return compile_ruleset(source, doc, functions, base)

@@ -112,10 +112,8 @@ def _texts(tree: RuleTree) -> tuple[LayerText, ...]:
             try:
                 pickle.dumps(spec)
             except Exception as exc:  # whatever pickle says of it: a lambda, a closure …
-                raise StarrulesError(
-                    f"ruleset {_name(tree)} cannot be pickled: the function {name}() given "
-                    f"when loading {layer.file} cannot be pickled ({exc}); define it (and "
-                    "its implementation) at module level, or ship it as a plug-in"
+                raise StarrulesError.of(
+                    None, "SR884", ruleset=_name(tree), name=name, file=layer.file, detail=exc
                 ) from None
     return texts
 
@@ -179,11 +177,15 @@ def rebuilt_assessment(
     tree = _verified(texts, fingerprint, name)
     outcome = cast(Ruleset, _ruleset(Ruleset, texts)).program.run(village)
     if tuple(outcome.stars) != stars or outcome.level != level:
-        raise EvaluationError(
-            f"the assessment of village '{village.name}' by ruleset {name} comes out "
-            f"otherwise in this process: stars {_shown(tree, outcome.stars)} and level "
-            f"{_level(outcome.level)} here, {_shown(tree, stars)} and level {_level(level)} "
-            f"pickled; {_LIKELY}"
+        raise EvaluationError.of(
+            None,
+            "SR885",
+            village=village.name,
+            ruleset=name,
+            stars=_shown(tree, outcome.stars),
+            level=_level(outcome.level),
+            pickled=_shown(tree, stars),
+            pickled_level=_level(level),
         )
     return make(tree, village, as_of, outcome, ignored)
 
@@ -202,20 +204,18 @@ def _verified(texts: tuple[LayerText, ...], fingerprint: str, name: str) -> Rule
     try:
         tree = _compiled(texts)[0]
     except RulesetError as exc:
-        head = Problem(
-            Location(texts[-1].file),
-            f"ruleset {name} cannot be compiled again in this process from the texts pickled",
-            _LIKELY,
-        )
+        head = Problem.coded(Location(texts[-1].file), "SR886", _LIKELY, ruleset=name)
         raise RulesetError([head, *exc.problems]) from None
     if tree.fingerprint != fingerprint:
         raise RulesetError(
             [
-                Problem(
+                Problem.coded(
                     Location(texts[-1].file),
-                    f"ruleset {name} rebuilt in this process differs from the one pickled: "
-                    f"fingerprint {tree.fingerprint} here, {fingerprint} pickled",
+                    "SR887",
                     _LIKELY,
+                    ruleset=name,
+                    here=tree.fingerprint,
+                    pickled=fingerprint,
                 )
             ]
         )
@@ -244,5 +244,5 @@ def _compiled(texts: tuple[LayerText, ...]) -> Compiled:
         compiled = RulesetCompiler(source, doc, functions).run()
     else:
         where = Location(own.file)
-        raise RulesetError([Problem(where, f"the base pickled extends '{doc.extends}'")])
+        raise RulesetError([Problem.coded(where, "SR888", extends=doc.extends)])
     return _with_texts(compiled.tree, texts), compiled.tests

@@ -41,9 +41,7 @@ def bundled_rulesets_dir() -> Path:
     source_tree = package.parents[1] / "rulesets"
     if source_tree.is_dir():
         return source_tree
-    raise StarrulesError(
-        "the bundled rulesets are missing from this installation; reinstall starrules"
-    )
+    raise StarrulesError.of(None, "SR652")
 
 
 # How many (jurisdiction, kind, date) answers a Registry keeps: a run over many villages
@@ -73,10 +71,12 @@ class Registry:
                 seen[key] = rs
             else:
                 problems.append(
-                    Problem(
+                    Problem.coded(
                         Location(rs.file),
-                        f"{rs.id}@{rs.version} for {rs.jurisdiction} is also defined in "
-                        f"{first.file}",
+                        "SR429",
+                        ruleset=f"{rs.id}@{rs.version}",
+                        jurisdiction=rs.jurisdiction,
+                        file=first.file,
                     )
                 )
         if problems:
@@ -167,10 +167,14 @@ class Registry:
             if candidates:
                 families = sorted({rs.id for rs in candidates})
                 if len(families) > 1:
-                    raise ResolutionError(
-                        f"{len(families)} {kind} rulesets are in force on {when.isoformat()} "
-                        f"for {prefix}: {', '.join(families)}; keep one family per "
-                        "jurisdiction and kind (a new version replaces an old one)"
+                    raise ResolutionError.of(
+                        None,
+                        "SR581",
+                        count=len(families),
+                        kind=kind,
+                        date=when.isoformat(),
+                        jurisdiction=prefix,
+                        families=", ".join(families),
                     )
                 return max(candidates, key=chain_key)
         known = sorted(
@@ -181,9 +185,13 @@ class Registry:
             for rs in self._rulesets
         )
         listing = "\n  ".join(known) if known else "(no rulesets loaded)"
-        raise ResolutionError(
-            f"no {kind} ruleset in force on {when.isoformat()} for "
-            f"{jurisdiction} or any jurisdiction above it; known:\n  {listing}"
+        raise ResolutionError.of(
+            None,
+            "SR580",
+            kind=kind,
+            date=when.isoformat(),
+            jurisdiction=jurisdiction,
+            listing="\n  " + listing,
         )
 
     def evaluate(
@@ -211,9 +219,8 @@ def _apply_overlays(
         if not ready:
             for item in pending:
                 problems.append(
-                    Problem(
-                        item.source.location(("extends",)),
-                        f"'{item.doc.extends}' is part of a cycle of overlays extending each other",
+                    Problem.coded(
+                        item.source.location(("extends",)), "SR417", extends=item.doc.extends
                     )
                 )
             break

@@ -54,11 +54,11 @@ SCALAR_TAGS = frozenset(
     CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 CORE_TAGS = SCALAR_TAGS | {MAP, SEQ}
-_BAD_VALUE = {
-    INT: "is not a whole number",
-    FLOAT: "is not a number",
-    BOOL: "is not yes/no (true or false)",
-    TIMESTAMP: "is not a valid date",
+_BAD_VALUE = {  # the code of the message for a value its tag refuses
+    INT: "SR115",  # is not a whole number
+    FLOAT: "SR116",  # is not a number
+    BOOL: "SR117",  # is not yes/no (true or false)
+    TIMESTAMP: "SR118",  # is not a valid date
 }
 
 # What YAML allows in a file (the printable characters of YAML 1.1); the same test applies
@@ -221,6 +221,9 @@ class Builder:
     def problem(self, node: Node, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.where(node), message, hint))
 
+    def coded(self, node: Node, code: str, hint: str | None = None, **values: object) -> None:
+        self.problems.append(Problem.coded(self.where(node), code, hint, **values))
+
     def build(self, node: Node, path: PathKey) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
@@ -241,22 +244,18 @@ class Builder:
             (node.start_mark.index, node.end_mark.index) if scalar else None,
         )
         if node.tag not in CORE_TAGS:
-            self.problem(
-                node,
-                f"tag {shorten(node.tag, 80)!r} is not allowed; a ruleset holds plain data "
-                "only and nothing in it is ever executed",
-            )
+            self.coded(node, "SR110", tag=repr(shorten(node.tag, 80)))
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node)[1]
         if isinstance(node, SequenceNode):
             if node.tag != SEQ:
-                self.problem(node, f"tag '{_short_tag(node.tag)}' does not fit a list")
+                self.coded(node, "SR111", tag=_short_tag(node.tag))
                 return None
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
         if node.tag != MAP:
-            self.problem(node, f"tag '{_short_tag(node.tag)}' does not fit a mapping")
+            self.coded(node, "SR112", tag=_short_tag(node.tag))
             return None
         return self.mapping(node, path)
 
@@ -264,10 +263,10 @@ class Builder:
         """(True, the value) of a scalar, or (False, None) after recording its problem."""
         tag, text = node.tag, node.value
         if tag not in SCALAR_TAGS:
-            self.problem(node, f"tag '{_short_tag(tag)}' does not fit a scalar value")
+            self.coded(node, "SR113", tag=_short_tag(tag))
             return False, None
         if tag == INT and len(text) > _MAX_NUMBER_CHARACTERS:
-            self.problem(node, f"the number {shorten(text)} is too large", _RANGE_HINT)
+            self.coded(node, "SR114", _RANGE_HINT, number=shorten(text))
             return False, None
         try:
             value = self.loader.construct_object(node, deep=True)
@@ -281,16 +280,15 @@ class Builder:
         ):
             # PyYAML's core constructors refuse a bad value in many ways (KeyError for
             # `!!bool maybe`, IndexError for `!!int ""`, ...): all mean the same here.
-            what = _BAD_VALUE.get(tag, "is not a valid value")
-            self.problem(node, f"{shorten(text)!r} {what}")
+            self.coded(node, _BAD_VALUE.get(tag, "SR133"), value=repr(shorten(text)))
             return False, None
         if isinstance(value, bool):
             return True, value
         if isinstance(value, int) and abs(value) > _FLOAT_MAX:
-            self.problem(node, f"the number {shorten(text)} is too large", _RANGE_HINT)
+            self.coded(node, "SR114", _RANGE_HINT, number=shorten(text))
             return False, None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem(node, f"{shorten(text)!r} is not a finite number", _RANGE_HINT)
+            self.coded(node, "SR119", _RANGE_HINT, value=repr(shorten(text)))
             return False, None
         if isinstance(value, str) and not self.printable(node, value):
             return False, None
@@ -300,10 +298,11 @@ class Builder:
         bad = NOT_PRINTABLE.search(text)
         if bad is None:
             return True
-        self.problem(
+        self.coded(
             node,
-            f"the text contains {character(bad.group())}, which is not a printable character",
+            "SR120",
             "remove it or the escape that makes it",
+            char=character(bad.group()),
         )
         return False
 
@@ -311,13 +310,13 @@ class Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys ('<<') are not supported")
+                self.coded(key_node, "SR108")
                 continue
             key = self.key(key_node, path)
             if key is None:
                 continue
             if key in result:
-                self.problem(key_node, f"duplicate key '{shorten(key)}'")
+                self.coded(key_node, "SR107", key=shorten(key))
                 continue
             self.doc.keys[(*path, key)] = Position(
                 key_node.start_mark.line + 1, key_node.start_mark.column + 1
@@ -337,7 +336,7 @@ class Builder:
         key = self.build(node, (*path, "<key>"))
         self.doc.values.pop((*path, "<key>"), None)
         if not isinstance(key, str):
-            self.problem(node, f"keys must be text, not {shorten(repr(key), 60)}")
+            self.coded(node, "SR109", value=shorten(repr(key), 60))
             return None
         return key
 

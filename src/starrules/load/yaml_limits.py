@@ -15,8 +15,9 @@ MAX_NODES = 20_000  # values in the file, and again after aliases are expanded
 
 
 def too_large(file: str) -> Problem:
-    return Problem(
+    return Problem.coded(
         Location(file, 1, 1),
-        f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        "SR122",
         "a ruleset file is a few dozen KB",
+        size=MAX_FILE_BYTES // (1024 * 1024),
     )

@@ -91,11 +91,12 @@ def _unshift_problem(problem: Problem, shifts: dict[int, tuple[tuple[int, int], 
 def _fix_problem(fix: _Fix, file: str) -> Problem:
     where = Location(file, fix.line, fix.column)
     if fix.kind == "tab":
-        return Problem(where, "YAML syntax error: a tab in the indentation", _TAB_HINT)
-    return Problem(
+        return Problem.coded(where, "SR102", _TAB_HINT)
+    return Problem.coded(
         where,
-        f"YAML syntax error: a full-width colon '：' after the key '{shorten(fix.key)}'",
+        "SR103",
         f"write a half-width colon and a space: '{shorten(fix.key)}: '",
+        key=shorten(fix.key),
     )
 
 

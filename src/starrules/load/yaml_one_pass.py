@@ -81,12 +81,12 @@ class OnePass:
     def problem(self, mark: Mark, message: str, hint: str | None = None) -> None:
         self.builder.problems.append(Problem(location_of(mark, self.builder.file), message, hint))
 
+    def coded(self, mark: Mark, code: str, hint: str | None = None, **values: object) -> None:
+        where = location_of(mark, self.builder.file)
+        self.builder.problems.append(Problem.coded(where, code, hint, **values))
+
     def unprintable(self, mark: Mark, char: str) -> None:
-        self.problem(
-            mark,
-            f"the text contains {character(char)}, which is not a printable character",
-            "remove it or the escape that makes it",
-        )
+        self.coded(mark, "SR120", "remove it or the escape that makes it", char=character(char))
 
     def node(self, event: Any, path: PathKey, keep: bool) -> Any:
         """The value of the node that starts with `event`, at `path`; when not `keep`, a value
@@ -197,13 +197,13 @@ class OnePass:
                     tag = known
                 start = event.start_mark
                 if tag == MERGE:
-                    self.problem(start, "merge keys ('<<') are not supported")
+                    self.coded(start, "SR108")
                 elif tag not in SCALAR_TAGS:
                     raise NeedsNodes
                 elif (bad := NOT_PRINTABLE.search(text)) is not None:
                     self.unprintable(start, bad.group())
                 elif text in result:
-                    self.problem(start, f"duplicate key '{shorten(text)}'")
+                    self.coded(start, "SR107", key=shorten(text))
                 else:
                     key = text
                     keys[(*path, key)] = _position(start.line + 1, start.column + 1, None, None)

@@ -71,10 +71,11 @@ def _parse_text(text: str, file: str) -> SourceDocument:
         where = _location_at(text, bad.start(), file)
         raise RulesetError(
             [
-                Problem(
+                Problem.coded(
                     where,
-                    f"the file contains {character(bad.group())}, which is not text",
+                    "SR121",
                     "delete it; it often comes from copying out of a PDF or a word processor",
+                    char=character(bad.group()),
                 )
             ]
         )
@@ -97,24 +98,26 @@ def _parse(text: str, file: str, *, one_pass: bool) -> SourceDocument:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
             hint = syntax_hint(text, mark, message)
-            syntax = Problem(location_of(mark, file), f"YAML syntax error: {message}", hint)
+            syntax = Problem.coded(location_of(mark, file), "SR100", hint, detail=message)
             raise _SyntaxProblem([syntax]) from None
         except yaml.YAMLError as exc:
             message = shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 200)
-            raise RulesetError([Problem(Location(file, 1, 1), f"YAML error: {message}")]) from None
+            raise RulesetError(
+                [Problem.coded(Location(file, 1, 1), "SR101", detail=message)]
+            ) from None
         if root is None:
-            raise RulesetError([Problem(Location(file, 1, 1), "the file is empty")])
+            raise RulesetError([Problem.coded(Location(file, 1, 1), "SR104")])
         if not one_pass:
             builder.doc.data = builder.build(root, ())
     except RecursionError:  # not expected within MAX_DEPTH; never let it escape
-        too_deep = Problem(Location(file, 1, 1), "the document is nested too deeply")
+        too_deep = Problem.coded(Location(file, 1, 1), "SR106")
         raise RulesetError([too_deep]) from None
     finally:
         loader.dispose()
     if builder.problems:
         raise RulesetError(builder.problems)
     if not isinstance(builder.doc.data, Mapping):
-        raise RulesetError([Problem(builder.where(root), "a ruleset must be a mapping")])
+        raise RulesetError([Problem.coded(builder.where(root), "SR105")])
     return builder.doc
 
 

@@ -56,9 +56,9 @@ COMMANDS: tuple[Entry, ...] = (
     ),
     Entry(
         "SR593",
-        "village: no monitored village '{key}' ({hint})",
-        "village：没有在监测的村庄 '{key}'（{hint}）",
-        ("hint",),
+        "village: no monitored village '{key}' ({suggestion})",
+        "village：没有在监测的村庄 '{key}'（{suggestion}）",
+        ("suggestion",),
     ),
     Entry(
         "SR594",
@@ -257,5 +257,23 @@ COMMANDS: tuple[Entry, ...] = (
         "村庄 '{village}' 按规则集 {ruleset} 评定的结果在这个进程中不同：这里是星 {stars}、"
         "等级 {level}，序列化时是 {pickled}、等级 {pickled_level}；可能的原因：这个进程的插件函数"
         "或 starrules 版本与序列化它的进程不同",
+    ),
+    # rebuilding a pickled ruleset (given their code where they are raised)
+    Entry(
+        "SR886",
+        "ruleset {ruleset} cannot be compiled again in this process from the texts pickled",
+        "规则集 {ruleset} 无法在这个进程中由序列化的文本重新编译",
+    ),
+    Entry(
+        "SR887",
+        "ruleset {ruleset} rebuilt in this process differs from the one pickled: fingerprint "
+        "{here} here, {pickled} pickled",
+        "规则集 {ruleset} 在这个进程中重建的结果与序列化的不同：这里的指纹是 {here}，"
+        "序列化时是 {pickled}",
+    ),
+    Entry(
+        "SR888",
+        "the base pickled extends '{extends}'",
+        "序列化的基础规则集扩展了 '{extends}'",
     ),
 )

@@ -133,4 +133,9 @@ OVERLAYS: tuple[Entry, ...] = (
         "'{extends}' is part of a cycle of overlays extending each other",
         "'{extends}' 处在互相扩展的叠加层循环中",
     ),
+    Entry(
+        "SR429",
+        "{ruleset} for {jurisdiction} is also defined in {file}",
+        "{jurisdiction} 的 {ruleset} 也在 {file} 中定义了",
+    ),
 )

@@ -57,9 +57,11 @@ def aside(hint: str | None) -> Both:
 
 def error_line(location: str, code: str, text: str) -> str:
     """One line of an error: `place: text [SRnnn]` (the code last, so that the English
-    text reads as it always has)."""
+    text reads as it always has; after the first line of a text of several, as for an
+    error found by its text)."""
     head = f"{location}: " if location else ""
-    return f"{head}{text} [{code}]"
+    first, newline, rest = text.partition("\n")
+    return f"{head}{first} [{code}]{newline}{rest}"
 
 
 _VILLAGE_KINDS = {"rural": "农村", "urban_community": "城市社区"}

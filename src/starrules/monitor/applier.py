@@ -115,10 +115,7 @@ class Applier:
             reset = switch is not None and any(p == path for p, _ in switch.resets)
             old = 0 if reset else get_value(state.village, path) or 0
             if not fits_float(old + event.count):
-                raise InputError(
-                    f"{place}: count: {event.count} more would take {path} beyond the range "
-                    "of a float"
-                )
+                raise InputError.of(place, "SR817", count=event.count, path=path)
         return switch, path, value
 
     def _switch(self, state: VillageState, day: date, place: str) -> Switch:
@@ -231,13 +228,19 @@ class Applier:
 
 def _out_of_order(state: VillageState, day: date, place: str) -> InputError:
     if state.date != state.baseline or state.history:
-        return InputError(
-            f"{place}: event dated {day.isoformat()} for village '{state.key}' comes after "
-            f"its event of {state.date.isoformat()}; events for a village must be in date order"
+        return InputError.of(
+            place,
+            "SR590",
+            date=day.isoformat(),
+            village=state.key,
+            earlier=state.date.isoformat(),
         )
-    return InputError(
-        f"{place}: event dated {day.isoformat()} for village '{state.key}' is before the "
-        f"date its data describe ({state.baseline.isoformat()})"
+    return InputError.of(
+        place,
+        "SR818",
+        date=day.isoformat(),
+        village=state.key,
+        baseline=state.baseline.isoformat(),
     )
 
 

@@ -69,10 +69,7 @@ class VillageStore:
 
     def check_new(self, key: str) -> None:
         if key in self.states:
-            raise InputError(
-                f"village '{key}' is already monitored (villages are keyed by code, "
-                "else by name, so both must be unique)"
-            )
+            raise InputError.of(None, "SR592", key=key)
 
     def add(self, state: VillageState) -> None:
         self.check_new(state.key)
@@ -89,14 +86,11 @@ class VillageStore:
         if len(keys) == 1:
             return self.states[keys[0]]
         if keys:
-            raise InputError(
-                f"{place}: village: {len(keys)} monitored villages are named '{key}' "
-                f"({', '.join(keys)}); use the code"
-            )
+            raise InputError.of(place, "SR595", count=len(keys), key=key, keys=", ".join(keys))
         hint = did_you_mean(key, [*self.states, *self._by_name])
-        raise InputError(
-            f"{place}: village: no monitored village '{key}'" + (f" ({hint})" if hint else "")
-        )
+        if hint:
+            raise InputError.of(place, "SR593", key=key, suggestion=hint)
+        raise InputError.of(place, "SR594", key=key)
 
 
 def own_copy(village: Village, day: dt.date) -> Village:

@@ -232,9 +232,12 @@ def _in_processes(
             try:
                 result, seconds, error = future.result()
             except Exception as exc:  # a worker died, or a fault of ours: no traceback
-                raise StarrulesError(
-                    f"checking {_label(ruleset)} ({name}) failed in a worker process: "
-                    f"{type(exc).__name__}: {exc}"
+                raise StarrulesError.of(
+                    None,
+                    "SR713",
+                    ruleset=_label(ruleset),
+                    check=name,
+                    detail=f"{type(exc).__name__}: {exc}",
                 ) from None
             if result is None:
                 raise StarrulesError(error)
