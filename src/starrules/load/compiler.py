@@ -82,10 +82,20 @@ class RulesetCompiler:
         self.budget = TokenBudget(MAX_FILE_TOKENS)  # bounds the cost of all its expressions
 
     # -- helpers -------------------------------------------------------------------------
-    def problem(
-        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
+    def coded(
+        self,
+        where: PathKey,
+        code: str,
+        hint: str | None = None,
+        /,
+        *,
+        at_key: bool = False,
+        **values: object,
     ) -> None:
-        self.problems.append(Problem(self.source.location(path, key=key), message, hint))
+        """The problem of the catalogue's message `code` with these values, at `where` (its
+        key, `at_key`)."""
+        location = self.source.location(where, key=at_key)
+        self.problems.append(Problem.coded(location, code, hint, **values))
 
     def expression(self, text: str, path: PathKey, scope: Scope) -> CompiledExpression | None:
         try:
@@ -109,7 +119,7 @@ class RulesetCompiler:
     def claim_id(self, rule_id: str, path: PathKey) -> None:
         if rule_id in self.ids:
             first = self.ids[rule_id]
-            self.problem(path, f"duplicate id '{rule_id}' (first used at {first})")
+            self.coded(path, "SR213", id=rule_id, first=first)
         else:
             self.ids[rule_id] = self.source.location(path)
 
@@ -152,32 +162,21 @@ class RulesetCompiler:
         doc = self.doc
         for key in ("policy", "override", "add", "add_veto", "remove"):
             if getattr(doc, key):
-                self.problem(
-                    (key,), f"'{key}' needs 'extends': it changes another ruleset", key=True
-                )
+                self.coded((key,), "SR207", at_key=True, key=key)
         if not doc.stars:
             if "stars" in self.source.data:
-                self.problem(("stars",), "stars: at least 1 star is needed")
+                self.coded(("stars",), "SR208")
             else:
-                self.problem((), "missing required key 'stars'")
+                self.coded((), "SR203", key="stars")
 
     def declare_indicators(self) -> None:
         declared = dict(STANDARD_INDICATORS)
         for key, decl in self.doc.indicators.items():
             path: PathKey = ("indicators", key)
             if key in STANDARD_INDICATORS:
-                self.problem(
-                    path,
-                    f"'{key}' is a standard indicator; only 'extra.*' indicators are declared",
-                    key=True,
-                )
+                self.coded(path, "SR209", at_key=True, key=key)
             elif not _EXTRA_KEY.match(key):
-                self.problem(
-                    path,
-                    f"indicator '{key}' must be named 'extra.<name>' "
-                    "(lowercase letters, digits, _)",
-                    key=True,
-                )
+                self.coded(path, "SR210", at_key=True, key=key)
             else:
                 declared[key] = IndicatorSpec(
                     key, decl.type, decl.better, Text(zh=decl.zh, en=decl.en)
@@ -187,7 +186,7 @@ class RulesetCompiler:
     def declare_sources(self) -> None:
         for i, src in enumerate(self.doc.sources):
             if src.id in self.sources:
-                self.problem(("sources", i, "id"), f"duplicate source id '{src.id}'")
+                self.coded(("sources", i, "id"), "SR211", id=src.id)
             self.sources[src.id] = Source(src.id, src.title, src.date, src.url, src.note)
 
     def compile_stars(self) -> list[Star]:
@@ -198,9 +197,7 @@ class RulesetCompiler:
             path: PathKey = ("stars", i)
             if star_doc.id in seen:
                 first = self.source.location(("stars", seen[star_doc.id], "id"))
-                self.problem(
-                    (*path, "id"), f"duplicate star id '{star_doc.id}' (first used at {first})"
-                )
+                self.coded((*path, "id"), "SR212", id=star_doc.id, first=first)
                 continue
             seen[star_doc.id] = i
             first_index = self.index
@@ -212,15 +209,13 @@ class RulesetCompiler:
                 parent=None,
             )
             if star_doc.grant.points is not None:
-                self.problem(
-                    (*path, "grant", "points"), "points only count inside a min_points group"
-                )
+                self.coded((*path, "grant", "points"), "SR214")
             vetoes: list[Criterion] = []
             for j, veto_doc in enumerate(star_doc.veto):
                 veto = self.criterion(veto_doc, (*path, "veto", j), scope, parent=None, kind="veto")
                 if veto is not None:
                     if veto.points is not None:
-                        self.problem((*path, "veto", j, "points"), "a veto has no points")
+                        self.coded((*path, "veto", j, "points"), "SR215")
                     vetoes.append(veto)
             if grant is None:
                 continue
@@ -259,10 +254,7 @@ class RulesetCompiler:
         elif isinstance(doc, AtLeastDoc):
             rule, needed, key, item_docs = "at_least", float(doc.at_least), "of", doc.of
             if doc.at_least > len(doc.of):
-                self.problem(
-                    (*path, "at_least"),
-                    f"at_least {doc.at_least} of only {len(doc.of)} items can never pass",
-                )
+                self.coded((*path, "at_least"), "SR217", needed=doc.at_least, count=len(doc.of))
         else:
             rule, needed, key, item_docs = "min_points", doc.min_points, "of", doc.of
         items: list[Node] = []
@@ -274,10 +266,8 @@ class RulesetCompiler:
         if rule == "min_points" and needed is not None:
             total = sum((exact(i.points or 0.0) for i in items), 0)  # 0.1 + 0.7 is 0.8
             if total < exact(needed) and len(items) == len(item_docs):
-                self.problem(
-                    (*path, "min_points"),
-                    f"min_points {needed:g} is more than the {float(total):g} points available",
-                )
+                points = f"{float(total):g}"
+                self.coded((*path, "min_points"), "SR218", needed=f"{needed:g}", total=points)
         return Group(
             id=group_id,
             index=index,
@@ -307,9 +297,9 @@ class RulesetCompiler:
         else:
             item = self.group(doc, path, scope, default_id, parent=group_id)
         if item is not None and rule == "min_points" and item.points is None:
-            self.problem(path, f"'{item.id}' needs 'points' inside a min_points group")
+            self.coded(path, "SR216", id=item.id)
         if item is not None and rule != "min_points" and item.points is not None:
-            self.problem((*path, "points"), "points only count inside a min_points group")
+            self.coded((*path, "points"), "SR214")
         return item
 
     def criterion(
@@ -319,11 +309,8 @@ class RulesetCompiler:
         index = self.index
         self.index += 1
         if doc.source is not None and doc.source not in self.sources:
-            self.problem(
-                (*path, "source"),
-                f"unknown source '{doc.source}'",
-                did_you_mean(doc.source, self.sources) or "declare it under 'sources:'",
-            )
+            hint = did_you_mean(doc.source, self.sources) or "declare it under 'sources:'"
+            self.coded((*path, "source"), "SR406", hint, id=doc.source)
         test = self.expression(doc.test, (*path, "test"), scope)
         if test is None:
             return None
@@ -350,20 +337,17 @@ class RulesetCompiler:
             for j, required in enumerate(star_doc.requires):
                 path: PathKey = ("stars", i, "requires", j)
                 if required == star_doc.id:
-                    self.problem(path, f"star '{required}' requires itself")
+                    self.coded(path, "SR221", id=required)
                 elif required not in known:
                     hint = did_you_mean(required, known) or did_you_mean_named(
                         required, star_names(stars)
                     )
-                    self.problem(path, f"unknown star '{required}'", hint)
+                    self.coded(path, "SR405", hint, id=required)
         cycle = find_cycle({s.id: [r for r in s.requires if r in known] for s in stars})
         own = [s.id for s in self.doc.stars]
         if cycle and len(cycle) > 2 and cycle[0] in own:
             first = own.index(cycle[0])
-            self.problem(
-                ("stars", first, "requires"),
-                "stars require each other in a cycle: " + " → ".join(cycle),
-            )
+            self.coded(("stars", first, "requires"), "SR220", cycle=" → ".join(cycle))
 
     def compile_levels(self, stars: list[Star]) -> tuple[Level, ...] | None:
         if self.doc.levels is None:
@@ -385,7 +369,7 @@ class RulesetCompiler:
         for i, level_doc in enumerate(self.doc.levels):
             path: PathKey = ("levels", i)
             if level_doc.value in values:
-                self.problem((*path, "value"), f"duplicate level value {level_doc.value}")
+                self.coded((*path, "value"), "SR219", value=level_doc.value)
             values.add(level_doc.value)
             when = self.expression(level_doc.when, (*path, "when"), scope)
             if when is not None:
@@ -406,24 +390,26 @@ class RulesetCompiler:
                 for error in exc.errors(include_url=False):
                     loc = tuple(error["loc"])
                     field = ".".join(str(p) for p in loc)
-                    self.problem((*path, "village", *loc), f"test village: {field}: {error['msg']}")
+                    self.coded((*path, "village", *loc), "SR222", field=field, detail=error["msg"])
                 village = None
             for star_id in case.expect.stars:
                 if star_id not in star_ids:
-                    self.problem(
+                    self.coded(
                         (*path, "expect", "stars", star_id),
-                        f"unknown star '{star_id}'",
+                        "SR405",
                         did_you_mean(star_id, star_ids)
                         or did_you_mean_named(star_id, star_names(stars)),
-                        key=True,
+                        at_key=True,
+                        id=star_id,
                     )
             for node_id in case.expect.criteria:
                 if node_id not in node_ids:
-                    self.problem(
+                    self.coded(
                         (*path, "expect", "criteria", node_id),
-                        f"unknown criterion '{node_id}'",
+                        "SR407",
                         did_you_mean(node_id, node_ids),
-                        key=True,
+                        at_key=True,
+                        id=node_id,
                     )
             if village is not None:
                 cases.append(

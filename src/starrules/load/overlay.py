@@ -53,15 +53,10 @@ class OverlayCompiler:
         self.layer = self.compiler.layer
         self.policy = Policy(tighten_only=doc.policy == "tighten-only")
 
-    def problem(
-        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
-    ) -> None:
-        self.compiler.problem(path, message, hint, key=key)
-
     def refuse(self, path: PathKey, why: str | None, *, key: bool = False) -> None:
         """A change the policy does not allow (`why`; None: allowed)."""
         if why is not None:
-            self.problem(path, f"policy tighten-only: {why}", key=key)
+            self.compiler.coded(path, "SR408", at_key=key, detail=why)
 
     def scope(self) -> Scope:
         """Where the overlay's own tests are compiled: the merged indicators."""
@@ -72,17 +67,12 @@ class OverlayCompiler:
         base, doc = self.base, self.doc
         family = extends_parts(doc.extends or "")[0]
         if doc.id != family:
-            self.problem(
-                ("id",),
-                f"an overlay keeps the id of the family it extends: '{family}', not '{doc.id}'",
-            )
+            self.compiler.coded(("id",), "SR412", family=family, id=doc.id)
         if doc.kind != base.kind:
-            self.problem(("kind",), f"kind '{doc.kind}' differs from the base's '{base.kind}'")
+            self.compiler.coded(("kind",), "SR413", kind=doc.kind, base=base.kind)
         if not within(doc.jurisdiction, base.jurisdiction):
-            self.problem(
-                ("jurisdiction",),
-                f"'{doc.jurisdiction}' is not {base.jurisdiction} or below it: an overlay "
-                "applies within its base's jurisdiction",
+            self.compiler.coded(
+                ("jurisdiction",), "SR414", jurisdiction=doc.jurisdiction, base=base.jurisdiction
             )
         self.merge_declarations()
         for star in base.stars:
@@ -125,21 +115,14 @@ class OverlayCompiler:
         for path, spec in compiler.indicators.items():
             known = declared.get(path)
             if known is not None and known != spec:
-                self.problem(
-                    ("indicators", path),
-                    f"'{path}' is already declared differently by the base",
-                    key=True,
-                )
+                compiler.coded(("indicators", path), "SR426", at_key=True, path=path)
             declared[path] = spec
         compiler.indicators = MappingProxyType(declared)
         compiler.sources = dict(self.base.sources)
         for i, src in enumerate(self.doc.sources):
             known_source = compiler.sources.get(src.id)
             if known_source is not None and known_source.title != src.title:
-                self.problem(
-                    ("sources", i, "id"),
-                    f"source '{src.id}' is already declared by the base with another title",
-                )
+                compiler.coded(("sources", i, "id"), "SR427", id=src.id)
             compiler.sources[src.id] = Source(src.id, src.title, src.date, src.url, src.note)
 
     # -- remove --------------------------------------------------------------------------
@@ -150,11 +133,10 @@ class OverlayCompiler:
         known = all_ids(stars)
         for i, rule_id in enumerate(self.doc.remove):
             if rule_id not in known:
-                self.problem(
-                    ("remove", i),
-                    f"cannot remove '{rule_id}': no such criterion, group, veto or star",
-                    did_you_mean(rule_id, known) or did_you_mean_named(rule_id, star_names(stars)),
+                hint = did_you_mean(rule_id, known) or did_you_mean_named(
+                    rule_id, star_names(stars)
                 )
+                self.compiler.coded(("remove", i), "SR404", hint, id=rule_id)
             else:
                 self.refuse(("remove", i), self.policy.removal(rule_id))
         kept = [s for s in stars if s.id not in doomed]
@@ -162,19 +144,13 @@ class OverlayCompiler:
         for star in kept:
             for required in star.requires:
                 if required in doomed:
-                    self.problem(
-                        where[required],
-                        f"star '{star.id}' requires '{required}', which this overlay removes",
-                    )
+                    self.compiler.coded(where[required], "SR422", id=star.id, required=required)
         if self.doc.levels is None:
             for level in self.base.levels or ():
                 for name in level.when.names:
                     removed = name[len("stars.") :]
                     if name.startswith("stars.") and removed in doomed:
-                        self.problem(
-                            where[removed],
-                            f"level {level.value} uses '{name}'; replace the levels too",
-                        )
+                        self.compiler.coded(where[removed], "SR423", level=level.value, name=name)
 
         def drop(node: Node) -> Node | None:
             return None if node.id in doomed else node
@@ -197,26 +173,23 @@ class OverlayCompiler:
             path: PathKey = ("override", rule_id)
             node = nodes.get(rule_id)
             if node is None:
-                self.problem(
-                    path,
-                    f"cannot override '{rule_id}': no such criterion, group or veto in the base",
-                    did_you_mean(rule_id, nodes),
-                    key=True,
-                )
+                hint = did_you_mean(rule_id, nodes)
+                self.compiler.coded(path, "SR403", hint, at_key=True, id=rule_id)
                 continue
             if change.points is not None and rule_id not in pointed:
-                self.problem((*path, "points"), "points only count inside a min_points group")
+                self.compiler.coded((*path, "points"), "SR214")
                 continue
             if (
                 node.layer.extends is not None
                 and node.layer.jurisdiction == self.layer.jurisdiction
             ):
-                self.problem(
+                self.compiler.coded(
                     path,
-                    f"'{rule_id}' is already overridden by "
-                    f"{node.layer.id}@{node.layer.version} at the same level "
-                    f"({node.layer.jurisdiction}); extend the ruleset below it instead",
-                    key=True,
+                    "SR418",
+                    at_key=True,
+                    id=rule_id,
+                    layer=f"{node.layer.id}@{node.layer.version}",
+                    jurisdiction=node.layer.jurisdiction,
                 )
                 continue
             replaced = (
@@ -241,9 +214,7 @@ class OverlayCompiler:
         self, node: Criterion, change: OverrideDoc, path: PathKey
     ) -> Criterion | None:
         if change.at_least is not None or change.min_points is not None:
-            self.problem(
-                path, f"'{node.id}' is a criterion: it has no at_least or min_points", key=True
-            )
+            self.compiler.coded(path, "SR419", at_key=True, id=node.id)
             return None
         test = node.test
         if change.test is not None:
@@ -254,11 +225,8 @@ class OverlayCompiler:
             self.refuse((*path, "test"), self.policy.test(node, test))
         sources = self.compiler.sources
         if change.source is not None and change.source not in sources:
-            self.problem(
-                (*path, "source"),
-                f"unknown source '{change.source}'",
-                did_you_mean(change.source, sources),
-            )
+            hint = did_you_mean(change.source, sources)
+            self.compiler.coded((*path, "source"), "SR406", hint, id=change.source)
         if change.points is not None:
             self.refuse((*path, "points"), self.policy.points(node, change.points))
         return dataclasses.replace(
@@ -278,7 +246,7 @@ class OverlayCompiler:
             k for k in ("test", "source", "provisional", "note") if getattr(change, k) is not None
         ]
         if wrong:
-            self.problem(path, f"'{node.id}' is a group: it has no {', '.join(wrong)}", key=True)
+            self.compiler.coded(path, "SR420", at_key=True, id=node.id, keys=", ".join(wrong))
             return None
         needed = node.needed
         for key, rule in (("at_least", "at_least"), ("min_points", "min_points")):
@@ -286,7 +254,7 @@ class OverlayCompiler:
             if value is None:
                 continue
             if node.rule != rule:
-                self.problem((*path, key), f"'{node.id}' is an '{node.rule}' group, not '{rule}'")
+                self.compiler.coded((*path, key), "SR421", id=node.id, rule=node.rule, wanted=rule)
                 continue
             self.refuse((*path, key), self.policy.bar(node, value))
             needed = float(value)
@@ -314,12 +282,13 @@ class OverlayCompiler:
             group_id = targets.get(key, key)
             group = groups.get(group_id)
             if group is None:
-                self.problem(
+                self.compiler.coded(
                     path,
-                    f"cannot add to '{key}': no such star or group",
+                    "SR401",
                     did_you_mean(key, [*targets, *groups])
                     or did_you_mean_named(key, star_names(stars)),
-                    key=True,
+                    at_key=True,
+                    key=key,
                 )
                 continue
             self.refuse(path, self.policy.addition(group), key=True)
@@ -346,11 +315,12 @@ class OverlayCompiler:
         for key, veto_docs in self.doc.add_veto.items():
             star = by_id.get(key)
             if star is None:
-                self.problem(
+                self.compiler.coded(
                     ("add_veto", key),
-                    f"cannot add a veto to '{key}': no such star",
+                    "SR402",
                     did_you_mean(key, by_id) or did_you_mean_named(key, star_names(stars)),
-                    key=True,
+                    at_key=True,
+                    key=key,
                 )
                 continue
             vetoes = [
@@ -365,7 +335,7 @@ class OverlayCompiler:
             ]
             for j, veto_doc in enumerate(veto_docs):
                 if veto_doc.points is not None:
-                    self.problem(("add_veto", key, j, "points"), "a veto has no points")
+                    self.compiler.coded(("add_veto", key, j, "points"), "SR215")
             by_id[key] = dataclasses.replace(star, vetoes=(*star.vetoes, *vetoes))
         return [by_id[s.id] for s in stars]
 
@@ -377,7 +347,7 @@ class OverlayCompiler:
         added = self.compiler.compile_stars()
         for i, star in enumerate(added):
             if star.id in existing:
-                self.problem(("stars", i, "id"), f"star '{star.id}' already exists in the base")
+                self.compiler.coded(("stars", i, "id"), "SR415", id=star.id)
         merged = [*stars, *(s for s in added if s.id not in existing)]
         self.compiler.check_requires(merged)
         return merged
@@ -403,19 +373,24 @@ class OverlayCompiler:
                     key = "at_least" if changed.at_least is not None else "min_points"
                     where, at_key = ("override", node.id, key), False
                 if not node.items:
-                    self.problem(where, f"group '{node.id}' has no items left", key=at_key)
+                    self.compiler.coded(where, "SR416", at_key=at_key, id=node.id)
                 elif node.rule == "at_least" and (node.needed or 0) > len(node.items):
-                    self.problem(
+                    self.compiler.coded(
                         where,
-                        f"group '{node.id}' needs {node.needed:g} of only {len(node.items)} items",
-                        key=at_key,
+                        "SR424",
+                        at_key=at_key,
+                        id=node.id,
+                        needed=f"{node.needed:g}",
+                        count=len(node.items),
                     )
                 elif node.rule == "min_points":
                     total = sum((exact(i.points or 0.0) for i in node.items), 0)  # exact sums
                     if total < exact(node.needed or 0.0):
-                        self.problem(
+                        self.compiler.coded(
                             where,
-                            f"group '{node.id}' needs {node.needed:g} points of only "
-                            f"{float(total):g}",
-                            key=at_key,
+                            "SR425",
+                            at_key=at_key,
+                            id=node.id,
+                            needed=f"{node.needed:g}",
+                            total=f"{float(total):g}",
                         )

@@ -218,24 +218,13 @@ class Builder:
     def where(self, node: Node) -> Location:
         return location_of(node.start_mark, self.file)
 
-    def problem(self, node: Node, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(self.where(node), message, hint))
-
     def coded(self, node: Node, code: str, hint: str | None = None, **values: object) -> None:
         self.problems.append(Problem.coded(self.where(node), code, hint, **values))
 
     def build(self, node: Node, path: PathKey) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise RulesetError(
-                [
-                    Problem(
-                        self.where(node),
-                        f"the document is too large: its aliases expand it to more than "
-                        f"{MAX_NODES:,} values",
-                    )
-                ]
-            )
+            raise RulesetError([Problem.coded(self.where(node), "SR131", count=f"{MAX_NODES:,}")])
         scalar = node if isinstance(node, ScalarNode) else None
         self.doc.values[path] = Position(
             node.start_mark.line + 1,

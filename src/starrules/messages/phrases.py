@@ -93,6 +93,12 @@ HINTS: tuple[Phrase, ...] = (
         'write e.g. extends: "henan-rural@2022.1" or "henan-rural@>=2022.1,<2024"',
         '例如写成 extends: "henan-rural@2022.1" 或 "henan-rural@>=2022.1,<2024"',
     ),
+    # rebuilding a pickled ruleset (SR886, SR887)
+    Phrase(
+        "the likely reason: this process has other plug-in functions, or another starrules "
+        "version, than the one that pickled it",
+        "可能的原因：这个进程的插件函数或 starrules 版本与序列化它的进程不同",
+    ),
     # villages and input files
     Phrase("one of: {choices}", "可选：{choices}"),
     Phrase(
