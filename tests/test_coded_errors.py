@@ -42,7 +42,8 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 
 # The problems of a ruleset (`Problem(location, message, hint)`, and the helpers that make one,
-# `self.problem(where, message, hint)`) made from text, by module and function, each with the
+# `self.problem(where, message, hint)` or any function or method that makes a Problem of one of
+# its parameters, `forwarders`) made from text, by module and function, each with the
 # codes the catalogue recognises its text as (SR1xx-SR4xx, catalogue_ruleset.py and
 # catalogue_overlay.py): they have their code and Chinese text even so, until a rewording
 # silently makes one SR900. Each is checked to be recognised as one of its codes; make it
@@ -58,6 +59,106 @@ TEXT_PROBLEMS: dict[tuple[str, str], tuple[str, ...]] = {
 
 PROBLEMS = frozenset({"Problem"})
 PROBLEM_HELPERS = frozenset({"problem"})  # methods that make a Problem of (where, message, hint)
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Its parameters that a call gives by position (`self`, `cls` left out), then the rest."""
+    arguments = function.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    if names[:1] in (["self"], ["cls"]):
+        names = names[1:]
+    return names + [a.arg for a in arguments.kwonlyargs]
+
+
+def _message_of(call: ast.Call, index: int, name: str | None) -> ast.expr | None:
+    """The argument a call gives at `index` (after the place, for Problem: 1) or as `name`."""
+    if len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[:index]):
+        return call.args[index]
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+Helpers = dict[tuple[str, str], tuple[int, str]]  # ("method" or module, name) -> parameter
+METHOD = "method"
+
+
+def _functions(tree: ast.Module) -> list[tuple[bool, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Every function of a module, each with whether it is a method (in a class's body)."""
+    methods = {
+        id(node)
+        for cls in ast.walk(tree)
+        if isinstance(cls, ast.ClassDef)
+        for node in cls.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    return [
+        (id(node) in methods, node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def _imported(tree: ast.Module) -> dict[str, str]:
+    """The names a module imports (`from .yaml_files import fail`), each with its module's
+    last part (`yaml_files`)."""
+    return {
+        alias.asname or alias.name: (node.module or "").rsplit(".", 1)[-1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def _helper(
+    helpers: Helpers, module: str, imported: dict[str, str], func: ast.expr
+) -> tuple[int, str] | None:
+    """What a call of `func` in `module` forwards as a problem's message, if anything: a method
+    by its name (`self.refuse`, `self.loader.too_many`), a function of the same module or
+    imported from its module by its name."""
+    if isinstance(func, ast.Attribute):
+        return helpers.get((METHOD, func.attr))
+    if isinstance(func, ast.Name):
+        if func.id in PROBLEMS:
+            return (1, "message")
+        found = helpers.get((module, func.id))
+        if found is None and func.id in imported:
+            found = helpers.get((imported[func.id], func.id))
+        return found
+    return None
+
+
+def forwarders(trees: dict[str, ast.Module]) -> Helpers:
+    """The text-forwarding helpers of modules (by their names, e.g. `yaml_compose`): functions
+    and methods whose body makes a Problem (or calls such a helper) with one of their own
+    parameters as the message, each with that parameter (its index in a call, its name);
+    e.g. `CheckedComposer.refuse(mark, message, hint)` made `Problem(location_of(mark, ...),
+    message, hint)`. Text given to one is a problem made from text."""
+    found: Helpers = {}
+    functions = [
+        (module, method, function)
+        for module, tree in trees.items()
+        for method, function in _functions(tree)
+    ]
+    imports = {module: _imported(tree) for module, tree in trees.items()}
+    changed = True
+    while changed:
+        changed = False
+        for module, method, function in functions:
+            key = (METHOD if method else module, function.name)
+            if key in found:
+                continue
+            parameters = _parameters(function)
+            for call in ast.walk(function):
+                if not isinstance(call, ast.Call):
+                    continue
+                helper = _helper(found, module, imports[module], call.func)
+                if helper is None:
+                    continue
+                message = _message_of(call, *helper)
+                if isinstance(message, ast.Name) and message.id in parameters:
+                    found[key] = (parameters.index(message.id), message.id)
+                    changed = True
+                    break
+    return found
 
 
 def _is_text(node: ast.expr) -> bool:
@@ -117,7 +218,12 @@ class _Finder(ast.NodeVisitor):
     """The calls of an error class whose first argument is text, also when it is a local
     name assigned text in the same function (`message = f"…"; raise InputError(message)`)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, module: str = "", helpers: Helpers | None = None, tree: ast.Module | None = None
+    ) -> None:
+        self.module = module  # its name (`yaml_compose`)
+        self.helpers = helpers or {}  # the text-forwarding helpers (`forwarders`)
+        self.imported = _imported(tree) if tree is not None else {}
         self.found: list[Site] = []
         self.constants: dict[str, str] = {}
         self.names: list[tuple[str, bool]] = []  # (name, is a function), outermost first
@@ -178,31 +284,37 @@ class _Finder(ast.NodeVisitor):
         if name in ERRORS and node.args and self._text(node.args[0]):
             self.found.append(Site(node.lineno, self._where(), node.args[0], self.constants))
         helper = name in PROBLEM_HELPERS and isinstance(node.func, ast.Attribute)
+        message: ast.expr | None = None
         if name in PROBLEMS or helper:
             # the message: the second argument (after the place), or `message=`
-            message = node.args[1] if len(node.args) > 1 else None
-            for keyword in node.keywords:
-                if keyword.arg == "message":
-                    message = keyword.value
-            if message is not None and self._text(message):
-                where = self._where()
-                self.found.append(Site(node.lineno, where, message, self.constants, True))
+            message = _message_of(node, 1, "message")
+        elif forwarded := _helper(self.helpers, self.module, self.imported, node.func):
+            message = _message_of(node, *forwarded)  # a text-forwarding helper's
+        if self._text(message):
+            where = self._where()
+            self.found.append(Site(node.lineno, where, message, self.constants, True))
         self.generic_visit(node)
 
 
 def _sites() -> dict[str, list[Site]]:
     """Every call of an error class on text, by module (relative to src/starrules)."""
+    trees = {
+        path.relative_to(PACKAGE).as_posix(): ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+    helpers = forwarders({Path(module).stem: tree for module, tree in trees.items()})
     found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        finder = _Finder()
-        finder.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
-        found[path.relative_to(PACKAGE).as_posix()] = finder.found
+    for module, tree in trees.items():
+        finder = _Finder(Path(module).stem, helpers, tree)
+        finder.visit(tree)
+        found[module] = finder.found
     return found
 
 
 def _found_in(source: str) -> list[Site]:
-    finder = _Finder()
-    finder.visit(ast.parse(source))
+    tree = ast.parse(source)
+    finder = _Finder("", forwarders({"": tree}), tree)
+    finder.visit(tree)
     return finder.found
 
 
@@ -275,6 +387,42 @@ def f(self, x, where):
     found = _found_in(source)
     assert [s.line for s in found] == [3, 4, 5, 6, 8]
     assert all(s.problem for s in found)
+
+
+def test_the_check_finds_text_given_to_a_helper_that_makes_a_problem_of_it() -> None:
+    source = """
+class C:
+    def refuse(self, mark, message, hint=None):
+        return RulesetError([Problem(location_of(mark, self.file), message, hint)])
+
+    def coded(self, mark, code, hint=None, **values):
+        return RulesetError([Problem.coded(location_of(mark, self.file), code, hint, **values)])
+
+    def too_deep(self, mark):
+        return self.refuse(mark, f"nested more than {MAX_DEPTH} levels")
+
+    def refused(self, mark, why):
+        return self.refuse(mark, why, "a hint")
+
+    def m(self, mark, file):
+        def fail(message, where=None):
+            return RulesetError([Problem(where or Location(file), message)])
+
+        raise fail("no such file")
+        raise fail(where=None, message=f"cannot read {file}")
+        raise self.refused(mark, "forwarded twice")
+        raise self.coded(mark, "SR130", count=64)
+        raise fail(mark.message)
+"""
+    found = _found_in(source)
+    assert [s.line for s in found] == [10, 19, 20, 21]
+    assert [s.function for s in found] == ["C.too_deep", "C.m", "C.m", "C.m"]
+    tree = ast.parse(source)
+    assert forwarders({"": tree}) == {
+        ("method", "refuse"): (1, "message"),
+        ("method", "refused"): (1, "why"),
+        ("", "fail"): (0, "message"),
+    }
 
 
 def test_the_check_finds_text_in_its_forms() -> None:

@@ -692,7 +692,8 @@ def test_a_name_no_file_can_have_is_a_ruleset_error(name: str) -> None:
     (problem,) = info.value.problems
     assert problem.location.file == name
     assert "cannot read the file" in problem.message
-    assert yaml_files.unreadable(name) is not None
+    found = yaml_files.unreadable_problem(name)
+    assert found is not None and found.code == problem.code == "SR125"
 
 
 # -- one pass and two passes, libyaml and pure Python: the same result (issue 10) --------------

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import messages
-from ..errors import Location, Problem, RulesetError, StarrulesError
+from ..errors import RulesetError, StarrulesError
 from ..i18n import Lang, Words
 from ..load.loader import find_ruleset_files
 from ..load.registry import Registry
-from ..load.yaml_files import unreadable
+from ..load.yaml_files import unreadable_problem
 from ..messages import problem_count
 from ..testing.cases import run_paths
 from .app import EXIT_FAILED, LANG, cli, fail
@@ -36,9 +36,9 @@ def lint(paths: tuple[Path, ...], lang: Lang) -> None:
     if not files:
         fail(_no_files(paths))
     for file in files:  # a FIFO would block, /dev/zero never end: never open them
-        reason = unreadable(file)
-        if reason is not None:
-            fail(StarrulesError.listing([Problem(Location(str(file)), reason)]))
+        problem = unreadable_problem(file)
+        if problem is not None:
+            fail(StarrulesError.listing([problem]))
     try:
         registry = Registry.from_paths(paths, base=Registry.default())
     except RulesetError as exc:

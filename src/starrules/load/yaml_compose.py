@@ -119,25 +119,22 @@ class CheckedComposer(Composer):
         self.anchors = {}
         return Node(MAP, None, start, end.end_mark)  # stands for the root: its place only
 
-    def refuse(self, mark: Mark | None, message: str, hint: str | None = None) -> RulesetError:
-        return RulesetError([Problem(location_of(mark, self.file), message, hint)])
+    def refuse(
+        self, mark: Mark | None, code: str, hint: str | None = None, **values: object
+    ) -> RulesetError:
+        """The error of the catalogue's message `code` at `mark`."""
+        return RulesetError([Problem.coded(location_of(mark, self.file), code, hint, **values)])
 
     def too_many(self, mark: Mark | None) -> RulesetError:
-        return self.refuse(
-            mark,
-            f"the file is too large: it holds more than {MAX_NODES:,} values",
-            "a large ruleset holds a few thousand",
-        )
+        hint = "a large ruleset holds a few thousand"
+        return self.refuse(mark, "SR128", hint, count=f"{MAX_NODES:,}")
 
     def too_long(self, mark: Mark | None) -> RulesetError:
-        return self.refuse(
-            mark,
-            f"the value is longer than {MAX_SCALAR_CHARACTERS:,} characters",
-            "a ruleset holds short texts and expressions",
-        )
+        hint = "a ruleset holds short texts and expressions"
+        return self.refuse(mark, "SR129", hint, count=f"{MAX_SCALAR_CHARACTERS:,}")
 
     def too_deep(self, mark: Mark | None) -> RulesetError:
-        return self.refuse(mark, f"the file is nested more than {MAX_DEPTH} levels deep")
+        return self.refuse(mark, "SR130", count=MAX_DEPTH)
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = cast(Any, self).peek_event()
@@ -146,10 +143,8 @@ class CheckedComposer(Composer):
             raise self.too_many(event.start_mark)
         if isinstance(event, AliasEvent):
             if event.anchor in self.open_anchors:
-                raise self.refuse(
-                    event.start_mark,
-                    f"the alias *{shorten(str(event.anchor))} refers to the value that contains it",
-                )
+                alias = f"*{shorten(str(event.anchor))}"
+                raise self.refuse(event.start_mark, "SR132", alias=alias)
             return super().compose_node(parent, index)
         if isinstance(event, ScalarEvent):
             if len(event.value) > MAX_SCALAR_CHARACTERS:

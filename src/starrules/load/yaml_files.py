@@ -13,31 +13,42 @@ from .source_document import SourceDocument
 from .yaml_limits import MAX_FILE_BYTES, too_large
 from .yaml_parse import parse_yaml
 
-_BAD_NAME = "cannot read the file: no file can have this name (it holds a NUL or a lone surrogate)"
+_BAD_NAME = "no file can have this name (it holds a NUL or a lone surrogate)"  # SR125's reason
+
+Coded = tuple[str, dict[str, object]]  # a catalogue message's code and values
 
 
-def unreadable(path: str | Path) -> str | None:
+def unreadable_problem(path: str | Path) -> Problem | None:
     """Why `path` cannot be read as a ruleset file (not a regular file, too large), checked
-    without opening it; None when it may be read."""
+    without opening it, as the coded problem of the file; None when it may be read."""
+    found = _unreadable(path)
+    return None if found is None else Problem.coded(Location(str(path)), found[0], None, **found[1])
+
+
+def _unreadable(path: str | Path) -> Coded | None:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "no such file"
+        return "SR124", {}
     except OSError as exc:
-        return f"cannot read the file: {exc.strerror or exc}"
+        return "SR125", {"reason": _reason(exc)}
     except ValueError:  # a NUL or a lone surrogate in the name
-        return _BAD_NAME
+        return "SR125", {"reason": _BAD_NAME}
     return _file_kind_problem(info)
 
 
-def _file_kind_problem(info: os.stat_result) -> str | None:
+def _reason(exc: OSError) -> str:
+    return str(exc.strerror or exc)
+
+
+def _file_kind_problem(info: os.stat_result) -> Coded | None:
     if stat.S_ISDIR(info.st_mode):
-        return "this is a folder, not a file"
+        return "SR126", {}
     if not stat.S_ISREG(info.st_mode):
         # A FIFO would block the reader forever, a device such as /dev/zero never ends.
-        return "not a regular file (a pipe, a device or a socket): only files are read"
+        return "SR127", {}
     if info.st_size > MAX_FILE_BYTES:
-        return f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+        return "SR122", {"size": MAX_FILE_BYTES // (1024 * 1024)}
     return None
 
 
@@ -49,8 +60,8 @@ def read_yaml(path: str | Path, *, recover: bool = False) -> SourceDocument:
 
 
 def _read_text(path: str | Path, file: str) -> str:
-    def fail(message: str, where: Location | None = None) -> RulesetError:
-        return RulesetError([Problem(where or Location(file), message)])
+    def fail(code: str, where: Location | None = None, **values: object) -> RulesetError:
+        return RulesetError([Problem.coded(where or Location(file), code, None, **values)])
 
     # Non-blocking, so that opening a FIFO returns at once; its type is then checked on the
     # open file itself (no window for it to be swapped after a check by name).
@@ -58,20 +69,21 @@ def _read_text(path: str | Path, file: str) -> str:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail("SR124") from None
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+        raise fail("SR125", reason=_reason(exc)) from None
     except ValueError:  # a NUL or a lone surrogate in the name
-        raise fail(_BAD_NAME) from None
+        raise fail("SR125", reason=_BAD_NAME) from None
     try:
         with os.fdopen(fd, "rb") as handle:
             problem = _file_kind_problem(os.fstat(handle.fileno()))
             if problem is not None:
-                large = problem.startswith("the file is larger")
-                raise fail(problem, Location(file, 1, 1) if large else None)
+                code, values = problem
+                large = code == "SR122"
+                raise fail(code, Location(file, 1, 1) if large else None, **values)
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+        raise fail("SR125", reason=_reason(exc)) from None
     if len(data) > MAX_FILE_BYTES:  # it grew, or its size is not known (e.g. under /proc)
         raise RulesetError([too_large(file)])
     try:
@@ -82,7 +94,4 @@ def _read_text(path: str | Path, file: str) -> str:
         column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
         if line == 1 and data.startswith(b"\xef\xbb\xbf"):
             column -= 1
-        raise fail(
-            "the file is not UTF-8 text (it may be GBK); save it as UTF-8",
-            Location(file, line, column),
-        ) from None
+        raise fail("SR123", Location(file, line, column)) from None

@@ -85,7 +85,7 @@ def _unshift_problem(problem: Problem, shifts: dict[int, tuple[tuple[int, int], 
     if where.line is None or where.column is None or where.line not in shifts:
         return problem
     moved = Location(where.file, where.line, unshift(shifts, where.line, where.column))
-    return Problem(moved, problem.message, problem.hint, problem.code)
+    return Problem(moved, problem.message, problem.hint, problem.code, problem.values)
 
 
 def _fix_problem(fix: _Fix, file: str) -> Problem:

@@ -78,9 +78,6 @@ class OnePass:
         """Read the document's root, which starts with `event`, into the builder's document."""
         self.builder.doc.data = self.node(event, (), True)
 
-    def problem(self, mark: Mark, message: str, hint: str | None = None) -> None:
-        self.builder.problems.append(Problem(location_of(mark, self.builder.file), message, hint))
-
     def coded(self, mark: Mark, code: str, hint: str | None = None, **values: object) -> None:
         where = location_of(mark, self.builder.file)
         self.builder.problems.append(Problem.coded(where, code, hint, **values))
