@@ -534,3 +534,62 @@ def test_the_pickling_hint_is_catalogued_in_chinese() -> None:
     shown = messages.hint_in(_LIKELY, "zh")
     assert shown == "（可能的原因：这个进程的插件函数或 starrules 版本与序列化它的进程不同）"
     assert not re.search("[A-Za-z]{4,}", shown.replace("starrules", "")), shown
+
+
+# -- every coded call gives its message's fields -------------------------------------------
+
+CODE = re.compile(r"SR\d{3}\Z")
+# Keyword arguments of the coded constructors that are not message values.
+CONTROL = frozenset({"hint", "at_key"})
+# Helpers that fill some fields of the message themselves: the fields they fill.
+FILLED = {"_refuse_rows": frozenset({"row", "value", "more"})}  # columnar/tables.py, per row
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _coded_calls() -> list[tuple[str, int, str, frozenset[str]]]:
+    """(module, line, code, keyword names) of every call given a literal message code and
+    its values by name only (a `**values` splat cannot be read here)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        if module.startswith("messages/"):  # the entries themselves
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or any(k.arg is None for k in node.keywords):
+                continue
+            if _name(node) == "get":  # a code chosen from a table: `CODES.get(tag, "SR133")`
+                continue
+            codes = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str) and CODE.match(a.value)
+            ]
+            if len(codes) == 1:
+                names = frozenset(str(k.arg) for k in node.keywords) - CONTROL
+                names |= FILLED.get(_name(node), frozenset())
+                found.append((module, node.lineno, codes[0], names))
+    return found
+
+
+def test_every_coded_call_gives_exactly_its_messages_fields() -> None:
+    """A field the call does not give fails only when that error is raised (a KeyError
+    instead of the message); a value the message has no field for is a mistake too."""
+    by_code = {entry.code: entry for entry in (*messages.CATALOGUE, *messages.CODED)}
+    calls = _coded_calls()
+    wrong = []
+    for module, line, code, names in calls:
+        entry = by_code.get(code)
+        if entry is None:
+            wrong.append(f"{module}:{line}: {code} is not in the catalogue")
+            continue
+        fields = set(messages.fields_of(entry.en))
+        if names != fields:
+            wrong.append(
+                f"{module}:{line}: {code} has fields {sorted(fields)}, given {sorted(names)}"
+            )
+    assert len(calls) > 200, len(calls)  # the scan sees the coded calls
+    assert not wrong, "\n".join(wrong)

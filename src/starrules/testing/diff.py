@@ -222,7 +222,7 @@ def load_side(path: str | Path, registry: Registry) -> tuple[Ruleset, ...]:
     mine = Path(path).resolve()
     side = tuple(rs for rs in loaded.rulesets if Path(rs.file).resolve() == mine)
     if not side:
-        raise StarrulesError.of(str(path), "SR575")
+        raise StarrulesError.of(None, "SR575", file=str(path))
     return side
 
 
