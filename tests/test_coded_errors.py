@@ -593,3 +593,30 @@ def test_every_coded_call_gives_exactly_its_messages_fields() -> None:
             )
     assert len(calls) > 200, len(calls)  # the scan sees the coded calls
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_command_line_fails_with_coded_errors_only() -> None:
+    """`cli.app.fail(message)` takes an error, or text it makes an error of: give it the
+    error, raised with its code (text would be found by its wording, or be SR900)."""
+    wrong = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and _name(node) == "fail"
+                and node.args
+                and _is_text(node.args[0])
+            ):
+                wrong.append(f"cli/{path.name}:{node.lineno}")
+    assert not wrong, "fail() given text:\n  " + "\n  ".join(wrong)
+
+
+def test_a_binary_format_on_a_terminal_is_said_in_chinese() -> None:
+    error = StarrulesError.of(None, "SR658", format="xlsx")
+    assert (
+        error.render("zh")
+        == ".xlsx 文件是二进制文件：请用 -o FILE.xlsx 写入文件（或重定向输出） [SR658]"
+    )
+    assert (
+        str(error) == "a .xlsx file is binary: write it to a file with -o FILE.xlsx (or redirect)"
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import StarrulesError
 from ..load.chains import chain_key
 from ..render.json_schemas import DOCUMENTS, json_schema
 from ..render.table import display_width, pad
@@ -138,17 +139,14 @@ def rules(fingerprint: str, rulesets: tuple[Path, ...], fmt: str) -> None:
     a fingerprint that starts with it (at least 8 hex digits)."""
     wanted = fingerprint.strip().lower()
     if not 8 <= len(wanted) <= 64 or any(c not in "0123456789abcdef" for c in wanted):
-        fail(f"'{fingerprint}' is not a fingerprint (8 to 64 hex digits, e.g. from a record)")
+        fail(StarrulesError.of(None, "SR647", fingerprint=fingerprint))
     found = {rs.fingerprint: rs for rs in registry_of(rulesets).rulesets}  # same rules, once
     matches = [rs for fp, rs in found.items() if fp.startswith(wanted)]
     if not matches:
-        fail(
-            f"no ruleset has fingerprint {wanted}"
-            + ("" if rulesets else "; give the folder of others with --rulesets")
-        )
+        fail(StarrulesError.of(None, "SR649" if rulesets else "SR648", fingerprint=wanted))
     if len(matches) > 1:
         names = ", ".join(f"{rs.id}@{rs.version} ({rs.fingerprint[:12]})" for rs in matches)
-        fail(f"fingerprint {wanted} is ambiguous: {names}; give more of it")
+        fail(StarrulesError.of(None, "SR650", fingerprint=wanted, names=names))
     click.echo(json.dumps(matches[0].catalogue(), ensure_ascii=False, indent=2))
 
 

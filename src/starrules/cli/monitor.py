@@ -75,7 +75,7 @@ def monitor(
     from ..render.changes import render_change
 
     if events is None and not capabilities:
-        fail("give the EVENTS file (JSONL, '-' for stdin), or --capabilities")
+        fail(StarrulesError.of(None, "SR651"))
     with Monitor(
         registry=registry_of(rulesets),
         backend=backend,  # type: ignore[arg-type]  # click.Choice

@@ -10,7 +10,7 @@ from typing import IO, TextIO
 
 import click
 
-from ..errors import did_you_mean
+from ..errors import InputError, StarrulesError, did_you_mean
 from ..explain.assessment import Assessment
 from ..explain.records import Detail
 from ..i18n import Lang
@@ -87,7 +87,7 @@ def evaluate(
     if fmt is None:
         fmt = format_by_suffix(output, FORMATS)
     if fmt in ("xlsx", "parquet") and output is None and sys.stdout.isatty():
-        fail(f"a .{fmt} file is binary: write it to a file with -o FILE.{fmt} (or redirect)")
+        fail(StarrulesError.of(None, "SR658", format=fmt))
     if choose_engine("evaluate", engine, fmt, files) == "columns":
         if detail is not None:
             raise click.BadParameter("applies to --engine rows only", param_hint="--detail")
@@ -135,7 +135,7 @@ def _emit_to(
         sink: Path | IO[bytes] | ByteSink | None = output or binary_stdout()
         if sink is None:  # a stdout without a buffer (embedded use): CSV as text
             if fmt == "xlsx":
-                fail("an .xlsx workbook is binary: write it to a file with -o FILE.xlsx")
+                fail(StarrulesError.of(None, "SR641"))
             sink = _TextSink(sys.stdout)
         table: TableFormat = "xlsx" if fmt == "xlsx" else "csv"
         write_assessments(assessments, open_writer(table, sink), lang)
@@ -149,7 +149,7 @@ def _emit_to(
     except BrokenPipeError:
         raise
     except OSError as exc:  # cannot create it, a full disk …
-        fail(f"{output}: cannot write the file: {exc.strerror or exc}")
+        fail(InputError.of(None, "SR642", file=output, reason=exc.strerror or exc))
 
 
 def _write_text(output: Path | None, text: str) -> None:
@@ -159,7 +159,7 @@ def _write_text(output: Path | None, text: str) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(f"{output}: cannot write the file: {exc.strerror or exc}")
+        fail(InputError.of(None, "SR642", file=output, reason=exc.strerror or exc))
 
 
 class _TextSink:
@@ -236,19 +236,19 @@ def explain(
     chooser = Chooser(ruleset, rulesets, jurisdiction, on, strict=strict)
     records = list(read_villages(file))
     if not records:
-        fail(f"{file}: no villages in the file")
+        fail(InputError.of(None, "SR643", file=file))
     if which is None:
         if len(records) > 1:
             names = ", ".join(r.village.name for r in records[:5])
-            fail(
-                f"{file} holds {len(records)} villages; choose one with --village "
-                f"(e.g. {names}{' …' if len(records) > 5 else ''})"
-            )
+            names += " …" if len(records) > 5 else ""
+            fail(StarrulesError.of(None, "SR644", file=file, count=len(records), names=names))
         chosen = records[0]
     else:
         matches = [r for r in records if which in (r.village.name, r.village.code)]
         if not matches:
             hint = did_you_mean(which, [r.village.name for r in records])
-            fail(f"no village named or coded '{which}' in {file}" + (f"; {hint}" if hint else ""))
+            if hint:
+                fail(StarrulesError.of(None, "SR645", which=which, file=file, suggestion=hint))
+            fail(StarrulesError.of(None, "SR646", which=which, file=file))
         chosen = matches[0]
     click.echo(chooser.assess(chosen).explain(lang), nl=False)

@@ -10,6 +10,7 @@ from typing import cast
 
 import click
 
+from ..errors import InputError
 from ..i18n import Lang
 from ..render.html_villages import DEFAULT_LIMIT, VillageRows
 from ..render.report import render_report
@@ -172,7 +173,7 @@ def _write(data: bytes, output: Path | None) -> None:
         try:
             output.write_bytes(data)
         except OSError as exc:
-            fail(f"{output}: cannot write the file: {exc.strerror or exc}")
+            fail(InputError.of(None, "SR642", file=output, reason=exc.strerror or exc))
         return
     binary = binary_stdout()
     if binary is None:  # a stdout without a buffer (embedded use)

@@ -95,9 +95,9 @@ COMMANDS: tuple[Entry, ...] = (
     ),
     Entry(
         "SR645",
-        "no village named or coded '{which}' in {file}; {hint}",
-        "{file} 中没有名称或代码为 '{which}' 的村庄；{hint}",
-        ("hint",),
+        "no village named or coded '{which}' in {file}; {suggestion}",
+        "{file} 中没有名称或代码为 '{which}' 的村庄；{suggestion}",
+        ("suggestion",),
     ),
     Entry(
         "SR646",

@@ -59,6 +59,11 @@ CLI: tuple[Entry, ...] = (
         "`--format parquet` 由列式引擎给出：请用 `--engine columns`",
     ),
     Entry(
+        "SR658",
+        "a .{format} file is binary: write it to a file with -o FILE.{format} (or redirect)",
+        ".{format} 文件是二进制文件：请用 -o FILE.{format} 写入文件（或重定向输出）",
+    ),
+    Entry(
         "SR657",
         "starrules.dask needs {module}, which is not installed: {install}",
         "starrules.dask 需要 {module}，但它没有安装：{install}",
