@@ -11,7 +11,7 @@ Explanation is a consumer of this stage (explain/), never a part of it.
 
 from .admission import fits_kind
 from .kernel import GroupKernel, Truth, all_of, any_of, at_least, min_points, star_status
-from .program import LevelRange, Outcome, Program, level_values
+from .program import LevelRange, Outcome, Program, level_ranges, level_values
 
 __all__ = [
     "GroupKernel",
@@ -23,6 +23,7 @@ __all__ = [
     "any_of",
     "at_least",
     "fits_kind",
+    "level_ranges",
     "level_values",
     "min_points",
     "star_status",

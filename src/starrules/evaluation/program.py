@@ -23,6 +23,7 @@ from .kernel import Truth
 from .walk import Decide, Decider, LevelEnv, decide_and_record, points_range, walk_star
 
 T = TypeVar("T")
+StarDecider = Callable[[int, Village, list[Truth]], Truth]  # (star index, village, statuses)
 
 
 class LevelRange(NamedTuple):
@@ -87,7 +88,7 @@ class Program:
             for entry in self._deciders
         )
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
-        self._level_ranges = _level_ranges(tree)
+        self._level_ranges = level_ranges(tree)
         self._memo: dict[Callable[[RuleTree], object], object] = {}
         self._readers = _readers(tree)
         self._requirers = _requirers(tree)
@@ -128,11 +129,18 @@ class Program:
         Equal to `run(village)` when `before` was `run` on the village before the change."""
         return self.outcome(village, list(self.restars(village, before, changed)))
 
-    def restars(self, village: Village, before: list[Truth], changed: Iterable[str]) -> list[Truth]:
+    def restars(
+        self,
+        village: Village,
+        before: list[Truth],
+        changed: Iterable[str],
+        decide: StarDecider | None = None,
+    ) -> list[Truth]:
         """`rerun`'s star statuses alone (no level): the stars that read a changed indicator
         decided again, and a star that requires one only when that one's status changed.
         `before` is never changed: the answer is a new list, or `before` itself when no
-        status changed (the monitor's common case)."""
+        status changed (the monitor's common case). `decide(index, village, stars)`: how a
+        star is decided (another engine's, say), by default as `decide_star`."""
         pending: set[int] = set()
         for path in changed:
             pending.update(self._readers.get(path, ()))
@@ -140,7 +148,10 @@ class Program:
         for entry in self._deciders:  # a required star before the stars requiring it
             index = entry[0]
             if index in pending:
-                status = walk_star(entry, village, stars, None)
+                if decide is None:
+                    status = walk_star(entry, village, stars, None)
+                else:
+                    status = decide(index, village, stars)
                 if status is not stars[index]:
                     if stars is before:
                         stars = list(before)
@@ -152,13 +163,6 @@ class Program:
         """The stars whose outcome may change when this indicator changes: those that read
         it, and the stars that require those."""
         return self._dependents.get(path, frozenset())
-
-    def stars_affected(self, changed: Iterable[str]) -> set[int]:
-        """`stars_reading` for several changed indicators at once."""
-        dirty: set[int] = set()
-        for path in changed:
-            dirty.update(self._dependents.get(path, ()))
-        return dirty
 
     def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
         """One star's status, reading the statuses of the stars it requires from `stars`."""
@@ -251,7 +255,7 @@ def _dependents(
     return {path: closure(stars) for path, stars in readers.items()}
 
 
-def _level_ranges(tree: RuleTree) -> dict[tuple[int, int], LevelRange]:
+def level_ranges(tree: RuleTree) -> dict[tuple[int, int], LevelRange]:
     """Every possible level range, built once and shared: a level is only its (min, max)."""
     values = level_values(tree)
     return {(low, high): LevelRange(low, high) for low in values for high in values if low <= high}

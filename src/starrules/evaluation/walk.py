@@ -133,7 +133,7 @@ def points_range(group: Group) -> Callable[[Village], tuple[Exact, Exact]]:
     exact numbers (ints when every item's points are whole)."""
     kernel = GroupKernel.of(group)
     tests = tuple(
-        item.test.on_village if isinstance(item, Criterion) else group_walk(item)
+        item.test.on_village if isinstance(item, Criterion) else decide_and_record(item)[0]
         for item in group.items
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..evaluation import LevelRange, Program, level_values
+from ..evaluation import LevelRange, Program, level_ranges, level_values
 from ..i18n import Text
 from ..rules import RuleTree, default_level_name
 from .results import LevelResult
@@ -21,16 +21,9 @@ def level_results(tree: RuleTree) -> dict[tuple[int, int], LevelResult]:
     if tree.levels is not None:
         names.update((level.value, (level.name, level.named_by)) for level in tree.levels)
     results: dict[tuple[int, int], LevelResult] = {}
-    for low in values:
-        for high in values:
-            if low > high:
-                continue
-            name, named_by = names[low] if low == high else (None, None)
-            results[(low, high)] = LevelResult(
-                value=low if low == high else None,
-                min=low,
-                max=high,
-                name=name,
-                named_by=named_by,
-            )
+    for key, level in level_ranges(tree).items():
+        name, named_by = names[level.min] if level.value is not None else (None, None)
+        results[key] = LevelResult(
+            value=level.value, min=level.min, max=level.max, name=name, named_by=named_by
+        )
     return results

@@ -28,17 +28,18 @@ def unreadable_problem(path: str | Path) -> Problem | None:
 def _unreadable(path: str | Path) -> Coded | None:
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        return "SR124", {}
-    except OSError as exc:
-        return "SR125", {"reason": _reason(exc)}
-    except ValueError:  # a NUL or a lone surrogate in the name
-        return "SR125", {"reason": _BAD_NAME}
+    except (OSError, ValueError) as exc:
+        return _cannot_open(exc)
     return _file_kind_problem(info)
 
 
-def _reason(exc: OSError) -> str:
-    return str(exc.strerror or exc)
+def _cannot_open(exc: OSError | ValueError) -> Coded:
+    """Why a file could not be found, opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return "SR124", {}
+    if isinstance(exc, OSError):
+        return "SR125", {"reason": str(exc.strerror or exc)}
+    return "SR125", {"reason": _BAD_NAME}  # a ValueError: a NUL or a lone surrogate
 
 
 def _file_kind_problem(info: os.stat_result) -> Coded | None:
@@ -60,7 +61,7 @@ def read_yaml(path: str | Path, *, recover: bool = False) -> SourceDocument:
 
 
 def _read_text(path: str | Path, file: str) -> str:
-    def fail(code: str, where: Location | None = None, **values: object) -> RulesetError:
+    def fail(code: str, where: Location | None = None, /, **values: object) -> RulesetError:
         return RulesetError([Problem.coded(where or Location(file), code, None, **values)])
 
     # Non-blocking, so that opening a FIFO returns at once; its type is then checked on the
@@ -68,12 +69,9 @@ def _read_text(path: str | Path, file: str) -> str:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise fail("SR124") from None
-    except OSError as exc:
-        raise fail("SR125", reason=_reason(exc)) from None
-    except ValueError:  # a NUL or a lone surrogate in the name
-        raise fail("SR125", reason=_BAD_NAME) from None
+    except (OSError, ValueError) as exc:
+        code, values = _cannot_open(exc)
+        raise fail(code, **values) from None
     try:
         with os.fdopen(fd, "rb") as handle:
             problem = _file_kind_problem(os.fstat(handle.fileno()))
@@ -83,7 +81,8 @@ def _read_text(path: str | Path, file: str) -> str:
                 raise fail(code, Location(file, 1, 1) if large else None, **values)
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise fail("SR125", reason=_reason(exc)) from None
+        code, values = _cannot_open(exc)
+        raise fail(code, **values) from None
     if len(data) > MAX_FILE_BYTES:  # it grew, or its size is not known (e.g. under /proc)
         raise RulesetError([too_large(file)])
     try:

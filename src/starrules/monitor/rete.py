@@ -99,21 +99,18 @@ class ReteBackend:
     ) -> list[Truth]:
         compiled = self._compile(ruleset)
         program = ruleset.program
-        if before is None or changed is None:
-            dirty: set[int] | None = None
-            stars: list[Truth] = [None] * len(ruleset.stars)
-        else:
-            dirty = program.stars_affected(changed)
-            stars = list(before)
-        for index in program.requirements_order:
-            if dirty is not None and index not in dirty:
-                continue
+
+        def decide(index: int, village: Village, stars: list[Truth]) -> Truth:
             rules = compiled.rules.get(index)
             if rules is None:  # a native fallback
-                stars[index] = program.decide_star(index, village, stars)
-            else:
-                name = compiled.names[index]
-                stars[index] = self._decide_star(name, rules, village, ruleset, stars)
+                return program.decide_star(index, village, stars)
+            return self._decide_star(compiled.names[index], rules, village, ruleset, stars)
+
+        if before is not None and changed is not None:
+            return program.restars(village, before, changed, decide)
+        stars: list[Truth] = [None] * len(ruleset.stars)
+        for index in program.requirements_order:
+            stars[index] = decide(index, village, stars)
         return stars
 
     def capabilities(self, ruleset: Ruleset) -> Capabilities:
