@@ -62,7 +62,6 @@ def admit(
 def _extras(tree: RuleTree, village: Village, strict: bool) -> tuple[str, ...]:
     """The undeclared `extra` indicators (refused when `strict`); a declared one's value
     checked against its kind."""
-    ruleset = f"{tree.id}@{tree.version}"
     ignored: list[str] = []
     for key, value in village.extra.items():
         spec = tree.indicators.get(f"extra.{key}")
@@ -76,7 +75,7 @@ def _extras(tree: RuleTree, village: Village, strict: bool) -> tuple[str, ...]:
                     "SR573",
                     name=village.name,
                     path=f"extra.{key}",
-                    ruleset=ruleset,
+                    ruleset=f"{tree.id}@{tree.version}",
                     suggestion=messages.aside(hint),
                     declared=messages.Both(
                         f" (it declares: {listed})" if declared else "",
