@@ -44,6 +44,7 @@ from starrules.evaluation import (
     star_status,
 )
 from starrules.evaluation.walk import group_walk
+from starrules.expr.ast import Compare, Literal, Name
 from starrules.i18n import Text
 from starrules.rules import Criterion, Group, Layer, Node, requirements_first
 
@@ -159,6 +160,13 @@ _LAYER = Layer("t", "1", "cn-test", "<t>")
 _HERE = Location("<t>")
 
 
+def _sized(i: int) -> Name | Compare:
+    """An expression of a size that varies with `i`, so that the deciding walk, which runs
+    the cheapest items first, reorders the items of a synthetic group."""
+    name = Name(f"x.c{i}", 0)
+    return name if i % 2 == 0 else Compare(">=", name, Literal(i, 0), 0)
+
+
 def synthetic_group(rule: str, needed: float | None, items: list[tuple[Truth, float]]) -> Group:
     """A group whose criteria come out as given (index 0 is the group, 1… its items)."""
     criteria = tuple(
@@ -166,7 +174,9 @@ def synthetic_group(rule: str, needed: float | None, items: list[tuple[Truth, fl
             id=f"c{i}",
             index=i + 1,
             kind="criterion",
-            test=cast(Any, SimpleNamespace(on_village=lambda _, value=value: value)),
+            test=cast(
+                Any, SimpleNamespace(on_village=lambda _, value=value: value, node=_sized(i))
+            ),
             text=Text(zh="条件", en="test"),
             source=None,
             provisional=False,

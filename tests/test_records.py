@@ -30,7 +30,7 @@ from starrules.explain.results import (
     Status,
     VillageRef,
 )
-from starrules.expr.closures import indicator_getter
+from starrules.expr.combinators import indicator_getter
 from starrules.rules import Criterion, Node, Star, requirements_first
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -97,7 +97,11 @@ class Ruleset:
         diff`). `extra` indicators the ruleset does not declare are ignored and listed in
         `Assessment.ignored`; with `strict=True` they are an EvaluationError too.
         """
-        return _assess(self._program, village, on, check_dates, strict)
+        # `_assess`, inline: this is the hot path of every caller that rates villages.
+        program = self._program
+        used = village.as_of or on or date.today()
+        ignored = program.check(village, used, check_dates, strict)
+        return Assessment(program.tree, village, used, program.run(village), ignored)
 
     def level_conditions(self, village: Village) -> list[tuple[int, bool | None]]:
         """Each explicit level's value and whether its `when` holds (None: unknown) for the

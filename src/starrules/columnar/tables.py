@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import messages
 from ..errors import EvaluationError, InputError, StarrulesError, did_you_mean
-from ..expr.closures import indicator_getter
+from ..expr.combinators import indicator_getter
 from ..indicators import IndicatorKind, IndicatorSpec
 from ..rules import RuleTree
 from ..village import Village

@@ -20,7 +20,15 @@ from ..rules import Criterion, Group, RuleTree, requirements_first
 from ..village import Village
 from .admission import admit
 from .kernel import Truth
-from .walk import Decide, Decider, LevelEnv, decide_and_record, points_range, walk_star
+from .walk import (
+    Decide,
+    Decider,
+    LevelEnv,
+    decide_and_record,
+    decide_star,
+    points_range,
+    record_star,
+)
 
 T = TypeVar("T")
 StarDecider = Callable[[int, Village, list[Truth]], Truth]  # (star index, village, statuses)
@@ -120,7 +128,7 @@ class Program:
         """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
         stars: list[Truth] = [None] * len(self.tree.stars)
         for index, grant, full in self._plan:
-            stars[index] = grant(village) if full is None else walk_star(full, village, stars, None)
+            stars[index] = grant(village) if full is None else decide_star(full, village, stars)
         return Outcome(stars, self._level_ranges[self._level(village, stars)], self)
 
     def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
@@ -149,7 +157,7 @@ class Program:
             index = entry[0]
             if index in pending:
                 if decide is None:
-                    status = walk_star(entry, village, stars, None)
+                    status = decide_star(entry, village, stars)
                 else:
                     status = decide(index, village, stars)
                 if status is not stars[index]:
@@ -166,7 +174,7 @@ class Program:
 
     def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
         """One star's status, reading the statuses of the stars it requires from `stars`."""
-        return walk_star(self._decider_of[index], village, stars, None)
+        return decide_star(self._decider_of[index], village, stars)
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
@@ -196,7 +204,7 @@ class Program:
         stars: list[Truth] = [None] * len(self.tree.stars)
         statuses: list[Truth] = [None] * self.tree.node_count
         for entry in self._deciders:
-            stars[entry[0]] = walk_star(entry, village, stars, statuses)
+            stars[entry[0]] = record_star(entry, village, stars, statuses)
         return stars, statuses
 
     def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ..exact import Exact
-from ..rules import Criterion, Group
+from ..expr.ast import walk as expression_nodes
+from ..rules import Criterion, Group, Node
 from ..village import Village
 from .kernel import GroupKernel, Truth
 
@@ -23,8 +24,8 @@ class Walk(Protocol):
 
 def group_walk(group: Group) -> Walk:
     """The evaluator of a group, one walk of its subtree. `walk(village)` stops at the
-    first item that settles the kernel's verdict (items in ruleset order, so authors who
-    list decisive criteria first help); `walk(village, statuses)` runs every item and
+    first item that settles the kernel's verdict (the cheapest items first, ties in
+    ruleset order); `walk(village, statuses)` runs every item and
     records every node's outcome in the status vector (the tracer pattern)."""
     decide, record = decide_and_record(group)
 
@@ -47,17 +48,20 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
     # Deciding: a criterion's test, or a sub-group's deciding walk, called with the village.
     # Recording: (test, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
     # recording, weight, -1) for a sub-group, which records itself.
-    decide: list[Decide] = []
+    decide: list[tuple[int, Decide, int]] = []  # (cost, deciding walk, weight)
     recording: list[tuple[Callable[..., Truth], int, int]] = []
     for item, weight in zip(group.items, kernel.weights, strict=True):
         if isinstance(item, Criterion):
-            decide.append(item.test.on_village)
+            decide.append((cost(item), item.test.on_village, weight))
             recording.append((item.test.on_village, weight, item.index))
         else:
             sub_decide, sub_record = decide_and_record(item)
-            decide.append(sub_decide)
+            decide.append((cost(item), sub_decide, weight))
             recording.append((sub_record, weight, -1))
     items = tuple(recording)
+    # Deciding, the cheapest items first (ties in ruleset order): any item may settle the
+    # verdict, which depends on the sums alone, so the cheap ones may spare the dear ones.
+    decide.sort(key=lambda entry: entry[0])
 
     def record(v: Village, out: list[Truth]) -> Truth:
         passed = failed = 0
@@ -74,10 +78,21 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
         outcome = out[index] = True if passed >= bar else (None if failed <= slack else False)
         return outcome
 
-    return _deciding(kernel, group, tuple(decide)), record
+    deciding = _deciding(
+        kernel, tuple(test for _, test, _ in decide), tuple(weight for _, _, weight in decide)
+    )
+    return deciding, record
 
 
-def _deciding(kernel: GroupKernel, group: Group, tests: tuple[Decide, ...]) -> Decide:
+def cost(node: Node) -> int:
+    """What deciding a node costs, roughly: the expression nodes it evaluates (a yes/no
+    indicator 1, `x >= 3` 3)."""
+    if isinstance(node, Criterion):
+        return sum(1 for _ in expression_nodes(node.test.node))
+    return sum(cost(item) for item in node.items)
+
+
+def _deciding(kernel: GroupKernel, tests: tuple[Decide, ...], weights: tuple[int, ...]) -> Decide:
     """The deciding walk: the hot path. Its loop is the kernel's two checks inline; for n of
     n (all) and 1 of n (any) one check can only fire at the end, so it needs no sums."""
     bar, slack = kernel.bar, kernel.slack
@@ -109,7 +124,7 @@ def _deciding(kernel: GroupKernel, group: Group, tests: tuple[Decide, ...]) -> D
 
         return any_item
 
-    weighted = tuple(zip(tests, kernel.weights, strict=True))
+    weighted = tuple(zip(tests, weights, strict=True))
 
     def threshold(v: Village) -> Truth:
         passed = failed = 0
@@ -172,33 +187,44 @@ Decider = tuple[
 ]
 
 
-def walk_star(entry: Decider, village: Village, stars: list[Truth], out: Recorder) -> Truth:
-    """A star's status per spec §3 (as `star_status`): without a recorder, stopping where
-    Kleene allows; with one, recording its grant tree and vetoes (a veto passes when it
-    does not hold) first."""
-    _, grant, record, vetoes, requires = entry
-    if out is None:
-        status = grant(village)
-        if status is False:
+def decide_star(entry: Decider, village: Village, stars: list[Truth]) -> Truth:
+    """A star's status, stopping where Kleene allows, cheapest first: the required stars'
+    statuses are known already (a denied one settles it before any test runs), then the
+    grant group, then the vetoes."""
+    _, grant, _, vetoes, requires = entry
+    open_ = False
+    for required in requires:
+        other = stars[required]
+        if other is False:
             return False
-        open_ = status is None
-        for _, veto in vetoes:
-            hit = veto(village)
-            if hit is True:
-                return False
-            if hit is None:
-                open_ = True
-    else:
-        status = record(village, out)
-        open_ = status is None
-        denied = status is False
-        for slot, veto in vetoes:
-            hit = veto(village)
-            out[slot] = None if hit is None else not hit
-            denied = denied or hit is True
-            open_ = open_ or hit is None
-        if denied:
+        if other is None:
+            open_ = True
+    status = grant(village)
+    if status is False:
+        return False
+    for _, veto in vetoes:
+        hit = veto(village)
+        if hit is True:
             return False
+        if hit is None:
+            open_ = True
+    return None if open_ or status is None else True
+
+
+def record_star(entry: Decider, village: Village, stars: list[Truth], out: list[Truth]) -> Truth:
+    """A star's status, recording its grant tree and vetoes (a veto passes when it does not
+    hold) in `out`, every node of them."""
+    _, _, record, vetoes, requires = entry
+    status = record(village, out)
+    open_ = status is None
+    denied = status is False
+    for slot, veto in vetoes:
+        hit = veto(village)
+        out[slot] = None if hit is None else not hit
+        denied = denied or hit is True
+        open_ = open_ or hit is None
+    if denied:
+        return False
     for required in requires:
         other = stars[required]
         if other is False:

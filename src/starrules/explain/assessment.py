@@ -19,7 +19,7 @@ from ..evaluation import Outcome
 from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
-from .levels import level_result
+from .levels import level_results
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
@@ -116,7 +116,8 @@ class Assessment:
 
     @property
     def level(self) -> LevelResult:
-        return level_result(self._outcome.program, self._outcome.level)
+        outcome = self._outcome  # level_result, inline: read once per assessed village
+        return outcome.program.memo(level_results)[outcome.level]
 
     @property
     def outcome(self) -> Outcome:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from ..evaluation import Truth
 from ..expr.ast import Name, Unary, to_source, walk
 from ..expr.ast import Node as ExprNode
-from ..expr.closures import indicator_getter
+from ..expr.combinators import indicator_getter
 from ..i18n import Text
 from ..rules import default_level_name
 from ..village import Village

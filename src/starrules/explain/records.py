@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from ..evaluation import Program
-from ..expr.closures import indicator_getter
+from ..expr.combinators import indicator_getter
 from ..rules import Criterion, Node
 from ..village import Village
 from .results import IndicatorValue, LevelResult

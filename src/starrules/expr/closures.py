@@ -8,7 +8,6 @@ denominators and the arithmetic steps (see reasons.py) and finds a test's thresh
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -26,6 +25,7 @@ from .ast import (
     Unary,
     to_source,
 )
+from .combinators import divide_or_unknown, indicator_getter, kleene, kleene2, on_two_indicators
 from .operators import ARITHMETIC, COMPARE, FLIP, attempt, real
 from .reasons import Divisor, Evaluator, Step, Threshold
 from .types import Scope
@@ -73,6 +73,10 @@ class ClosureBuilder:
         a yes/no indicator is its accessor itself; `indicator <op> constant` one closure."""
         simple = self.simple_test(node)
         if simple is None:
+            if isinstance(node, Logical) and node.op in ("and", "or"):
+                # `a or b` of criteria: each operand as directly as it allows, no (v, s) frame
+                tests = tuple(self.on_village(o, self.compile(o)) for o in node.operands)
+                return kleene(node.op, tests)
             return lambda v: evaluate(v, None)
         getter = indicator_getter(simple.path)
         if simple.op is None:
@@ -84,6 +88,16 @@ class ClosureBuilder:
             return None if x is None else op(x, limit)
 
         return compare
+
+    def reads(self, nodes: tuple[Node, ...]) -> list[Callable[[Any], Any]] | None:
+        """The accessors of these operands when every one is an indicator (to read them
+        without a frame each), else None."""
+        getters = []
+        for node in nodes:
+            if not isinstance(node, Name) or self.scope.star_of(node.path) is not None:
+                return None
+            getters.append(indicator_getter(node.path))
+        return getters
 
     def add_divisor(self, node: Node, evaluate: Evaluator) -> None:
         text = to_source(node)
@@ -133,9 +147,13 @@ class ClosureBuilder:
         args = tuple(self.compile(a) for a in node.args)
         if spec.name == "ratio":
             self.add_divisor(node.args[1], args[1])
-        if spec.result is ExprType.NUMBER:  # a number it returns must be a real one
+        number = spec.result is ExprType.NUMBER  # a number it returns must be a real one
+        if number:
+            self.add_step(node, impl, args)
+            reads = self.reads(node.args)
+            if len(args) == 2 and reads is not None and not spec.takes_unknown:
+                return on_two_indicators(impl, *reads)
             raw = impl
-            self.add_step(node, raw, args)
 
             def impl(*values: Any) -> Any:
                 return attempt(raw, *values)
@@ -210,8 +228,11 @@ class ClosureBuilder:
         right = self.compile(node.right)
         op = ARITHMETIC[node.op]
         self.add_step(node, op, (left, right))
+        reads = self.reads((node.left, node.right))
         if node.op == "/":
             self.add_divisor(node.right, right)
+            if reads is not None:
+                return on_two_indicators(divide_or_unknown, *reads)
 
             def divide(v: Any, s: Any) -> Any:
                 x = left(v, s)
@@ -221,6 +242,9 @@ class ClosureBuilder:
                 return attempt(op, x, y)
 
             return divide
+
+        if reads is not None:
+            return on_two_indicators(op, *reads)
 
         def arith(v: Any, s: Any) -> Any:
             x = left(v, s)
@@ -318,6 +342,8 @@ class ClosureBuilder:
 
     def logical(self, node: Logical) -> Evaluator:
         operands = tuple(self.compile(o) for o in node.operands)
+        if len(operands) == 2:
+            return kleene2(node.op, *operands)
         if node.op == "and":
 
             def kleene_and(v: Any, s: Any) -> Any:
@@ -381,12 +407,4 @@ def _exactly(node: Node, evaluate: Evaluator) -> Evaluator:
     return lambda v, s: exact_number(evaluate(v, s))
 
 
-def indicator_getter(path: str) -> Callable[[Any], Any]:
-    """A fast accessor for a dotted indicator path on a Village."""
-    if path.startswith("extra."):
-        key = path[len("extra.") :]
-        return lambda village: village.extra.get(key)
-    return operator.attrgetter(path)
-
-
-__all__ = ["ClosureBuilder", "SimpleTest", "indicator_getter"]
+__all__ = ["ClosureBuilder", "SimpleTest"]

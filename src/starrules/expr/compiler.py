@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ast import Call, Literal, Node, names, to_source, walk
-from .closures import ClosureBuilder, indicator_getter
+from .closures import ClosureBuilder
+from .combinators import indicator_getter
 from .errors import ExpressionError, TokenBudget
 from .parser import parse
 from .reasons import Divisor, Evaluator, Step, Threshold

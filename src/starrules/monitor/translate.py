@@ -32,7 +32,7 @@ from typing import Any
 
 from ..evaluation import GroupKernel
 from ..expr import ast
-from ..expr.closures import indicator_getter
+from ..expr.combinators import indicator_getter
 from ..rules import Criterion, Group, RuleTree, Star
 from .backend import Fallback
 

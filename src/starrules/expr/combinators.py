@@ -1,0 +1,92 @@
+"""The closures that read a village most directly, shared by the builder (closures.py):
+an indicator's accessor, an operation on two indicators, and Kleene and/or unrolled. Each
+saves the hot path a Python frame per node it replaces."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from .operators import real
+from .reasons import Evaluator
+
+
+def on_two_indicators(
+    op: Callable[[Any, Any], Any], first: Callable[[Any], Any], second: Callable[[Any], Any]
+) -> Evaluator:
+    """`op` of two indicators (`ratio(a, b)`, `a / b`), read straight from the village and
+    kept within the reals (`attempt`, inline: the most common computed test)."""
+
+    def on_indicators(v: Any, s: Any) -> Any:
+        x = first(v)
+        if x is None:
+            return None
+        y = second(v)
+        if y is None:
+            return None
+        try:
+            return real(op(x, y))
+        except OverflowError:
+            return None
+
+    return on_indicators
+
+
+def divide_or_unknown(x: Any, y: Any) -> Any:
+    return None if y == 0 else x / y
+
+
+def kleene(op: str, tests: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], Any]:
+    """Kleene and/or of one-argument tests (what `on_village` makes of `a or b`)."""
+    decisive = op == "or"  # the value that decides: True for or, False for and
+
+    def kleene(v: Any) -> Any:
+        result: bool | None = not decisive
+        for test in tests:
+            x = test(v)
+            if x is decisive:
+                return decisive
+            if x is None:
+                result = None
+        return result
+
+    return kleene
+
+
+def kleene2(op: str, first: Evaluator, second: Evaluator) -> Evaluator:
+    """Kleene and/or of two operands, unrolled (the common case)."""
+    if op == "and":
+
+        def and2(v: Any, s: Any) -> Any:
+            x = first(v, s)
+            if x is False:
+                return False
+            y = second(v, s)
+            if y is False:
+                return False
+            return None if x is None or y is None else True
+
+        return and2
+
+    def or2(v: Any, s: Any) -> Any:
+        x = first(v, s)
+        if x is True:
+            return True
+        y = second(v, s)
+        if y is True:
+            return True
+        return None if x is None or y is None else False
+
+    return or2
+
+
+def indicator_getter(path: str) -> Callable[[Any], Any]:
+    """A fast accessor for a dotted indicator path on a Village."""
+    if path.startswith("extra."):
+        key = path[len("extra.") :]
+        return lambda village: village.extra.get(key)
+    return operator.attrgetter(path)
+
+
+__all__ = ["divide_or_unknown", "indicator_getter", "kleene", "kleene2", "on_two_indicators"]
