@@ -175,7 +175,10 @@ def synthetic_group(rule: str, needed: float | None, items: list[tuple[Truth, fl
             index=i + 1,
             kind="criterion",
             test=cast(
-                Any, SimpleNamespace(on_village=lambda _, value=value: value, node=_sized(i))
+                Any,
+                SimpleNamespace(
+                    on_village=lambda _, value=value: value, node=_sized(i), simple=None
+                ),
             ),
             text=Text(zh="条件", en="test"),
             source=None,

@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, TypeVar, cast
 
-from ..rules import Criterion, Group, RuleTree, requirements_first
+from ..rules import Criterion, Group, RuleTree, Star, requirements_first
 from ..village import Village
 from .admission import admit
 from .kernel import Truth
 from .walk import (
-    Decide,
     Decider,
     LevelEnv,
+    StarDecide,
     decide_and_record,
-    decide_star,
     points_range,
     record_star,
+    star_deciding,
 )
 
 T = TypeVar("T")
@@ -81,19 +81,12 @@ class Program:
         ordered = requirements_first(tree.stars)
         # Plain tuples: the hot loop unpacks them instead of reading attributes.
         self._deciders: tuple[Decider, ...] = tuple(
-            (
-                star.index,
-                *decide_and_record(star.grant),
-                tuple((v.index, v.test.on_village) for v in star.vetoes),
-                tuple(index_of[r] for r in star.requires),
-            )
-            for star in ordered
+            _decider(star, tuple(index_of[r] for r in star.requires)) for star in ordered
         )
         self._decider_of = {entry[0]: entry for entry in self._deciders}
-        # `run`'s steps: a star without vetoes or required stars is its grant group's status.
-        self._plan: tuple[tuple[int, Decide, Decider | None], ...] = tuple(
-            (entry[0], entry[1], entry if entry[3] or entry[4] else None)
-            for entry in self._deciders
+        # `run`'s steps: (star index, its deciding walk), required stars first
+        self._plan: tuple[tuple[int, StarDecide], ...] = tuple(
+            (entry[0], entry[1]) for entry in self._deciders
         )
         self.requirements_order = tuple(entry[0] for entry in self._deciders)
         self._level_ranges = level_ranges(tree)
@@ -127,8 +120,8 @@ class Program:
     def run(self, village: Village) -> Outcome:
         """Decide every star and the level (spec §3), short-circuiting where Kleene allows."""
         stars: list[Truth] = [None] * len(self.tree.stars)
-        for index, grant, full in self._plan:
-            stars[index] = grant(village) if full is None else decide_star(full, village, stars)
+        for index, decide in self._plan:
+            stars[index] = decide(village, stars)
         return Outcome(stars, self._level_ranges[self._level(village, stars)], self)
 
     def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
@@ -157,7 +150,7 @@ class Program:
             index = entry[0]
             if index in pending:
                 if decide is None:
-                    status = decide_star(entry, village, stars)
+                    status = entry[1](village, stars)
                 else:
                     status = decide(index, village, stars)
                 if status is not stars[index]:
@@ -174,7 +167,7 @@ class Program:
 
     def decide_star(self, index: int, village: Village, stars: list[Truth]) -> Truth:
         """One star's status, reading the statuses of the stars it requires from `stars`."""
-        return decide_star(self._decider_of[index], village, stars)
+        return self._decider_of[index][1](village, stars)
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
@@ -224,6 +217,13 @@ class Program:
         else:
             possible.append(0)
         return min(possible), max(possible)
+
+
+def _decider(star: Star, requires: tuple[int, ...]) -> Decider:
+    """A star's deciding walk, its grant group's recording, its vetoes and requirements."""
+    grant_walk, record = decide_and_record(star.grant)
+    vetoes = tuple((v.index, v.test.on_village) for v in star.vetoes)
+    return star.index, star_deciding(star, requires, grant_walk), record, vetoes, requires
 
 
 def _readers(tree: RuleTree) -> dict[str, frozenset[int]]:

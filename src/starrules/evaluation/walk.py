@@ -5,11 +5,13 @@ outcome in a flat status vector (the tracer pattern)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..exact import Exact
 from ..expr.ast import walk as expression_nodes
-from ..rules import Criterion, Group, Node
+from ..expr.combinators import indicator_getter
+from ..expr.operators import COMPARE
+from ..rules import Criterion, Group, Node, Star
 from ..village import Village
 from .kernel import GroupKernel, Truth
 
@@ -48,15 +50,15 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
     # Deciding: a criterion's test, or a sub-group's deciding walk, called with the village.
     # Recording: (test, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
     # recording, weight, -1) for a sub-group, which records itself.
-    decide: list[tuple[int, Decide, int]] = []  # (cost, deciding walk, weight)
+    decide: list[tuple[int, Step, int]] = []  # (cost, how the deciding loop runs it, weight)
     recording: list[tuple[Callable[..., Truth], int, int]] = []
     for item, weight in zip(group.items, kernel.weights, strict=True):
         if isinstance(item, Criterion):
-            decide.append((cost(item), item.test.on_village, weight))
+            decide.append((cost(item), criterion_step(item), weight))
             recording.append((item.test.on_village, weight, item.index))
         else:
             sub_decide, sub_record = decide_and_record(item)
-            decide.append((cost(item), sub_decide, weight))
+            decide.append((cost(item), (sub_decide, None, None), weight))
             recording.append((sub_record, weight, -1))
     items = tuple(recording)
     # Deciding, the cheapest items first (ties in ruleset order): any item may settle the
@@ -84,6 +86,22 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
     return deciding, record
 
 
+# How a deciding loop runs an item: (read, compare, limit), the item's outcome being
+# `read(village)`, compared with `limit` when `compare` is given and the value is known. A
+# simple test (an indicator, or `indicator <op> constant`) is its indicator's accessor and
+# comparison, run inline in the loop: a Python frame less per criterion on the hot path.
+Step = tuple[Callable[[Village], Any], Callable[[Any, Any], Any] | None, Any]
+
+
+def criterion_step(criterion: Criterion) -> Step:
+    """How the deciding loops run a criterion (or a veto: its test, triggered when true)."""
+    test = criterion.test
+    simple = test.simple
+    if simple is None or simple.op is None:  # a yes/no indicator's test is its accessor
+        return test.on_village, None, None
+    return indicator_getter(simple.path), COMPARE[simple.op], simple.limit
+
+
 def cost(node: Node) -> int:
     """What deciding a node costs, roughly: the expression nodes it evaluates (a yes/no
     indicator 1, `x >= 3` 3)."""
@@ -92,7 +110,7 @@ def cost(node: Node) -> int:
     return sum(cost(item) for item in node.items)
 
 
-def _deciding(kernel: GroupKernel, tests: tuple[Decide, ...], weights: tuple[int, ...]) -> Decide:
+def _deciding(kernel: GroupKernel, tests: tuple[Step, ...], weights: tuple[int, ...]) -> Decide:
     """The deciding walk: the hot path. Its loop is the kernel's two checks inline; for n of
     n (all) and 1 of n (any) one check can only fire at the end, so it needs no sums."""
     bar, slack = kernel.bar, kernel.slack
@@ -100,8 +118,10 @@ def _deciding(kernel: GroupKernel, tests: tuple[Decide, ...], weights: tuple[int
 
         def all_items(v: Village) -> Truth:
             unknown = False
-            for test in tests:
-                result = test(v)
+            for read, compare, limit in tests:
+                result = read(v)
+                if compare is not None and result is not None:
+                    result = compare(result, limit)
                 if result is False:
                     return False
                 if result is None:
@@ -114,8 +134,10 @@ def _deciding(kernel: GroupKernel, tests: tuple[Decide, ...], weights: tuple[int
 
         def any_item(v: Village) -> Truth:
             unknown = False
-            for test in tests:
-                result = test(v)
+            for read, compare, limit in tests:
+                result = read(v)
+                if compare is not None and result is not None:
+                    result = compare(result, limit)
                 if result is True:
                     return True
                 if result is None:
@@ -128,8 +150,10 @@ def _deciding(kernel: GroupKernel, tests: tuple[Decide, ...], weights: tuple[int
 
     def threshold(v: Village) -> Truth:
         passed = failed = 0
-        for test, weight in weighted:
-            result = test(v)
+        for (read, compare, limit), weight in weighted:
+            result = read(v)
+            if compare is not None and result is not None:
+                result = compare(result, limit)
             if result is True:
                 passed += weight
                 if passed >= bar:
@@ -178,37 +202,58 @@ class LevelEnv(dict[str, Truth]):
         return self._points[group_id](self._village)
 
 
+StarDecide = Callable[[Village, list[Truth]], Truth]  # (village, the stars decided so far)
+
 Decider = tuple[
     int,  # the star's index
-    Decide,  # its grant group's deciding walk
-    Record,  # the grant group's recording
+    StarDecide,  # its deciding walk (`star_deciding`)
+    Record,  # its grant group's recording
     tuple[tuple[int, Callable[[Village], Truth]], ...],  # vetoes: (slot, test)
     tuple[int, ...],  # the stars it requires
 ]
 
 
-def decide_star(entry: Decider, village: Village, stars: list[Truth]) -> Truth:
-    """A star's status, stopping where Kleene allows, cheapest first: the required stars'
-    statuses are known already (a denied one settles it before any test runs), then the
-    grant group, then the vetoes."""
-    _, grant, _, vetoes, requires = entry
-    open_ = False
-    for required in requires:
-        other = stars[required]
-        if other is False:
-            return False
-        if other is None:
-            open_ = True
-    status = grant(village)
-    if status is False:
-        return False
-    for _, veto in vetoes:
-        hit = veto(village)
-        if hit is True:
-            return False
-        if hit is None:
-            open_ = True
-    return None if open_ or status is None else True
+def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> StarDecide:
+    """A star's deciding walk. Per spec §3 a star is the Kleene AND of its grant group,
+    its vetoes negated and the stars it requires, so it is decided as one `all`: the
+    required stars first (decided already: a denied one settles it before any test runs),
+    then the grant's items (an `all` grant flattened into the star's items) and the vetoes,
+    the cheapest first. An item fails the star when its test gives its failing value:
+    False for a grant item, True (triggered) for a veto. `grant_walk`: the grant group's
+    deciding walk, for a grant that is not an `all`."""
+    grant = star.grant
+    items: list[tuple[int, Step, bool]] = []  # (cost, step, the value that fails the star)
+    if GroupKernel.of(grant).any_fail_decides:  # passes exactly when every item passes
+        for item in grant.items:
+            if isinstance(item, Criterion):
+                items.append((cost(item), criterion_step(item), False))
+            else:
+                items.append((cost(item), (decide_and_record(item)[0], None, None), False))
+    else:
+        items.append((cost(grant), (grant_walk, None, None), False))
+    items.extend((cost(veto), criterion_step(veto), True) for veto in star.vetoes)
+    items.sort(key=lambda entry: entry[0])
+    tests = tuple((*step, failing) for _, step, failing in items)
+
+    def decide(village: Village, stars: list[Truth]) -> Truth:
+        open_ = False
+        for required in requires:
+            other = stars[required]
+            if other is False:
+                return False
+            if other is None:
+                open_ = True
+        for read, compare, limit, failing in tests:
+            result = read(village)
+            if compare is not None and result is not None:
+                result = compare(result, limit)
+            if result is failing:
+                return False
+            if result is None:
+                open_ = True
+        return None if open_ else True
+
+    return decide
 
 
 def record_star(entry: Decider, village: Village, stars: list[Truth], out: list[Truth]) -> Truth:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ast import Call, Literal, Node, names, to_source, walk
-from .closures import ClosureBuilder
+from .closures import ClosureBuilder, SimpleTest
 from .combinators import indicator_getter
 from .errors import ExpressionError, TokenBudget
 from .parser import parse
@@ -39,6 +39,9 @@ class CompiledExpression:
     threshold: Threshold | None
     divisors: tuple[Divisor, ...]
     steps: tuple[Step, ...] = ()
+    simple: SimpleTest | None = (
+        None  # its shape when it is `indicator` or `indicator <op> constant`
+    )
 
     def zero_divisors(self, village: Any, stars: Any = None) -> list[str]:
         """The denominators that are 0 for this village (why a known input gave unknown)."""
@@ -84,6 +87,7 @@ def compile_expression(
         threshold=builder.threshold(node),
         divisors=tuple(builder.divisors),
         steps=tuple(builder.steps),
+        simple=builder.simple_test(node),
     )
 
 
