@@ -47,19 +47,21 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
     runs every item and records each node's outcome)."""
     kernel = GroupKernel.of(group)
     bar, slack, index = kernel.bar, kernel.slack, group.index
-    # Deciding: a criterion's test, or a sub-group's deciding walk, called with the village.
-    # Recording: (test, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
-    # recording, weight, -1) for a sub-group, which records itself.
-    decide: list[tuple[int, Step, int]] = []  # (cost, how the deciding loop runs it, weight)
-    recording: list[tuple[Callable[..., Truth], int, int]] = []
+    # Deciding: (cost, step, weight), a criterion's step or a sub-group's deciding walk.
+    # Recording: (*step, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
+    # recording, None, None, weight, -1) for a sub-group, which records itself.
+    decide: list[tuple[int, Step, int]] = []
+    recording: list[tuple[Callable[..., Truth], Callable[[Any, Any], Any] | None, Any, int, int]]
+    recording = []
     for item, weight in zip(group.items, kernel.weights, strict=True):
         if isinstance(item, Criterion):
-            decide.append((cost(item), criterion_step(item), weight))
-            recording.append((item.test.on_village, weight, item.index))
+            step = criterion_step(item)
+            decide.append((cost(item), step, weight))
+            recording.append((*step, weight, item.index))
         else:
             sub_decide, sub_record = decide_and_record(item)
             decide.append((cost(item), (sub_decide, None, None), weight))
-            recording.append((sub_record, weight, -1))
+            recording.append((sub_record, None, None, weight, -1))
     items = tuple(recording)
     # Deciding, the cheapest items first (ties in ruleset order): any item may settle the
     # verdict, which depends on the sums alone, so the cheap ones may spare the dear ones.
@@ -67,11 +69,14 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
 
     def record(v: Village, out: list[Truth]) -> Truth:
         passed = failed = 0
-        for test, weight, slot in items:
+        for read, compare, limit, weight, slot in items:
             if slot < 0:
-                result = test(v, out)
+                result = read(v, out)
             else:
-                result = out[slot] = test(v)
+                result = read(v)
+                if compare is not None and result is not None:
+                    result = compare(result, limit)
+                out[slot] = result
             if result is True:
                 passed += weight
             elif result is False:
