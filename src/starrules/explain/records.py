@@ -71,12 +71,12 @@ def explain(
 
     `only`: explain just these stars (by index; closed under `requires`, which a star's
     missing data reads), for one star's explanation; `all_missing` is then left empty."""
-    values: dict[str, IndicatorValue] = {}
-    observed: dict[str, dict[str, IndicatorValue]] = {}
-    for section, names, paths, fetch in tables.sections:
-        got = fetch(village)
-        observed[section] = dict(zip(names, got, strict=True))
-        values.update(zip(paths, got, strict=True))
+    got = tables.fetch(village)
+    values: dict[str, IndicatorValue] = dict(zip(tables.paths, got, strict=True))
+    observed = {
+        section: dict(zip(names, got[start:end], strict=True))
+        for section, names, start, end in tables.sections
+    }
     details: dict[int, CriterionDetail] = {}
     star_of = tables.star_of
     for index, leaf in tables.leaves.items():

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..expr.combinators import indicator_getter
 from ..i18n import Text
 from ..rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
 from ..village import Village
@@ -60,11 +61,13 @@ class RecordTables:
     __slots__ = (
         "catalogue",
         "descendants",
+        "fetch",
         "guide",
         "id_of",
         "leaves",
         "model_templates",
         "order",
+        "paths",
         "ruleset_full",
         "ruleset_key",
         "sections",
@@ -104,17 +107,23 @@ class RecordTables:
                     entry["limit"] = leaf.limit
                     entry["target"] = leaf.target
                 criteria[node.id] = entry
-        # Every indicator the criteria read, once, by section, in the order first read; a
-        # section's values are fetched in one call.
+        # Every indicator the criteria read, once, by section, in the order first read; all
+        # their values are fetched in one call (`fetch`: a tuple in the order of `paths`),
+        # and `sections` says where each section's run of them lies: (section, names,
+        # start, end).
         by_section: dict[str, dict[str, str]] = {}
         for leaf in self.leaves.values():
             for path in leaf.reads:
                 section, _, name = path.partition(".")
                 by_section.setdefault(section, {})[name] = path
-        self.sections = tuple(
-            (section, tuple(names), tuple(names.values()), _fetcher(section, tuple(names)))
-            for section, names in by_section.items()
-        )
+        self.paths = tuple(path for names in by_section.values() for path in names.values())
+        self.fetch = _fetcher(self.paths)
+        sections = []
+        start = 0
+        for section, names in by_section.items():
+            sections.append((section, tuple(names), start, start + len(names)))
+            start += len(names)
+        self.sections = tuple(sections)
         self.star_of = {node.index: star.index for star in tree.stars for node in star.nodes}
         self.id_of = {node.index: node.id for star in tree.stars for node in star.nodes}
         # Per star: its node ids, and a getter of their outcomes (always a tuple).
@@ -227,14 +236,17 @@ def _picker(indices: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ..
     return pick
 
 
-def _fetcher(section: str, names: tuple[str, ...]) -> Callable[[Village], tuple[Any, ...]]:
-    """The values of these indicators of one section of a village, as a tuple."""
-    if section == "extra":
-        return lambda village: tuple(village.extra.get(name) for name in names)
-    values = operator.attrgetter(*names)
-    if len(names) == 1:
-        return lambda village: (values(getattr(village, section)),)
-    return lambda village: values(getattr(village, section))
+def _fetcher(paths: tuple[str, ...]) -> Callable[[Village], tuple[Any, ...]]:
+    """The values of these indicators of a village, as a tuple, in one call when no
+    `extra.` indicator is among them."""
+    extra = [path.startswith("extra.") for path in paths]
+    if any(extra):
+        getters = tuple(indicator_getter(path) for path in paths)
+        return lambda village: tuple(get(village) for get in getters)
+    values = operator.attrgetter(*paths) if paths else (lambda village: ())
+    if len(paths) == 1:
+        return lambda village: (values(village),)
+    return values
 
 
 _DYNAMIC: Final = frozenset(

@@ -38,18 +38,23 @@ class Threshold:
             return None  # no distance to a value that is not a real number
         try:
             if self.integral:  # the nearest whole number that satisfies the bound
-                bound = {
-                    ">=": math.ceil(self.limit),
-                    ">": math.floor(self.limit) + 1,
-                    "<=": math.floor(self.limit),
-                    "<": math.ceil(self.limit) - 1,
-                }[op]
-                distance = float(abs(bound - value))
+                distance = float(abs(_whole_bound(op, self.limit) - value))
             else:  # rounded: no float noise such as 0.04999999999999993
                 distance = round(abs(self.limit - value), 9)
         except OverflowError:
             return FLOAT_MAX
         return min(distance, FLOAT_MAX)  # a distance beyond any float (inf) is the largest
+
+
+def _whole_bound(op: str, limit: float) -> int:
+    """The whole number nearest to `limit` that satisfies `x <op> limit`."""
+    if op == ">=":
+        return math.ceil(limit)
+    if op == ">":
+        return math.floor(limit) + 1
+    if op == "<=":
+        return math.floor(limit)
+    return math.ceil(limit) - 1  # "<"
 
 
 @dataclass(frozen=True, slots=True)
