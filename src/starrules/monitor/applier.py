@@ -22,7 +22,7 @@ from .events import AnyEvent, Incident, IncidentType
 from .history import record
 from .lookups import Rules, RulesCache
 from .periods import Period
-from .state import VillageState, get_value, own_copy, set_in_place, with_value
+from .state import Readers, VillageState, own_copy, set_in_place, with_value
 from .values import EventValues
 
 
@@ -60,6 +60,7 @@ class Applier:
         self._incident_limit = incident_limit
         self._explain = explain
         self._strict = strict  # undeclared `extra` indicators: errors, not ignored
+        self._read = Readers()
 
     def start(self, key: str, village: Village, day: date) -> VillageState:
         """A new village's state: its own copy of the data, its stars decided."""
@@ -113,7 +114,7 @@ class Applier:
         if path is not None and isinstance(event, Incident):
             # The count it adds to (0 at a period's start) must stay a finite float.
             reset = switch is not None and any(p == path for p, _ in switch.resets)
-            old = 0 if reset else get_value(state.village, path) or 0
+            old = 0 if reset else self._read[path](state.village) or 0
             if not fits_float(old + event.count):
                 raise InputError.of(place, "SR817", count=event.count, path=path)
         return switch, path, value
@@ -152,7 +153,7 @@ class Applier:
         state.date = event.date
         if path is not None:
             village = state.village  # the monitor's own copy: changed in place
-            old = get_value(village, path)
+            old = self._read[path](village)
             if isinstance(event, Incident):
                 value = (old or 0) + event.count
                 state.incidents.append(event)

@@ -12,7 +12,7 @@ from ..load.registry import Registry
 from ..ruleset import Ruleset
 from ..village import Village
 from .periods import Period, PeriodKind
-from .state import get_value
+from .state import Readers
 
 
 class Clock:
@@ -22,6 +22,7 @@ class Clock:
         self.registry = registry
         self.period_kind: PeriodKind = period_kind
         self.period_counts = tuple(sorted(set(period_counts)))
+        self._read = Readers()
         # The dates on which some ruleset starts or stops applying: between two of them,
         # every (jurisdiction, kind) resolves to the same ruleset.
         self._boundaries = sorted(
@@ -82,7 +83,7 @@ class Clock:
             (path, old)
             for path in self.period_counts
             if (not path.startswith("extra.") or path in ruleset.tree.indicators)
-            and (old := get_value(village, path)) != 0
+            and (old := self._read[path](village)) != 0
         ]
 
 

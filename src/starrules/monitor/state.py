@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, did_you_mean
 from ..evaluation import Truth
 from ..explain.results import LevelResult, Status
+from ..expr.combinators import indicator_getter
 from ..i18n import Text
 from ..village import Village
 from .changes import ChangeKind, Trigger
@@ -99,11 +101,13 @@ def own_copy(village: Village, day: dt.date) -> Village:
     return village.model_copy(update={"as_of": day}, deep=True)
 
 
-def get_value(village: Village, path: str) -> Any:
-    section, _, name = path.partition(".")
-    if section == "extra":
-        return village.extra.get(name)
-    return getattr(getattr(village, section), name)
+class Readers(dict[str, Callable[[Village], Any]]):
+    """Each indicator path's accessor, made on first use and kept: the monitor reads the
+    same few paths event after event (`readers[path](village)`)."""
+
+    def __missing__(self, path: str) -> Callable[[Village], Any]:
+        getter = self[path] = indicator_getter(path)
+        return getter
 
 
 def set_in_place(village: Village, path: str, value: Any) -> None:
@@ -133,9 +137,9 @@ __all__ = [
     "ENTRY_CHANGES",
     "Entry",
     "KeptChange",
+    "Readers",
     "VillageState",
     "VillageStore",
-    "get_value",
     "own_copy",
     "set_in_place",
     "with_value",
