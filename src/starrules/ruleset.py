@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from .evaluation import Program
+from .evaluation.admission import admit
 from .explain.assessment import Assessment
 from .explain.records import record_tables
 from .expr import FunctionSpec
@@ -100,7 +101,7 @@ class Ruleset:
         # `_assess`, inline: this is the hot path of every caller that rates villages.
         program = self._program
         used = village.as_of or on or date.today()
-        ignored = program.check(village, used, check_dates, strict)
+        ignored = admit(program.tree, village, used, check_dates, strict)
         return Assessment(program.tree, village, used, program.run(village), ignored)
 
     def level_conditions(self, village: Village) -> list[tuple[int, bool | None]]:

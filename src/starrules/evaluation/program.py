@@ -122,6 +122,9 @@ class Program:
         stars: list[Truth] = [None] * len(self.tree.stars)
         for index, decide in self._plan:
             stars[index] = decide(village, stars)
+        if self.tree.levels is None:  # the default rule (`_level`), inline: the common case
+            low = stars.count(True)
+            return Outcome(stars, self._level_ranges[low, low + stars.count(None)], self)
         return Outcome(stars, self._level_ranges[self._level(village, stars)], self)
 
     def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
