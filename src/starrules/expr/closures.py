@@ -9,7 +9,7 @@ denominators and the arithmetic steps (see reasons.py) and finds a test's thresh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from ..exact import exact, exact_number
 from ..indicators import IndicatorKind
@@ -25,7 +25,14 @@ from .ast import (
     Unary,
     to_source,
 )
-from .combinators import divide_or_unknown, indicator_getter, kleene, kleene2, on_two_indicators
+from .combinators import (
+    compare_two_indicators,
+    divide_or_unknown,
+    indicator_getter,
+    kleene,
+    kleene2,
+    on_two_indicators,
+)
 from .operators import ARITHMETIC, COMPARE, FLIP, attempt, real
 from .reasons import Divisor, Evaluator, Step, Threshold
 from .types import Scope
@@ -77,6 +84,8 @@ class ClosureBuilder:
                 # `a or b` of criteria: each operand as directly as it allows, no (v, s) frame
                 tests = tuple(self.on_village(o, self.compile(o)) for o in node.operands)
                 return kleene(node.op, tests)
+            if isinstance(node, Compare):  # every comparison's closure has `s=None`
+                return cast(Callable[[Any], Any], evaluate)
             return lambda v: evaluate(v, None)
         getter = indicator_getter(simple.path)
         if simple.op is None:
@@ -89,15 +98,30 @@ class ClosureBuilder:
 
         return compare
 
-    def reads(self, nodes: tuple[Node, ...]) -> list[Callable[[Any], Any]] | None:
-        """The accessors of these operands when every one is an indicator (to read them
-        without a frame each), else None."""
-        getters = []
-        for node in nodes:
-            if not isinstance(node, Name) or self.scope.star_of(node.path) is not None:
+    def two_indicator_op(
+        self, node: Node
+    ) -> tuple[Callable[[Any, Any], Any], Callable[[Any], Any], Callable[[Any], Any]] | None:
+        """(operation, first accessor, second accessor) when `node` computes a number from
+        two indicators (`ratio(a, b)`, `a / b`, `a - b`): read straight from the village,
+        without a frame per operand. None for any other node."""
+        if isinstance(node, Arithmetic):
+            operation = divide_or_unknown if node.op == "/" else ARITHMETIC[node.op]
+            operands: tuple[Node, ...] = (node.left, node.right)
+        elif isinstance(node, Call) and node.function in self.scope.functions:
+            spec = self.scope.functions[node.function]
+            if spec.result is not ExprType.NUMBER or spec.takes_unknown:
                 return None
-            getters.append(indicator_getter(node.path))
-        return getters
+            operation, operands = spec.impl, node.args
+        else:
+            return None
+        if len(operands) != 2:
+            return None
+        first, second = operands
+        for operand in operands:
+            if not isinstance(operand, Name) or self.scope.star_of(operand.path) is not None:
+                return None
+        assert isinstance(first, Name) and isinstance(second, Name)
+        return operation, indicator_getter(first.path), indicator_getter(second.path)
 
     def add_divisor(self, node: Node, evaluate: Evaluator) -> None:
         text = to_source(node)
@@ -150,9 +174,9 @@ class ClosureBuilder:
         number = spec.result is ExprType.NUMBER  # a number it returns must be a real one
         if number:
             self.add_step(node, impl, args)
-            reads = self.reads(node.args)
-            if len(args) == 2 and reads is not None and not spec.takes_unknown:
-                return on_two_indicators(impl, *reads)
+            fused = self.two_indicator_op(node)
+            if fused is not None:
+                return on_two_indicators(*fused)
             raw = impl
 
             def impl(*values: Any) -> Any:
@@ -228,11 +252,11 @@ class ClosureBuilder:
         right = self.compile(node.right)
         op = ARITHMETIC[node.op]
         self.add_step(node, op, (left, right))
-        reads = self.reads((node.left, node.right))
+        fused = self.two_indicator_op(node)
         if node.op == "/":
             self.add_divisor(node.right, right)
-            if reads is not None:
-                return on_two_indicators(divide_or_unknown, *reads)
+            if fused is not None:
+                return on_two_indicators(*fused)
 
             def divide(v: Any, s: Any) -> Any:
                 x = left(v, s)
@@ -243,8 +267,8 @@ class ClosureBuilder:
 
             return divide
 
-        if reads is not None:
-            return on_two_indicators(op, *reads)
+        if fused is not None:
+            return on_two_indicators(*fused)
 
         def arith(v: Any, s: Any) -> Any:
             x = left(v, s)
@@ -266,7 +290,7 @@ class ClosureBuilder:
             )
             plain = frozenset(i.value for i in node.right.items)
 
-            def contains(v: Any, s: Any) -> Any:
+            def contains(v: Any, s: Any = None) -> Any:
                 x = item(v, s)
                 if x is None:
                     return None
@@ -287,20 +311,24 @@ class ClosureBuilder:
             if isinstance(left, Name) and self.scope.star_of(left.path) is None:
                 getter = indicator_getter(left.path)
 
-                def compare_indicator(v: Any, s: Any) -> Any:
+                def compare_indicator(v: Any, s: Any = None) -> Any:
                     x = getter(v)
                     return None if x is None else op(x, limit)
 
                 return compare_indicator
 
-            def compare_constant(v: Any, s: Any) -> Any:
+            fused = self.two_indicator_op(left)
+            if fused is not None:  # e.g. ratio(a, b) >= 0.95: one closure
+                return compare_two_indicators(*fused, op, limit)
+
+            def compare_constant(v: Any, s: Any = None) -> Any:
                 x = subject(v, s)
                 return None if x is None else op(x, limit)
 
             return compare_constant
         other = self.compile(right)
 
-        def compare_values(v: Any, s: Any) -> Any:
+        def compare_values(v: Any, s: Any = None) -> Any:
             x = subject(v, s)
             if x is None:
                 return None
@@ -324,7 +352,7 @@ class ClosureBuilder:
         if isinstance(counted, Call) and counted.function == "points":
             other = _exactly(number, other)  # points are exact; the float 0.8 is not 4/5
 
-        def compare_range(v: Any, s: Any) -> Any:
+        def compare_range(v: Any, s: Any = None) -> Any:
             y = other(v, s)
             if y is None:
                 return None
@@ -346,7 +374,7 @@ class ClosureBuilder:
             return kleene2(node.op, *operands)
         if node.op == "and":
 
-            def kleene_and(v: Any, s: Any) -> Any:
+            def kleene_and(v: Any, s: Any = None) -> Any:
                 result: bool | None = True
                 for operand in operands:
                     x = operand(v, s)
@@ -358,7 +386,7 @@ class ClosureBuilder:
 
             return kleene_and
 
-        def kleene_or(v: Any, s: Any) -> Any:
+        def kleene_or(v: Any, s: Any = None) -> Any:
             result: bool | None = False
             for operand in operands:
                 x = operand(v, s)

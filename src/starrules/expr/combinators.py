@@ -33,6 +33,32 @@ def on_two_indicators(
     return on_indicators
 
 
+def compare_two_indicators(
+    op: Callable[[Any, Any], Any],
+    first: Callable[[Any], Any],
+    second: Callable[[Any], Any],
+    compare: Callable[[Any, Any], bool],
+    limit: Any,
+) -> Evaluator:
+    """`op(a, b) <compare> limit` of two indicators (`ratio(a, b) >= 0.95`) as one closure,
+    which also takes the village alone (a criterion's test)."""
+
+    def compare_computed(v: Any, s: Any = None) -> Any:
+        x = first(v)
+        if x is None:
+            return None
+        y = second(v)
+        if y is None:
+            return None
+        try:
+            result = real(op(x, y))
+        except OverflowError:
+            return None
+        return None if result is None else compare(result, limit)
+
+    return compare_computed
+
+
 def divide_or_unknown(x: Any, y: Any) -> Any:
     return None if y == 0 else x / y
 
@@ -58,7 +84,7 @@ def kleene2(op: str, first: Evaluator, second: Evaluator) -> Evaluator:
     """Kleene and/or of two operands, unrolled (the common case)."""
     if op == "and":
 
-        def and2(v: Any, s: Any) -> Any:
+        def and2(v: Any, s: Any = None) -> Any:
             x = first(v, s)
             if x is False:
                 return False
@@ -69,7 +95,7 @@ def kleene2(op: str, first: Evaluator, second: Evaluator) -> Evaluator:
 
         return and2
 
-    def or2(v: Any, s: Any) -> Any:
+    def or2(v: Any, s: Any = None) -> Any:
         x = first(v, s)
         if x is True:
             return True
@@ -89,4 +115,11 @@ def indicator_getter(path: str) -> Callable[[Any], Any]:
     return operator.attrgetter(path)
 
 
-__all__ = ["divide_or_unknown", "indicator_getter", "kleene", "kleene2", "on_two_indicators"]
+__all__ = [
+    "compare_two_indicators",
+    "divide_or_unknown",
+    "indicator_getter",
+    "kleene",
+    "kleene2",
+    "on_two_indicators",
+]
