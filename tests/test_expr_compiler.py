@@ -1031,3 +1031,48 @@ def test_an_assessment_explains_an_overflow_as_its_reason() -> None:
     assert "industry.collective_income * industry.collective_income" in result.reason
     assessment.explain("zh")
     assessment.explain("en")
+
+
+# -- an operation on two indicators, compared with a constant: one fused closure ----------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("ratio(industry.local_jobs, safety.disputes_total) >= 0.5", False),  # 2/5
+        ("ratio(safety.disputes_total, industry.local_jobs) >= 0.5", True),  # 5/2
+        ("0.5 > ratio(industry.local_jobs, safety.disputes_total)", True),
+        ("industry.local_jobs / safety.disputes_total < 0.5", True),
+        ("safety.disputes_total / industry.local_jobs < 0.5", False),
+        ("safety.disputes_total - industry.local_jobs == 3", True),
+        ("industry.local_jobs - safety.disputes_total == 3", False),
+        ("industry.local_jobs * safety.disputes_total >= 10", True),
+        ("industry.local_jobs + safety.disputes_total > 7", False),
+    ],
+)
+def test_a_two_indicator_operation_compared_with_a_constant(source: str, expected: bool) -> None:
+    """The operands keep their order (a ratio of a to b is not of b to a), through the
+    criterion's one-argument test and the full evaluator alike."""
+    v = village(industry={"local_jobs": 2}, safety={"disputes_total": 5})
+    expression = compiled(source)
+    assert expression.evaluate(v, {}) is expected
+    assert expression.on_village(v) is expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "ratio(industry.local_jobs, safety.disputes_total) >= 0.5",
+        "industry.local_jobs / safety.disputes_total < 0.5",
+        "industry.local_jobs - safety.disputes_total == 3",
+    ],
+)
+@pytest.mark.parametrize(("jobs", "disputes"), [(None, 5), (2, None), (None, None), (2, 0)])
+def test_a_two_indicator_operation_with_an_unknown_or_zero_divisor_is_unknown(
+    source: str, jobs: int | None, disputes: int | None
+) -> None:
+    v = village(industry={"local_jobs": jobs}, safety={"disputes_total": disputes})
+    expression = compiled(source)
+    expected = None if jobs is None or disputes is None or "-" not in source else False
+    assert expression.evaluate(v, {}) is expected
+    assert expression.on_village(v) is expected
