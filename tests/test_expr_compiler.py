@@ -1048,12 +1048,23 @@ def test_an_assessment_explains_an_overflow_as_its_reason() -> None:
         ("industry.local_jobs - safety.disputes_total == 3", False),
         ("industry.local_jobs * safety.disputes_total >= 10", True),
         ("industry.local_jobs + safety.disputes_total > 7", False),
+        # not compared with a constant: the operation's own closure
+        (
+            "ratio(industry.local_jobs, safety.disputes_total) >= ecology.sanitary_toilet_rate",
+            False,
+        ),
+        ("industry.local_jobs / safety.disputes_total + 0 < 0.5", True),
+        ("safety.disputes_total - industry.local_jobs + 0 == 3", True),
     ],
 )
 def test_a_two_indicator_operation_compared_with_a_constant(source: str, expected: bool) -> None:
     """The operands keep their order (a ratio of a to b is not of b to a), through the
     criterion's one-argument test and the full evaluator alike."""
-    v = village(industry={"local_jobs": 2}, safety={"disputes_total": 5})
+    v = village(
+        industry={"local_jobs": 2},
+        safety={"disputes_total": 5},
+        ecology={"sanitary_toilet_rate": 0.5},
+    )
     expression = compiled(source)
     assert expression.evaluate(v, {}) is expected
     assert expression.on_village(v) is expected
