@@ -195,6 +195,18 @@ class Program:
         hold): what an explanation is built from. The same walk as `run`, with a recorder."""
         return self.walk(village)[1]
 
+    def record_stars(
+        self, village: Village, stars: list[Truth], only: frozenset[int]
+    ) -> list[Truth]:
+        """`record` of these stars alone (by index, closed under `requires`; `stars`: the
+        village's star statuses, as `run` decided them): the other stars' nodes are left
+        None. For one star's explanation, without walking the rest."""
+        statuses: list[Truth] = [None] * self.tree.node_count
+        for entry in self._deciders:
+            if entry[0] in only:
+                record_star(entry, village, stars, statuses)
+        return statuses
+
     def walk(self, village: Village) -> tuple[list[Truth], list[Truth]]:
         """(every star's status, every node's outcome): the evaluator with a recorder."""
         stars: list[Truth] = [None] * len(self.tree.stars)

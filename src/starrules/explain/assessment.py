@@ -174,13 +174,17 @@ class Assessment:
         if self._explanation is not None:
             return self._build_star(star)
         outcome = self._outcome
+        only = self._requirement_closure(star)
+        statuses = self._statuses  # the whole walk when it ran; else these stars' alone
+        if statuses is None:
+            statuses = outcome.program.record_stars(self.input, outcome.stars, only)
         partial = explain(
             record_tables(outcome.program),
             self.input,
             outcome.stars,
-            self.node_statuses(),
+            statuses,
             self.level,
-            only=self._requirement_closure(star),
+            only=only,
         )
         return self._build_star(star, partial)
 

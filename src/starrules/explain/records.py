@@ -70,13 +70,18 @@ def explain(
     """Observed values, gaps, reasons and what is missing, from the recorded outcome.
 
     `only`: explain just these stars (by index; closed under `requires`, which a star's
-    missing data reads), for one star's explanation; `all_missing` is then left empty."""
+    missing data reads), for one star's explanation; `all_missing` and `observed` are then
+    left empty."""
     got = tables.fetch(village)
     values: dict[str, IndicatorValue] = dict(zip(tables.paths, got, strict=True))
-    observed = {
-        section: dict(zip(names, got[start:end], strict=True))
-        for section, names, start, end in tables.sections
-    }
+    observed = (  # by section: the compact record's, which one star's explanation needs not
+        {}
+        if only is not None
+        else {
+            section: dict(zip(names, got[start:end], strict=True))
+            for section, names, start, end in tables.sections
+        }
+    )
     details: dict[int, CriterionDetail] = {}
     star_of = tables.star_of
     for index, leaf in tables.leaves.items():

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..expr.combinators import indicator_getter
 from ..i18n import Text
 from ..rules import Criterion, Group, Node, RuleTree, default_level_name, requirements_first
 from ..village import Village
@@ -116,14 +115,19 @@ class RecordTables:
             for path in leaf.reads:
                 section, _, name = path.partition(".")
                 by_section.setdefault(section, {})[name] = path
-        self.paths = tuple(path for names in by_section.values() for path in names.values())
+        # (`extra` fetched last, by key: the sections keep their order, each a run of `paths`)
+        fetched = [s for s in by_section if s != "extra"] + [s for s in by_section if s == "extra"]
+        self.paths = tuple(path for s in fetched for path in by_section[s].values())
         self.fetch = _fetcher(self.paths)
-        sections = []
-        start = 0
-        for section, names in by_section.items():
-            sections.append((section, tuple(names), start, start + len(names)))
-            start += len(names)
-        self.sections = tuple(sections)
+        starts: dict[str, int] = {}
+        position = 0
+        for section in fetched:
+            starts[section] = position
+            position += len(by_section[section])
+        self.sections = tuple(
+            (section, tuple(names), starts[section], starts[section] + len(names))
+            for section, names in by_section.items()
+        )
         self.star_of = {node.index: star.index for star in tree.stars for node in star.nodes}
         self.id_of = {node.index: node.id for star in tree.stars for node in star.nodes}
         # Per star: its node ids, and a getter of their outcomes (always a tuple).
@@ -237,16 +241,23 @@ def _picker(indices: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ..
 
 
 def _fetcher(paths: tuple[str, ...]) -> Callable[[Village], tuple[Any, ...]]:
-    """The values of these indicators of a village, as a tuple, in one call when no
-    `extra.` indicator is among them."""
-    extra = [path.startswith("extra.") for path in paths]
-    if any(extra):
-        getters = tuple(indicator_getter(path) for path in paths)
-        return lambda village: tuple(get(village) for get in getters)
-    values = operator.attrgetter(*paths) if paths else (lambda village: ())
-    if len(paths) == 1:
-        return lambda village: (values(village),)
-    return values
+    """The values of these indicators of a village, as a tuple: the sections' in one call,
+    then the `extra.` ones (which come last) by key."""
+    plain = tuple(path for path in paths if not path.startswith("extra."))
+    keys = tuple(path.removeprefix("extra.") for path in paths[len(plain) :])
+    fetch = _fetch_plain(plain)
+    if not keys:
+        return fetch
+    return lambda village: (*fetch(village), *map(village.extra.get, keys))
+
+
+def _fetch_plain(paths: tuple[str, ...]) -> Callable[[Village], tuple[Any, ...]]:
+    if len(paths) > 1:
+        return operator.attrgetter(*paths)
+    if paths:
+        get = operator.attrgetter(paths[0])
+        return lambda village: (get(village),)
+    return lambda village: ()
 
 
 _DYNAMIC: Final = frozenset(
