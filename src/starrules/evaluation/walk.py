@@ -95,7 +95,8 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
 # `read(village)`, compared with `limit` when `compare` is given and the value is known. A
 # simple test (an indicator, or `indicator <op> constant`) is its indicator's accessor and
 # comparison, run inline in the loop: a Python frame less per criterion on the hot path.
-Step = tuple[Callable[[Village], Any], Callable[[Any, Any], Any] | None, Any]
+Compare = Callable[[Any, Any], Any]
+Step = tuple[Callable[[Village], Any], Compare | None, Any]
 
 
 def criterion_step(criterion: Criterion) -> Step:
@@ -120,20 +121,7 @@ def _deciding(kernel: GroupKernel, tests: tuple[Step, ...], weights: tuple[int, 
     n (all) and 1 of n (any) one check can only fire at the end, so it needs no sums."""
     bar, slack = kernel.bar, kernel.slack
     if kernel.any_fail_decides:
-
-        def all_items(v: Village) -> Truth:
-            unknown = False
-            for read, compare, limit in tests:
-                result = read(v)
-                if compare is not None and result is not None:
-                    result = compare(result, limit)
-                if result is False:
-                    return False
-                if result is None:
-                    unknown = True
-            return None if unknown else True
-
-        return all_items
+        return all_of(tuple((*step, False) for step in tests))
 
     if kernel.any_pass_decides:
 
@@ -238,7 +226,9 @@ def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> 
         items.append((cost(grant), (grant_walk, None, None), False))
     items.extend((cost(veto), criterion_step(veto), True) for veto in star.vetoes)
     items.sort(key=lambda entry: entry[0])
-    tests = tuple((*step, failing) for _, step, failing in items)
+    own = all_of(tuple((*step, failing) for _, step, failing in items))
+    if not requires:
+        return own
 
     def decide(village: Village, stars: list[Truth]) -> Truth:
         open_ = False
@@ -248,6 +238,29 @@ def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> 
                 return False
             if other is None:
                 open_ = True
+        status = own(village)
+        return None if open_ and status is True else status
+
+    return decide
+
+
+class AllWalk(Protocol):
+    """An `all`'s deciding walk: a group's (`walk(village)`) or a star's (`walk(village,
+    stars)`, the stars not read)."""
+
+    def __call__(self, village: Village, stars: object = None, /) -> Truth: ...
+
+
+def all_of(
+    tests: tuple[tuple[Callable[[Village], Any], Compare | None, Any, bool], ...],
+) -> AllWalk:
+    """The deciding loop of an `all`: each item is a step and the value that fails it (False,
+    or True for a veto, which fails when it holds); it stops at the first failing item. The
+    walk it returns takes the village, and optionally the stars decided so far, which it
+    does not read (so that it is a star's deciding walk as it is)."""
+
+    def all_items(village: Village, stars: object = None, /) -> Truth:
+        unknown = False
         for read, compare, limit, failing in tests:
             result = read(village)
             if compare is not None and result is not None:
@@ -255,10 +268,10 @@ def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> 
             if result is failing:
                 return False
             if result is None:
-                open_ = True
-        return None if open_ else True
+                unknown = True
+        return None if unknown else True
 
-    return decide
+    return all_items
 
 
 def record_star(entry: Decider, village: Village, stars: list[Truth], out: list[Truth]) -> Truth:

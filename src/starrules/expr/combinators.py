@@ -82,29 +82,18 @@ def kleene(op: str, tests: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], 
 
 def kleene2(op: str, first: Evaluator, second: Evaluator) -> Evaluator:
     """Kleene and/or of two operands, unrolled (the common case)."""
-    if op == "and":
+    decisive = op == "or"  # the value that decides: True for or, False for and
 
-        def and2(v: Any, s: Any = None) -> Any:
-            x = first(v, s)
-            if x is False:
-                return False
-            y = second(v, s)
-            if y is False:
-                return False
-            return None if x is None or y is None else True
-
-        return and2
-
-    def or2(v: Any, s: Any = None) -> Any:
+    def kleene_two(v: Any, s: Any = None) -> Any:
         x = first(v, s)
-        if x is True:
-            return True
+        if x is decisive:
+            return decisive
         y = second(v, s)
-        if y is True:
-            return True
-        return None if x is None or y is None else False
+        if y is decisive:
+            return decisive
+        return None if x is None or y is None else not decisive
 
-    return or2
+    return kleene_two
 
 
 def indicator_getter(path: str) -> Callable[[Any], Any]:
