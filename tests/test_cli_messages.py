@@ -380,6 +380,24 @@ def test_an_error_said_of_a_place_keeps_its_code() -> None:
     assert StarrulesError("something").at("x").render("en") == "x: something [SR900]"
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        EvaluationError.of(None, "SR570", name="甲村", kind="城市", ruleset="r@1", expected="农村"),
+        EvaluationError.of(
+            "row 2", "SR570", name="甲村", kind="城市", ruleset="r@1", expected="农村"
+        ),
+        EvaluationError("a text of its own"),
+    ],
+)
+def test_an_error_said_of_a_place_keeps_its_type(error: EvaluationError) -> None:
+    """What a caller catches does not change when a place is added to the error."""
+    said = error.at("events.jsonl:3")
+    assert isinstance(said, EvaluationError)
+    assert str(said).startswith("events.jsonl:3: ")
+    assert [p.code for p in said.problems] == [p.code for p in error.problems]
+
+
 def test_no_ruleset_in_force_is_found_by_its_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

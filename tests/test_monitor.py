@@ -355,8 +355,12 @@ def test_a_ruleset_change_the_village_does_not_fit_is_rejected_whole(tmp_path: P
         starrules.EvaluationError,
         match=r"events:3: village '香菇村': .*'extra.mushroom_bags' is not declared by ruleset "
         r"test-rural-extra@2023.1",
-    ):
+    ) as refused:
         watcher.apply({"type": "review", "date": "2023-02-01"}, where="events:3")
+    # said of the event and the village, its code and its Chinese text kept
+    assert refused.value.render("zh").startswith("events:3: village '香菇村': ")
+    assert refused.value.render("zh").endswith("[SR573]")
+    assert "村庄 '香菇村'" in refused.value.render("zh")
     assert watcher.history("香菇村") == []
     assert watcher.snapshot("香菇村").ruleset.version == "2022.1"
     watcher.apply({"type": "review", "date": "2022-12-20"})  # still before the new rules

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .errors import EvaluationError, InputError, Location, Problem
+from .errors import EvaluationError, InputError
 from .expr import FunctionSpec
 from .extras import require
 
@@ -208,15 +208,7 @@ def _in_partition(info: Mapping[str, Any] | None) -> Iterator[None]:
     except (InputError, EvaluationError) as error:
         if info is None or "number" not in info:
             raise
-        where = f"partition {info['number']}"
-        if error.problems and not any(str(p.location) for p in error.problems):
-            # catalogued: the same problems, at this place, their codes kept (as `at` does)
-            problems = [
-                Problem(Location(where), p.message, p.hint, p.code, p.values)
-                for p in error.problems
-            ]
-            raise type(error).listing(problems) from None
-        raise type(error)(f"{where}: {error}") from None
+        raise error.at(f"partition {info['number']}") from None
 
 
 # -- a partition, a batch -----------------------------------------------------------------

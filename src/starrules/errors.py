@@ -159,22 +159,25 @@ class StarrulesError(Exception):
         return error
 
     def at(self, where: str) -> StarrulesError:
-        """This error said of a place (`file:3: message`), its codes kept."""
+        """This error said of a place (`file:3: message`), its codes and its type kept (a
+        RulesetError, whose problems stand under its heading, becomes a StarrulesError)."""
+        if isinstance(self, RulesetError):
+            return StarrulesError(f"{where}: {self}")
         if self.problems and not any(str(p.location) for p in self.problems):
             moved = [
                 Problem(Location(where), p.message, p.hint, p.code, p.values) for p in self.problems
             ]
-            return StarrulesError.listing(moved)
-        if self.problems and not isinstance(self, RulesetError):
+            return type(self).listing(moved)
+        if self.problems:
             # problems with places of their own: the first line said of this place, as the
             # text has always read (`where: file:3: message`)
             first, *rest = self.problems
             place = Location(f"{where}: {first.location}")
             said = Problem(place, first.message, first.hint, first.code, first.values)
-            return StarrulesError.listing([said, *rest])
-        # An error raised without a code (its text is looked up after the place when it is
-        # rendered), or a ruleset's problems under their heading: its text, of this place.
-        return StarrulesError(f"{where}: {self}")
+            return type(self).listing([said, *rest])
+        # An error raised without a code: its text, of this place (the text is looked up
+        # after the place when it is rendered).
+        return type(self)(f"{where}: {self}")
 
     def render(self, lang: Lang) -> str:
         """The error in `lang`, each message followed by its code (`[SR501]`)."""

@@ -135,7 +135,7 @@ class Applier:
                     village = with_value(village, count, 0)
                 rules.program.check(village, day, strict=self._strict)
         except (EvaluationError, ResolutionError) as exc:
-            raise type(exc)(f"{place}: village '{state.key}': {exc}") from None
+            raise exc.at(f"{place}: village '{state.key}'") from None
         return Switch(period, rules, until, resets)
 
     def _commit(
