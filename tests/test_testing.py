@@ -388,6 +388,17 @@ def test_run_checks_skip() -> None:
     assert all(r.passed for r in results), reports(results)
 
 
+def test_an_unknown_check_to_skip_is_refused_by_name_with_a_suggestion(tmp_path: Path) -> None:
+    """A misspelt check is an InputError (never a bare ValueError), in either language."""
+    with pytest.raises(starrules.InputError) as refused:
+        run_checks(load(FAULTY / "non-monotone.yaml"), skip=("monotne",))
+    assert "unknown check 'monotne' (did you mean 'monotone'?)" in str(refused.value)
+    assert refused.value.render("zh").endswith("[SR714]")
+    assert "没有名为 'monotne' 的检查" in refused.value.render("zh")
+    with pytest.raises(starrules.InputError, match="unknown check 'refine'"):
+        testing.run_all_checks([FAULTY / "non-monotone.yaml"], skip=("refine",))
+
+
 # -- 5. sound rulesets pass every check ------------------------------------------------------
 
 

@@ -221,6 +221,11 @@ COMMANDS: tuple[Entry, ...] = (
         "checking {ruleset} ({check}) failed in a worker process: {detail}",
         "在工作进程中检查 {ruleset}（{check}）失败：{detail}",
     ),
+    Entry(
+        "SR714",
+        "unknown check '{check}'{suggestion}; the checks are: {known}",
+        "没有名为 '{check}' 的检查{suggestion}；检查有：{known}",
+    ),
     # -- SR8xx: the Python interface, recognised by their text ----------------------------
     Entry(
         "SR817",

@@ -18,7 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StarrulesError
+from .. import messages
+from ..errors import InputError, StarrulesError, did_you_mean
 from ..load.loader import find_ruleset_files
 from ..load.registry import Registry
 from ..ruleset import Ruleset
@@ -28,6 +29,19 @@ from .results import CheckResult
 from .structure import check_levels_nest, check_reachable, check_tighten_only
 
 CHECKS = ("monotone", "refinement", "tighten-only", "levels-nest", "reachable", "deterministic")
+
+
+def _check_names(names: Sequence[str]) -> None:
+    """Refuse a name that is no check (the first, with a did-you-mean)."""
+    for name in names:
+        if name not in CHECKS:
+            raise InputError.of(
+                None,
+                "SR714",
+                check=name,
+                suggestion=messages.aside(did_you_mean(name, CHECKS)),
+                known=", ".join(CHECKS),
+            )
 
 
 def run_checks(
@@ -41,11 +55,7 @@ def run_checks(
 ) -> list[CheckResult]:
     """Every check that applies to `ruleset` (tighten-only only for an overlay with its
     `parent`), in the order of CHECKS."""
-    unknown = set(skip) - set(CHECKS)
-    if unknown:
-        raise ValueError(
-            f"unknown check(s): {', '.join(sorted(unknown))}; known: {', '.join(CHECKS)}"
-        )
+    _check_names(skip)
     results: list[CheckResult] = []
     runners: dict[str, Callable[[], CheckResult]] = {
         "monotone": lambda: check_monotone(ruleset, max_examples=max_examples, seed=seed),
@@ -146,11 +156,7 @@ def run_all_checks(
     load; an empty list when the paths hold no ruleset. The processes are spawned: a
     script that calls this with `jobs` > 1 keeps its top level under
     `if __name__ == "__main__":`, as for any spawned process."""
-    unknown = set(skip) - set(CHECKS)
-    if unknown:
-        raise ValueError(
-            f"unknown check(s): {', '.join(sorted(unknown))}; known: {', '.join(CHECKS)}"
-        )
+    _check_names(skip)
     targets = load_targets(paths)
     plan = [
         (index, name)
