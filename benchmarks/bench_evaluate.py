@@ -10,6 +10,9 @@ Contenders, each timed over the same generated villages and repeated (median rep
 * ``starrules compact JSON line``: ``evaluate`` then ``to_json("compact")`` and a newline, what
   ``starrules evaluate --format jsonl`` writes per village;
 * ``hand-written``: one plain Python function with the same grant logic, in three-valued logic;
+* ``hand-written compact JSON line``: the compact record written out by hand for this
+  ruleset (hand_compact.py), byte for byte starrules' line: a reference for the compact
+  line's target, what code with nothing to interpret pays for the same line;
 * ``durable-rules``: the same grant logic as durable-rules rules (when installed), without
   three-valued logic: assert the village as a fact, collect the grants, retract.
 
@@ -46,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RULESET = ROOT / "rulesets" / "cn-henan" / "henan-rural-2022.1.yaml"
 if importlib.util.find_spec("starrules") is None:  # running from a checkout
     sys.path.insert(0, str(ROOT / "src"))
+
+from hand_compact import hand_compact_line  # noqa: E402
 
 import starrules  # noqa: E402
 from starrules import Status, Village  # noqa: E402
@@ -491,6 +496,24 @@ def check_hand_written(ruleset: starrules.Ruleset, villages: Sequence[Village]) 
     return len(villages)
 
 
+def check_hand_compact(
+    ruleset: starrules.Ruleset, villages: Sequence[Village], key: dict[str, str]
+) -> int:
+    """The hand-written compact line must be starrules' byte for byte; exit at the first
+    village where it is not."""
+    for village in villages:
+        expected = ruleset.evaluate(village).to_json("compact")
+        got = hand_compact_line(village, key)
+        if got != expected:
+            print(
+                "DISAGREEMENT between the hand-written compact line and starrules\n"
+                f"starrules:    {expected.decode()}\nhand-written: {got.decode()}",
+                file=sys.stderr,
+            )
+            raise SystemExit(1)
+    return len(villages)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--villages", type=int, default=10_000, metavar="N")
@@ -513,6 +536,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Faithfulness first (untimed): the hand-written function must agree everywhere.
     agreed = check_hand_written(ruleset, villages)
+    ruleset_key = {"id": ruleset.id, "version": ruleset.version, "fingerprint": ruleset.fingerprint}
+    compact_agreed = check_hand_compact(ruleset, villages, ruleset_key)
     mix = {s: Counter(ruleset.evaluate(v).status(s).value for v in villages) for s in STARS}
     levels = Counter(hand_written(v)[1] for v in villages)
 
@@ -562,6 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for village in items:
             evaluate(village).to_json("compact") + b"\n"
 
+    def run_hand_compact(items: Sequence[Any]) -> None:
+        for village in items:
+            hand_compact_line(village, ruleset_key) + b"\n"
+
     def run_hand_written(items: Sequence[Any]) -> None:
         for village in items:
             hand_written(village)
@@ -572,6 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "starrules evaluate + full record": (run_starrules_record, villages),
         "starrules full JSON": (run_full_json, villages),
         "starrules compact JSON line": (run_compact_line, villages),
+        "hand-written compact JSON line": (run_hand_compact, villages),
     }
     if durable is not None:
         grants = durable.grants
@@ -628,6 +658,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "agreement": {
             "hand_written": {"same": agreed, "villages": n},
+            "hand_written_compact": {"same": compact_agreed, "villages": n},
             "durable_rules": durable_agreement or None,
         },
         "targets": {
@@ -646,6 +677,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "ratio": ratio_compact,
                 "target": "<= 6",
                 "pass": ratio_compact <= 6,
+            },
+            "hand_compact_line_over_hand_written": {
+                "ratio": statistics.median(ratios["hand-written compact JSON line"]),
+                "note": "a reference: the compact line in code written for this ruleset",
             },
             "compact_bytes_per_village": {
                 "bytes": compact_bytes,
@@ -693,6 +728,8 @@ def print_report(r: dict[str, Any]) -> None:
     print()
     hw = r["agreement"]["hand_written"]
     print(f"agreement hand-written = starrules (star statuses, level range): {hw['same']:,}/{n:,}")
+    hc = r["agreement"]["hand_written_compact"]
+    print(f"agreement hand-written compact line = starrules', byte for byte: {hc['same']:,}/{n:,}")
     d = r["agreement"]["durable_rules"]
     if d:
         print(
@@ -719,6 +756,11 @@ def print_report(r: dict[str, Any]) -> None:
     print(
         f"compact JSON line / hand-written = {t['ratio']:.1f}× (target ≤ 6×): "
         f"{'PASS' if t['pass'] else 'FAIL'}"
+    )
+    t = r["targets"]["hand_compact_line_over_hand_written"]
+    print(
+        f"  for reference: the same line written by hand for this ruleset = {t['ratio']:.1f}× "
+        "the hand-written grant function"
     )
     t = r["targets"]["compact_bytes_per_village"]
     print(

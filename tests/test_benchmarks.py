@@ -25,6 +25,7 @@ def test_bench_evaluate_runs_and_agrees_with_its_hand_written_function() -> None
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["agreement"]["hand_written"] == {"same": 300, "villages": 300}
+    assert report["agreement"]["hand_written_compact"] == {"same": 300, "villages": 300}
     runs = report["contenders"]["starrules evaluate"]["runs_us"]
     hand = report["contenders"]["hand-written"]["runs_us"]
     target = report["targets"]["full_over_hand_written"]
