@@ -327,3 +327,32 @@ def test_workers_in_other_processes_give_the_serial_results() -> None:
                 parallel[i] = assessment.to_json()
     assert [parallel[i] for i in range(len(villages))] == serial
     assert json.loads(serial[0])["ruleset"]["fingerprint"]
+
+
+# -- errors cross process boundaries as they are -------------------------------------------
+
+
+def _errors() -> list[starrules.StarrulesError]:
+    try:
+        starrules.load_ruleset(Path("tests/fixtures/faulty/does-not-exist.yaml"))
+    except starrules.RulesetError as exc:
+        ruleset_error = exc
+    return [
+        ruleset_error,
+        starrules.EvaluationError("a text of its own"),
+        starrules.InputError.of("v.jsonl:3", "SR551"),
+    ]
+
+
+@pytest.mark.parametrize("error", _errors(), ids=lambda e: type(e).__name__)
+def test_an_error_round_trips_with_its_text_problems_and_codes(
+    error: starrules.StarrulesError,
+) -> None:
+    """A worker process's error reaches the parent as it was raised (what a process pool
+    sends back is a pickle)."""
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert str(back) == str(error)
+    assert back.problems == error.problems
+    assert [p.code for p in back.problems] == [p.code for p in error.problems]
+    assert back.render("zh") == error.render("zh")

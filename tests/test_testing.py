@@ -399,6 +399,18 @@ def test_an_unknown_check_to_skip_is_refused_by_name_with_a_suggestion(tmp_path:
         testing.run_all_checks([FAULTY / "non-monotone.yaml"], skip=("refine",))
 
 
+def test_a_workers_error_reaches_the_caller_with_its_type_and_code(tmp_path: Path) -> None:
+    """What a worker process cannot load (the files changed under it) is handed to the
+    caller as the worker raised it, with its type and codes (it pickles as it is)."""
+    from starrules.testing.runner import _Settings, _work
+
+    missing = tmp_path / "gone.yaml"
+    settings = _Settings((str(missing),), max_examples=5, seed=0, elsewhere=None)
+    result, _, error = _work(settings, (("x@1",), "0" * 64), "monotone")
+    assert result is None and isinstance(error, starrules.RulesetError)
+    assert error.problems and all(p.code != "SR900" for p in error.problems)
+
+
 # -- 5. sound rulesets pass every check ------------------------------------------------------
 
 
@@ -685,7 +697,9 @@ def test_a_worker_reports_a_ruleset_it_cannot_find_as_an_error() -> None:
 
     settings_ = _Settings((str(MINIMAL),), 5, 0, None)
     result, _, error = _work(settings_, (("nowhere@1 (cn-x)",), "0" * 64), "monotone")
-    assert result is None and "changed while being checked" in error
+    assert result is None and error is not None
+    assert "nowhere@1 (cn-x): the files changed while being checked" in str(error)
+    assert error.render("zh").endswith("[SR715]")
 
 
 def test_a_changed_village_is_the_validated_one() -> None:

@@ -195,6 +195,10 @@ class RulesetError(StarrulesError):
         head = f"{count} problem{'s' if count != 1 else ''} in ruleset"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[RulesetError], tuple[tuple[Problem, ...]]]:
+        # made again from its problems (the default would pass its text as the problems)
+        return RulesetError, (self.problems,)
+
     def render(self, lang: Lang) -> str:
         count = len(self.problems)
         if lang == "zh":

@@ -226,6 +226,11 @@ COMMANDS: tuple[Entry, ...] = (
         "unknown check '{check}'{suggestion}; the checks are: {known}",
         "没有名为 '{check}' 的检查{suggestion}；检查有：{known}",
     ),
+    Entry(
+        "SR715",
+        "{layers}: the files changed while being checked",
+        "{layers}：检查期间文件被改动了",
+    ),
     # -- SR8xx: the Python interface, recognised by their text ----------------------------
     Entry(
         "SR817",

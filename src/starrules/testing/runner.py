@@ -222,7 +222,7 @@ def _in_processes(
     )
     found: dict[int, CheckResult] = {}
     try:
-        futures: dict[Future[tuple[CheckResult | None, float, str]], int] = {}
+        futures: dict[Future[tuple[CheckResult | None, float, StarrulesError | None]], int] = {}
         # The slow checks first, so that no worker is left with one at the end.
         order = sorted(range(len(plan)), key=lambda k: _BY_COST.index(plan[k][1]))
         with _sigint_ignored():  # the workers start as the tasks are submitted
@@ -246,7 +246,8 @@ def _in_processes(
                     detail=f"{type(exc).__name__}: {exc}",
                 ) from None
             if result is None:
-                raise StarrulesError(error)
+                assert error is not None
+                raise error
             found[position] = result
             if progress is not None:
                 event = CheckEvent(_label(ruleset), name, len(found), len(plan), result, seconds)
@@ -317,17 +318,18 @@ def _worker_targets(paths: tuple[str, ...]) -> dict[tuple[tuple[str, ...], str],
 
 def _work(
     settings_: _Settings, key: tuple[tuple[str, ...], str], name: str
-) -> tuple[CheckResult | None, float, str]:
-    """One check in a worker: (result, seconds, ""), or (None, 0, the error)."""
+) -> tuple[CheckResult | None, float, StarrulesError | None]:
+    """One check in a worker: (result, seconds, None), or (None, 0, the error, which the
+    caller raises as it is: it pickles with its type and codes)."""
     try:
         targets = _worker_targets(settings_.paths)
     except StarrulesError as exc:
-        return None, 0.0, str(exc)
+        return None, 0.0, exc
     if key not in targets:
-        return None, 0.0, f"{' → '.join(key[0])}: the files changed while being checked"
+        return None, 0.0, StarrulesError.of(None, "SR715", layers=" → ".join(key[0]))
     ruleset, parent = targets[key]
     start = time.perf_counter()
     (result,) = _one_check(
         ruleset, parent, name, settings_.max_examples, settings_.seed, settings_.elsewhere
     )
-    return result, time.perf_counter() - start, ""
+    return result, time.perf_counter() - start, None
