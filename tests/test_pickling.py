@@ -337,14 +337,20 @@ def _errors() -> list[starrules.StarrulesError]:
         starrules.load_ruleset(Path("tests/fixtures/faulty/does-not-exist.yaml"))
     except starrules.RulesetError as exc:
         ruleset_error = exc
+    from starrules.errors import Location, Problem
+    from starrules.inputs.spreadsheets import SheetError
+
+    cells = [Problem.coded(Location("v.xlsx", row, 2), "SR551") for row in (2, 3)]
     return [
         ruleset_error,
         starrules.EvaluationError("a text of its own"),
         starrules.InputError.of("v.jsonl:3", "SR551"),
+        SheetError(cells, rows=2, more=5),
+        SheetError(cells[:1]),
     ]
 
 
-@pytest.mark.parametrize("error", _errors(), ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("error", _errors(), ids=lambda e: f"{type(e).__name__}-{len(str(e))}")
 def test_an_error_round_trips_with_its_text_problems_and_codes(
     error: starrules.StarrulesError,
 ) -> None:

@@ -197,7 +197,7 @@ class RulesetError(StarrulesError):
 
     def __reduce__(self) -> tuple[type[RulesetError], tuple[tuple[Problem, ...]]]:
         # made again from its problems (the default would pass its text as the problems)
-        return RulesetError, (self.problems,)
+        return type(self), (self.problems,)
 
     def render(self, lang: Lang) -> str:
         count = len(self.problems)

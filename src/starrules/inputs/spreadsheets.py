@@ -32,6 +32,10 @@ from .sheet_rows import Rows, sheet_rows
 MAX_LISTED = 100
 
 
+def _sheet_error(problems: Sequence[Problem], rows: int | None, more: int) -> SheetError:
+    return SheetError(problems, rows=rows, more=more)
+
+
 class SheetError(InputError):
     """Problems with a spreadsheet of villages: bad headers, or bad cells in some rows.
     `problems` lists each with its file:row:column, in file order."""
@@ -57,6 +61,10 @@ class SheetError(InputError):
         super().__init__(text)
         self.rows = rows
         self.more = more
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # made again from its problems (the default would pass its text as the problems)
+        return _sheet_error, (self.problems, self.rows, self.more)
 
     def render(self, lang: Lang) -> str:
         count = len(self.problems) + self.more
