@@ -49,6 +49,25 @@ def _star(status: Truth, criteria: dict[str, str], **parts: Any) -> dict[str, An
     return entry
 
 
+def _all_star(
+    star: str, tests: tuple[tuple[str, str, Any, Any], ...]
+) -> tuple[Truth, dict[str, Any], list[str]]:
+    """A star that is an `all` of yes/no indicators (limit None) and `>=` thresholds:
+    (its status, its entry, its missing indicators)."""
+    outcomes = [x if limit is None else _ge(x, limit) for _, _, x, limit in tests]
+    status = _all(*outcomes)
+    criteria = {f"{star}.standards": STATUS[status]}
+    gaps: dict[str, float] = {}
+    missing: list[str] = []
+    for (cid, name, x, limit), outcome in zip(tests, outcomes, strict=True):
+        criteria[cid] = STATUS[outcome]
+        if outcome is False and limit is not None:  # a count's gap in whole steps
+            gaps[cid] = float(limit - x) if isinstance(x, int) else round(limit - x, 9)
+        if outcome is None and status is None:
+            missing.append(f"{star}.{name}")
+    return status, _star(status, criteria, gaps=gaps, missing=missing), missing
+
+
 def hand_compact_line(v: Village, ruleset_key: dict[str, str]) -> bytes:
     # read as plain values: what each comparison below needs is checked by hand (None first)
     ind: Any = v.industry
@@ -154,19 +173,7 @@ def hand_compact_line(v: Village, ruleset_key: dict[str, str]) -> bytes:
         ("ecology.cleaning-days", "cleaning_days_per_month", eco.cleaning_days_per_month, 4),
         ("ecology.greening", "greening_rate", eco.greening_rate, 0.3),
     )
-    outcomes = [x if limit is None else _ge(x, limit) for _, _, x, limit in tests]
-    ecology = _all(*outcomes)
-    criteria = {"ecology.standards": STATUS[ecology]}
-    gaps = {}
-    missing_ecology: list[str] = []
-    for (cid, name, x, limit), outcome in zip(tests, outcomes, strict=True):
-        criteria[cid] = STATUS[outcome]
-        if outcome is False and limit is not None:
-            whole = name == "cleaning_days_per_month"  # a count: whole steps
-            gaps[cid] = float(limit - x) if whole else round(limit - x, 9)
-        if outcome is None and ecology is None:
-            missing_ecology.append(f"ecology.{name}")
-    stars["ecology"] = _star(ecology, criteria, gaps=gaps, missing=missing_ecology)
+    ecology, stars["ecology"], missing_ecology = _all_star("ecology", tests)
 
     # 平安法治星
     total, resolved = saf.disputes_total, saf.disputes_resolved
@@ -228,18 +235,7 @@ def hand_compact_line(v: Village, ruleset_key: dict[str, str]) -> bytes:
         ("civility.star-households", "star_households", civ.star_households, 10),
         ("civility.activities", "activities", civ.activities, 12),
     )
-    outcomes = [x if limit is None else _ge(x, limit) for _, _, x, limit in tests]
-    civility = _all(*outcomes)
-    criteria = {"civility.standards": STATUS[civility]}
-    gaps = {}
-    missing_civility: list[str] = []
-    for (cid, name, x, limit), outcome in zip(tests, outcomes, strict=True):
-        criteria[cid] = STATUS[outcome]
-        if outcome is False and limit is not None:
-            gaps[cid] = float(limit - x)
-        if outcome is None and civility is None:
-            missing_civility.append(f"civility.{name}")
-    stars["civility"] = _star(civility, criteria, gaps=gaps, missing=missing_civility)
+    civility, stars["civility"], missing_civility = _all_star("civility", tests)
 
     # 支部过硬星: its own standard, the weak-and-lax veto, and the other four stars
     cadres = _ge(br.reserve_cadres, 3)
