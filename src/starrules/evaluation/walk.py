@@ -27,8 +27,8 @@ class Walk(Protocol):
 def group_walk(group: Group) -> Walk:
     """The evaluator of a group, one walk of its subtree. `walk(village)` stops at the
     first item that settles the kernel's verdict (the cheapest items first, ties in
-    ruleset order); `walk(village, statuses)` runs every item and
-    records every node's outcome in the status vector (the tracer pattern)."""
+    ruleset order); `walk(village, statuses)` runs every item and records every node's
+    outcome in the status vector (the tracer pattern)."""
     decide, record = decide_and_record(group)
 
     def walk(v: Village, out: Recorder = None, /) -> Truth:
@@ -41,6 +41,23 @@ Decide = Callable[[Village], Truth]
 Record = Callable[[Village, list[Truth]], Truth]
 
 
+# How a deciding loop runs an item: (read, compare, limit), the item's outcome being
+# `read(village)`, compared with `limit` when `compare` is given and the value is known. A
+# simple test (an indicator, or `indicator <op> constant`) is its indicator's accessor and
+# comparison, run inline in the loop: a Python frame less per criterion on the hot path.
+Compare = Callable[[Any, Any], Any]
+Step = tuple[Callable[[Village], Any], Compare | None, Any]
+
+
+def criterion_step(criterion: Criterion) -> Step:
+    """How the deciding loops run a criterion (or a veto: its test, triggered when true)."""
+    test = criterion.test
+    simple = test.simple
+    if simple is None or simple.op is None:  # a yes/no indicator's test is its accessor
+        return test.on_village, None, None
+    return indicator_getter(simple.path), COMPARE[simple.op], simple.limit
+
+
 def decide_and_record(group: Group) -> tuple[Decide, Record]:
     """A group's two walks from one description of it: deciding (`decide(village)`, which
     stops where Kleene logic has decided) and recording (`record(village, statuses)`, which
@@ -51,8 +68,7 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
     # Recording: (*step, weight, slot) for a criterion, recorded in `slot`; (the sub-group's
     # recording, None, None, weight, -1) for a sub-group, which records itself.
     decide: list[tuple[int, Step, int]] = []
-    recording: list[tuple[Callable[..., Truth], Callable[[Any, Any], Any] | None, Any, int, int]]
-    recording = []
+    recording: list[tuple[Callable[..., Truth], Compare | None, Any, int, int]] = []
     for item, weight in zip(group.items, kernel.weights, strict=True):
         if isinstance(item, Criterion):
             step = criterion_step(item)
@@ -89,23 +105,6 @@ def decide_and_record(group: Group) -> tuple[Decide, Record]:
         kernel, tuple(test for _, test, _ in decide), tuple(weight for _, _, weight in decide)
     )
     return deciding, record
-
-
-# How a deciding loop runs an item: (read, compare, limit), the item's outcome being
-# `read(village)`, compared with `limit` when `compare` is given and the value is known. A
-# simple test (an indicator, or `indicator <op> constant`) is its indicator's accessor and
-# comparison, run inline in the loop: a Python frame less per criterion on the hot path.
-Compare = Callable[[Any, Any], Any]
-Step = tuple[Callable[[Village], Any], Compare | None, Any]
-
-
-def criterion_step(criterion: Criterion) -> Step:
-    """How the deciding loops run a criterion (or a veto: its test, triggered when true)."""
-    test = criterion.test
-    simple = test.simple
-    if simple is None or simple.op is None:  # a yes/no indicator's test is its accessor
-        return test.on_village, None, None
-    return indicator_getter(simple.path), COMPARE[simple.op], simple.limit
 
 
 def cost(node: Node) -> int:
