@@ -20,19 +20,11 @@ def admit(
     """Reject a village this ruleset cannot judge, with the reason; return the `extra`
     indicators it gives that the ruleset does not declare (ignored; an error when
     `strict`)."""
-    # The common case first, in a few comparisons (`within` and `in_force` inline): this
-    # runs once per evaluated village.
-    jurisdiction, area = village.jurisdiction, tree.jurisdiction
+    # The common case first, in a few comparisons: this runs once per evaluated village.
     if (
         village.kind == tree.kind
-        and (jurisdiction == area or jurisdiction.startswith(area + "/"))
-        and (
-            not check_dates
-            or (
-                tree.effective_from <= on
-                and (tree.effective_until is None or on <= tree.effective_until)
-            )
-        )
+        and within(village.jurisdiction, tree.jurisdiction)
+        and (not check_dates or tree.in_force(on))
     ):
         return _extras(tree, village, strict) if village.extra else ()
     ruleset = f"{tree.id}@{tree.version}"

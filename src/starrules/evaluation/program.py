@@ -122,10 +122,7 @@ class Program:
         stars: list[Truth] = [None] * len(self.tree.stars)
         for index, decide in self._plan:
             stars[index] = decide(village, stars)
-        if self.tree.levels is None:  # the default rule (`_level`), inline: the common case
-            low = stars.count(True)
-            return Outcome(stars, self._level_ranges[low, low + stars.count(None)], self)
-        return Outcome(stars, self._level_ranges[self._level(village, stars)], self)
+        return Outcome(stars, self.level(village, stars), self)
 
     def rerun(self, village: Village, before: list[Truth], changed: Iterable[str]) -> Outcome:
         """Decide again only the stars that read a changed indicator (and the stars that
@@ -174,12 +171,14 @@ class Program:
 
     def outcome(self, village: Village, stars: list[Truth]) -> Outcome:
         """The outcome for these star statuses: the level decided, the explanation on demand."""
-        level = self._level_ranges[self._level(village, stars)]
-        return Outcome(stars, level, self)
+        return Outcome(stars, self.level(village, stars), self)
 
     def level(self, village: Village, stars: list[Truth]) -> LevelRange:
         """The level for these star statuses (without the rest of an outcome)."""
-        return self._level_ranges[self._level(village, stars)]
+        if self.tree.levels is None:  # the default rule: the number of stars, as a range
+            low = stars.count(True)
+            return self._level_ranges[low, low + stars.count(None)]
+        return self._level_ranges[self._own_level(village, stars)]
 
     def level_conditions(self, village: Village) -> list[tuple[int, Truth]]:
         """Each explicit level's value and the outcome of its `when` for this village,
@@ -215,11 +214,9 @@ class Program:
             stars[entry[0]] = record_star(entry, village, stars, statuses)
         return stars, statuses
 
-    def _level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:
-        levels = self.tree.levels
-        if levels is None:
-            low = stars.count(True)
-            return low, low + stars.count(None)
+    def _own_level(self, village: Village, stars: list[Truth]) -> tuple[int, int]:
+        """(min, max) under the ruleset's own `levels`, highest first."""
+        levels = self.tree.levels or ()
         by_id = LevelEnv({s.id: stars[s.index] for s in self.tree.stars}, village, self._points)
         possible: list[int] = []
         for level in levels:

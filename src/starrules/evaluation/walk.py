@@ -119,24 +119,10 @@ def _deciding(kernel: GroupKernel, tests: tuple[Step, ...], weights: tuple[int, 
     """The deciding walk: the hot path. Its loop is the kernel's two checks inline; for n of
     n (all) and 1 of n (any) one check can only fire at the end, so it needs no sums."""
     bar, slack = kernel.bar, kernel.slack
-    if kernel.any_fail_decides:
-        return all_of(tuple((*step, False) for step in tests))
-
-    if kernel.any_pass_decides:
-
-        def any_item(v: Village) -> Truth:
-            unknown = False
-            for read, compare, limit in tests:
-                result = read(v)
-                if compare is not None and result is not None:
-                    result = compare(result, limit)
-                if result is True:
-                    return True
-                if result is None:
-                    unknown = True
-            return None if unknown else False
-
-        return any_item
+    if kernel.any_fail_decides:  # all: the first failing item settles it as failed
+        return first_settles(tuple((*step, False) for step in tests), False)
+    if kernel.any_pass_decides:  # any: the first passing item settles it as passed
+        return first_settles(tuple((*step, True) for step in tests), True)
 
     weighted = tuple(zip(tests, weights, strict=True))
 
@@ -225,7 +211,7 @@ def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> 
         items.append((cost(grant), (grant_walk, None, None), False))
     items.extend((cost(veto), criterion_step(veto), True) for veto in star.vetoes)
     items.sort(key=lambda entry: entry[0])
-    own = all_of(tuple((*step, failing) for _, step, failing in items))
+    own = first_settles(tuple((*step, failing) for _, step, failing in items), False)
     if not requires:
         return own
 
@@ -243,34 +229,37 @@ def star_deciding(star: Star, requires: tuple[int, ...], grant_walk: Decide) -> 
     return decide
 
 
-class AllWalk(Protocol):
-    """An `all`'s deciding walk: a group's (`walk(village)`) or a star's (`walk(village,
-    stars)`, the stars not read)."""
+class SettledWalk(Protocol):
+    """An `all`'s or `any`'s deciding walk: a group's (`walk(village)`) or a star's
+    (`walk(village, stars)`, the stars not read)."""
 
     def __call__(self, village: Village, stars: object = None, /) -> Truth: ...
 
 
-def all_of(
+def first_settles(
     tests: tuple[tuple[Callable[[Village], Any], Compare | None, Any, bool], ...],
-) -> AllWalk:
-    """The deciding loop of an `all`: each item is a step and the value that fails it (False,
-    or True for a veto, which fails when it holds); it stops at the first failing item. The
-    walk it returns takes the village, and optionally the stars decided so far, which it
-    does not read (so that it is a star's deciding walk as it is)."""
+    settled: bool,
+) -> SettledWalk:
+    """The deciding loop of an `all` (`settled` False) or an `any` (True): each item is a
+    step and the value that settles the outcome as `settled` (for an `all`, False, or True
+    for a veto, which fails the star when it holds). It stops at the first such item;
+    otherwise the outcome is unknown if an item was, else the other value. The walk it
+    returns takes the village, and optionally the stars decided so far, which it does not
+    read (so that it is a star's deciding walk as it is)."""
 
-    def all_items(village: Village, stars: object = None, /) -> Truth:
+    def settle(village: Village, stars: object = None, /) -> Truth:
         unknown = False
-        for read, compare, limit, failing in tests:
+        for read, compare, limit, settling in tests:
             result = read(village)
             if compare is not None and result is not None:
                 result = compare(result, limit)
-            if result is failing:
-                return False
+            if result is settling:
+                return settled
             if result is None:
                 unknown = True
-        return None if unknown else True
+        return None if unknown else not settled
 
-    return all_items
+    return settle
 
 
 def record_star(entry: Decider, village: Village, stars: list[Truth], out: list[Truth]) -> Truth:

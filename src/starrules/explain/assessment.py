@@ -19,7 +19,7 @@ from ..evaluation import Outcome
 from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
-from .levels import level_results
+from .levels import level_result
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
@@ -116,8 +116,7 @@ class Assessment:
 
     @property
     def level(self) -> LevelResult:
-        outcome = self._outcome  # level_result, inline: read once per assessed village
-        return outcome.program.memo(level_results)[outcome.level]
+        return level_result(self._outcome.program, self._outcome.level)
 
     @property
     def outcome(self) -> Outcome:

@@ -26,11 +26,10 @@ from .ast import (
     to_source,
 )
 from .combinators import (
-    compare_two_indicators,
     divide_or_unknown,
     indicator_getter,
     kleene,
-    kleene2,
+    kleene_of,
     on_two_indicators,
 )
 from .operators import ARITHMETIC, COMPARE, FLIP, attempt, real
@@ -319,7 +318,7 @@ class ClosureBuilder:
 
             fused = self.two_indicator_op(left)
             if fused is not None:  # e.g. ratio(a, b) >= 0.95: one closure
-                return compare_two_indicators(*fused, op, limit)
+                return on_two_indicators(*fused, op, limit)
 
             def compare_constant(v: Any, s: Any = None) -> Any:
                 x = subject(v, s)
@@ -369,34 +368,7 @@ class ClosureBuilder:
         return compare_range
 
     def logical(self, node: Logical) -> Evaluator:
-        operands = tuple(self.compile(o) for o in node.operands)
-        if len(operands) == 2:
-            return kleene2(node.op, *operands)
-        if node.op == "and":
-
-            def kleene_and(v: Any, s: Any = None) -> Any:
-                result: bool | None = True
-                for operand in operands:
-                    x = operand(v, s)
-                    if x is False:
-                        return False
-                    if x is None:
-                        result = None
-                return result
-
-            return kleene_and
-
-        def kleene_or(v: Any, s: Any = None) -> Any:
-            result: bool | None = False
-            for operand in operands:
-                x = operand(v, s)
-                if x is True:
-                    return True
-                if x is None:
-                    result = None
-            return result
-
-        return kleene_or
+        return kleene_of(node.op, tuple(self.compile(o) for o in node.operands))
 
     def threshold(self, node: Node) -> Threshold | None:
         """The one numeric threshold a test turns on, for 'short by …' (also inside a

@@ -13,37 +13,18 @@ from .reasons import Evaluator
 
 
 def on_two_indicators(
-    op: Callable[[Any, Any], Any], first: Callable[[Any], Any], second: Callable[[Any], Any]
-) -> Evaluator:
-    """`op` of two indicators (`ratio(a, b)`, `a / b`), read straight from the village and
-    kept within the reals (`attempt`, inline: the most common computed test)."""
-
-    def on_indicators(v: Any, s: Any) -> Any:
-        x = first(v)
-        if x is None:
-            return None
-        y = second(v)
-        if y is None:
-            return None
-        try:
-            return real(op(x, y))
-        except OverflowError:
-            return None
-
-    return on_indicators
-
-
-def compare_two_indicators(
     op: Callable[[Any, Any], Any],
     first: Callable[[Any], Any],
     second: Callable[[Any], Any],
-    compare: Callable[[Any, Any], bool],
-    limit: Any,
+    compare: Callable[[Any, Any], bool] | None = None,
+    limit: Any = None,
 ) -> Evaluator:
-    """`op(a, b) <compare> limit` of two indicators (`ratio(a, b) >= 0.95`) as one closure,
-    which also takes the village alone (a criterion's test)."""
+    """`op` of two indicators (`ratio(a, b)`, `a / b`), read straight from the village and
+    kept within the reals (`attempt`, inline), and with `compare` that number compared with
+    `limit` (`ratio(a, b) >= 0.95`, the most common computed test) in the same closure,
+    which then also takes the village alone (a criterion's test)."""
 
-    def compare_computed(v: Any, s: Any = None) -> Any:
+    def on_indicators(v: Any, s: Any = None) -> Any:
         x = first(v)
         if x is None:
             return None
@@ -54,9 +35,9 @@ def compare_two_indicators(
             result = real(op(x, y))
         except OverflowError:
             return None
-        return None if result is None else compare(result, limit)
+        return result if compare is None or result is None else compare(result, limit)
 
-    return compare_computed
+    return on_indicators
 
 
 def divide_or_unknown(x: Any, y: Any) -> Any:
@@ -67,7 +48,7 @@ def kleene(op: str, tests: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], 
     """Kleene and/or of one-argument tests (what `on_village` makes of `a or b`)."""
     decisive = op == "or"  # the value that decides: True for or, False for and
 
-    def kleene(v: Any) -> Any:
+    def kleene_tests(v: Any) -> Any:
         result: bool | None = not decisive
         for test in tests:
             x = test(v)
@@ -77,23 +58,37 @@ def kleene(op: str, tests: tuple[Callable[[Any], Any], ...]) -> Callable[[Any], 
                 result = None
         return result
 
-    return kleene
+    return kleene_tests
 
 
-def kleene2(op: str, first: Evaluator, second: Evaluator) -> Evaluator:
-    """Kleene and/or of two operands, unrolled (the common case)."""
+def kleene_of(op: str, operands: tuple[Evaluator, ...]) -> Evaluator:
+    """Kleene and/or of operands that take (village, stars), unrolled for two."""
     decisive = op == "or"  # the value that decides: True for or, False for and
+    if len(operands) == 2:
+        first, second = operands
 
-    def kleene_two(v: Any, s: Any = None) -> Any:
-        x = first(v, s)
-        if x is decisive:
-            return decisive
-        y = second(v, s)
-        if y is decisive:
-            return decisive
-        return None if x is None or y is None else not decisive
+        def kleene_two(v: Any, s: Any = None) -> Any:
+            x = first(v, s)
+            if x is decisive:
+                return decisive
+            y = second(v, s)
+            if y is decisive:
+                return decisive
+            return None if x is None or y is None else not decisive
 
-    return kleene_two
+        return kleene_two
+
+    def kleene_operands(v: Any, s: Any = None) -> Any:
+        result: bool | None = not decisive
+        for operand in operands:
+            x = operand(v, s)
+            if x is decisive:
+                return decisive
+            if x is None:
+                result = None
+        return result
+
+    return kleene_operands
 
 
 def indicator_getter(path: str) -> Callable[[Any], Any]:
@@ -105,10 +100,9 @@ def indicator_getter(path: str) -> Callable[[Any], Any]:
 
 
 __all__ = [
-    "compare_two_indicators",
     "divide_or_unknown",
     "indicator_getter",
     "kleene",
-    "kleene2",
+    "kleene_of",
     "on_two_indicators",
 ]

@@ -8,11 +8,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+from ..expr.combinators import indicator_getter
 from ..load.registry import Registry
 from ..ruleset import Ruleset
 from ..village import Village
 from .periods import Period, PeriodKind
-from .state import Readers
 
 
 class Clock:
@@ -22,7 +22,7 @@ class Clock:
         self.registry = registry
         self.period_kind: PeriodKind = period_kind
         self.period_counts = tuple(sorted(set(period_counts)))
-        self._read = Readers()
+        self._counts = tuple((path, indicator_getter(path)) for path in self.period_counts)
         # The dates on which some ruleset starts or stops applying: between two of them,
         # every (jurisdiction, kind) resolves to the same ruleset.
         self._boundaries = sorted(
@@ -81,9 +81,9 @@ class Clock:
         count too: in a new period, the monitor counts the incidents it is told of)."""
         return [
             (path, old)
-            for path in self.period_counts
+            for path, read in self._counts
             if (not path.startswith("extra.") or path in ruleset.tree.indicators)
-            and (old := self._read[path](village)) != 0
+            and (old := read(village)) != 0
         ]
 
 
