@@ -19,6 +19,7 @@ from ..evaluation import Outcome
 from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
+from .compact_json import compact_json
 from .levels import level_result
 from .records import (
     COMPACT_FORMAT,
@@ -266,6 +267,8 @@ class Assessment:
         )
         ignored = self._ignored_data()
         if detail == "compact":
+            if indent is None:
+                return compact_json(*parts, ignored=ignored)
             return dumps(compact_record(*parts, ignored=ignored), indent)
         return dumps(full_record(*parts, next_steps=self._guidance(), ignored=ignored), indent)
 

@@ -51,7 +51,7 @@ class Explanation:
 
     nodes: list[Truth]
     values: dict[str, IndicatorValue]  # every indicator the criteria read, by path
-    observed: dict[str, dict[str, IndicatorValue]]  # the same by section, as in a village
+    fetched: tuple[IndicatorValue, ...]  # their values in the order of `RecordTables.paths`
     details: dict[int, CriterionDetail]  # per criterion that did not pass, by index
     vetoes: dict[int, list[str]]  # per star index
     unmet: dict[int, list[str]]
@@ -70,45 +70,40 @@ def explain(
     """Observed values, gaps, reasons and what is missing, from the recorded outcome.
 
     `only`: explain just these stars (by index; closed under `requires`, which a star's
-    missing data reads), for one star's explanation; `all_missing` and `observed` are then
-    left empty."""
+    missing data reads), for one star's explanation; `all_missing` is then left empty."""
     got = tables.fetch(village)
     values: dict[str, IndicatorValue] = dict(zip(tables.paths, got, strict=True))
-    observed = (  # by section: the compact record's, which one star's explanation needs not
-        {}
-        if only is not None
-        else {
-            section: dict(zip(names, got[start:end], strict=True))
-            for section, names, start, end in tables.sections
-        }
-    )
-    details: dict[int, CriterionDetail] = {}
-    star_of = tables.star_of
-    for index, leaf in tables.leaves.items():
-        truth = nodes[index]
-        if truth is not True and (only is None or star_of[index] in only):
-            details[index] = _detail(leaf, truth, village, values)
+    leaves, star_of = tables.leaves, tables.star_of
+    indices, pick = tables.pick_leaves
+    details: dict[int, CriterionDetail] = {
+        index: _detail(leaves[index], truth, village, values)
+        for index, truth in zip(indices, pick(nodes), strict=True)
+        if truth is not True and (only is None or star_of[index] in only)
+    }
     tree = tables.tree
     star_index = tree.star_index
     vetoes: dict[int, list[str]] = {}
     unmet: dict[int, list[str]] = {}
     missing: dict[int, list[str]] = {}
+    star_vetoes, star_requires = tables.star_vetoes, tables.star_requires
     for star in tables.order:
         i = star.index
         if only is not None and i not in only:
             continue
-        vetoes[i] = [v.id for v in star.vetoes if nodes[v.index] is False]
-        unmet[i] = [r for r in star.requires if stars[star_index[r]] is not True]
+        vetoes[i] = [id_ for slot, id_ in star_vetoes[i] if nodes[slot] is False]
+        unmet[i] = [id_ for other, id_ in star_requires[i] if stars[other] is not True]
+        if stars[i] is not None:  # only an undetermined star waits on data
+            missing[i] = []
+            continue
         found: dict[str, None] = {}
-        if stars[i] is None:
-            _collect_missing(star.grant, nodes, details, found)
-            for veto in star.vetoes:
-                found.update(dict.fromkeys(details.get(veto.index, PASSED)[3]))
-            for required in unmet[i]:
-                found.update(dict.fromkeys(missing[star_index[required]]))
+        _collect_missing(star.grant, nodes, details, found)
+        for veto in star.vetoes:
+            found.update(dict.fromkeys(details.get(veto.index, PASSED)[3]))
+        for required in unmet[i]:
+            found.update(dict.fromkeys(missing[star_index[required]]))
         missing[i] = list(found)
     if only is not None:
-        return Explanation(nodes, values, observed, details, vetoes, unmet, missing, [])
+        return Explanation(nodes, values, got, details, vetoes, unmet, missing, [])
     everything: dict[str, None] = {}
     for star in tree.stars:
         everything.update(dict.fromkeys(missing[star.index]))
@@ -121,7 +116,7 @@ def explain(
                 for index in tables.descendants[group_id]:
                     if index in details:
                         everything.update(dict.fromkeys(details[index][3]))
-    return Explanation(nodes, values, observed, details, vetoes, unmet, missing, list(everything))
+    return Explanation(nodes, values, got, details, vetoes, unmet, missing, list(everything))
 
 
 def _collect_missing(
@@ -140,24 +135,30 @@ def _collect_missing(
 def _detail(
     leaf: Leaf, truth: Truth, village: Village, values: dict[str, IndicatorValue]
 ) -> CriterionDetail:
-    gap = limit = None
-    target = reason = None
-    missing = [p for p in leaf.reads if values[p] is None] if truth is None else []
-    test = leaf.node.test
-    threshold = test.threshold
-    if threshold is not None and truth is False:
-        subject = threshold.subject(village, None)
-        if isinstance(subject, int | float) and not isinstance(subject, bool):
-            gap = threshold.gap(subject, leaf.want)
-            if gap is not None:
-                limit, target = leaf.limit, leaf.target
-    if truth is None and not missing:
+    if truth is False:  # failed: by how much, for a threshold test
+        gap = None if leaf.gap is None else leaf.gap(village)
+        if gap is None:
+            return None, None, None, [], None
+        return gap, leaf.limit, leaf.target, [], None
+    missing = [p for p in leaf.reads if values[p] is None]
+    reason = None
+    if not missing:  # unknown from known inputs: say why
+        test = leaf.node.test
         zeros = test.zero_divisors(village)
         if zeros:
             reason = "division by zero: " + ", ".join(f"{z} is 0" for z in zeros)
         elif beyond := test.out_of_range(village):
             reason = "a result is too large to compute: " + ", ".join(beyond)
-    return gap, limit, target, missing, reason
+    return None, None, None, missing, reason
+
+
+def observed(tables: RecordTables, ex: Explanation) -> dict[str, dict[str, IndicatorValue]]:
+    """The values the criteria read by section, as in a village: the compact record's."""
+    got = ex.fetched
+    return {
+        section: dict(zip(names, got[start:end], strict=True))
+        for section, names, start, end in tables.sections
+    }
 
 
 def village_ref(village: Village) -> JSON:
@@ -284,7 +285,7 @@ def compact_record(
         "ruleset": tables.ruleset_key,
         "level": {"value": level.value, "min": level.min, "max": level.max},
         "stars": out_stars,
-        "observed": ex.observed,
+        "observed": observed(tables, ex),
         "missing": ex.all_missing,
     }
     if ignored:  # left out when empty, as the stars' empty maps and lists

@@ -49,6 +49,8 @@ class Leaf:
     want: bool  # the outcome of the test that passes (a veto passes when it does not hold)
     limit: float | None
     target: str | None
+    # a threshold test's `village_gap`: how far its subject must move to pass
+    gap: Callable[[Village], float | None] | None
 
 
 class RecordTables:
@@ -59,6 +61,7 @@ class RecordTables:
 
     __slots__ = (
         "catalogue",
+        "compact_writer",
         "descendants",
         "fetch",
         "guide",
@@ -67,12 +70,15 @@ class RecordTables:
         "model_templates",
         "order",
         "paths",
+        "pick_leaves",
         "ruleset_full",
         "ruleset_key",
         "sections",
         "star_of",
+        "star_requires",
         "star_static",
         "star_statuses",
+        "star_vetoes",
         "templates",
         "tree",
     )
@@ -81,6 +87,8 @@ class RecordTables:
         self.tree = tree
         # guide_tables.py's own tables (GuideTables), built there on first use
         self.guide: Any = None
+        # compact_json.py's writer of the compact line (CompactWriter), built there likewise
+        self.compact_writer: Any = None
         self.order = tuple(requirements_first(tree.stars))
         self.leaves: dict[int, Leaf] = {}
         self.templates: dict[int, JSON] = {}  # full-record criterion fields, per node index
@@ -128,6 +136,16 @@ class RecordTables:
             (section, tuple(names), starts[section], starts[section] + len(names))
             for section, names in by_section.items()
         )
+        # Every criterion's index and a getter of their outcomes, in the order of `leaves`:
+        # an explanation visits only those that did not pass.
+        self.pick_leaves = (tuple(self.leaves), _picker(tuple(self.leaves)))
+        # Per star: its vetoes (node index, id) and the stars it requires (star index, id).
+        self.star_vetoes = {
+            star.index: tuple((veto.index, veto.id) for veto in star.vetoes) for star in tree.stars
+        }
+        self.star_requires = {
+            star.index: tuple((tree.star_index[r], r) for r in star.requires) for star in tree.stars
+        }
         self.star_of = {node.index: star.index for star in tree.stars for node in star.nodes}
         self.id_of = {node.index: node.id for star in tree.stars for node in star.nodes}
         # Per star: its node ids, and a getter of their outcomes (always a tuple).
@@ -226,14 +244,18 @@ class RecordTables:
     def _leaf(node: Criterion) -> Leaf:
         threshold = node.test.threshold
         want = node.kind != "veto"
-        limit = target = None
+        limit = target = gap = None
         if threshold is not None:
             limit = float(threshold.limit)
             target = f"{threshold.needed(want)} {_number(threshold.limit)}"
-        return Leaf(node, tuple(path for path, _ in node.test.getters), want, limit, target)
+            gap = threshold.village_gap(want)
+        reads = tuple(path for path, _ in node.test.getters)
+        return Leaf(node, reads, want, limit, target, gap)
 
 
 def _picker(indices: tuple[int, ...]) -> Callable[[list[Truth]], tuple[Truth, ...]]:
+    if not indices:
+        return lambda nodes: ()
     pick = operator.itemgetter(*indices)
     if len(indices) == 1:
         return lambda nodes: (pick(nodes),)

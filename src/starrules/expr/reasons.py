@@ -33,17 +33,47 @@ class Threshold:
         """How far `value` must move for the comparison to come out `want` (>= 0), or None
         when it already does. A strict bound on a real number can give 0: 'more than 30%'
         with 30% observed is short by an arbitrarily small amount."""
+        return self.gap_to(want)(value)
+
+    def gap_to(self, want: bool) -> Callable[[float], float | None]:
+        """`gap(value, want)` with what depends on the rules alone worked out once: the
+        comparison and, for a count, the nearest whole number that satisfies it."""
         op = self.needed(want)
-        if real(value) is None or real(self.limit) is None or COMPARE[op](value, self.limit):
-            return None  # no distance to a value that is not a real number
-        try:
-            if self.integral:  # the nearest whole number that satisfies the bound
-                distance = float(abs(_whole_bound(op, self.limit) - value))
-            else:  # rounded: no float noise such as 0.04999999999999993
-                distance = round(abs(self.limit - value), 9)
-        except OverflowError:
-            return FLOAT_MAX
-        return min(distance, FLOAT_MAX)  # a distance beyond any float (inf) is the largest
+        holds, limit = COMPARE[op], self.limit
+        if real(limit) is None:
+            return lambda value: None  # no distance to a value that is not a real number
+        if self.integral:  # the nearest whole number that satisfies the bound
+            bound = _whole_bound(op, limit)
+
+            def distance(value: float) -> float:
+                return float(abs(bound - value))
+        else:
+
+            def distance(value: float) -> float:  # rounded: no float noise such as 0.0499…93
+                return round(abs(limit - value), 9)
+
+        def gap(value: float) -> float | None:
+            if real(value) is None or holds(value, limit):
+                return None
+            try:
+                return min(distance(value), FLOAT_MAX)  # beyond any float (inf): the largest
+            except OverflowError:
+                return FLOAT_MAX
+
+        return gap
+
+    def village_gap(self, want: bool) -> Callable[[Any], float | None]:
+        """`gap_to(want)` of the subject's value in a village (`of(village)`): None when
+        the value is not a number (unknown, or a yes/no)."""
+        subject, gap = self.subject, self.gap_to(want)
+
+        def of(village: Any) -> float | None:
+            value = subject(village, None)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return gap(value)
+            return None
+
+        return of
 
 
 def _whole_bound(op: str, limit: float) -> int:
