@@ -90,8 +90,9 @@ def explain(
         i = star.index
         if only is not None and i not in only:
             continue
-        vetoes[i] = [id_ for slot, id_ in star_vetoes[i] if nodes[slot] is False]
-        unmet[i] = [id_ for other, id_ in star_requires[i] if stars[other] is not True]
+        own_vetoes, requires = star_vetoes[i], star_requires[i]
+        vetoes[i] = [id_ for slot, id_ in own_vetoes if nodes[slot] is False] if own_vetoes else []
+        unmet[i] = [id_ for other, id_ in requires if stars[other] is not True] if requires else []
         if stars[i] is not None:  # only an undetermined star waits on data
             missing[i] = []
             continue
@@ -106,7 +107,8 @@ def explain(
         return Explanation(nodes, values, got, details, vetoes, unmet, missing, [])
     everything: dict[str, None] = {}
     for star in tree.stars:
-        everything.update(dict.fromkeys(missing[star.index]))
+        if missing[star.index]:
+            everything.update(dict.fromkeys(missing[star.index]))
     if level.value is None and tree.levels is not None:
         for lv in tree.levels:
             for path in lv.when.names:

@@ -33,47 +33,43 @@ class Threshold:
         """How far `value` must move for the comparison to come out `want` (>= 0), or None
         when it already does. A strict bound on a real number can give 0: 'more than 30%'
         with 30% observed is short by an arbitrarily small amount."""
-        return self.gap_to(want)(value)
-
-    def gap_to(self, want: bool) -> Callable[[float], float | None]:
-        """`gap(value, want)` with what depends on the rules alone worked out once: the
-        comparison and, for a count, the nearest whole number that satisfies it."""
-        op = self.needed(want)
-        holds, limit = COMPARE[op], self.limit
-        if real(limit) is None:
-            return lambda value: None  # no distance to a value that is not a real number
-        if self.integral:  # the nearest whole number that satisfies the bound
-            bound = _whole_bound(op, limit)
-
-            def distance(value: float) -> float:
-                return float(abs(bound - value))
-        else:
-
-            def distance(value: float) -> float:  # rounded: no float noise such as 0.0499…93
-                return round(abs(limit - value), 9)
-
-        def gap(value: float) -> float | None:
-            if real(value) is None or holds(value, limit):
-                return None
-            try:
-                return min(distance(value), FLOAT_MAX)  # beyond any float (inf): the largest
-            except OverflowError:
-                return FLOAT_MAX
-
-        return gap
+        return self._gap_of(want, _as_given)(value)
 
     def village_gap(self, want: bool) -> Callable[[Any], float | None]:
-        """`gap_to(want)` of the subject's value in a village (`of(village)`): None when
-        the value is not a number (unknown, or a yes/no)."""
-        subject, gap = self.subject, self.gap_to(want)
+        """`gap(subject's value in the village, want)` as `of(village)`: None when that
+        value is not a number (unknown, or a yes/no)."""
+        return self._gap_of(want, self.subject)
 
-        def of(village: Any) -> float | None:
-            value = subject(village, None)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return gap(value)
-            return None
+    def _gap_of(self, want: bool, read: Evaluator) -> Callable[[Any], float | None]:
+        """The gap of the value `read(x, None)` gives, with what depends on the rules
+        alone worked out once. Run for every failing criterion of every explained village,
+        so its steps are inline."""
+        op, limit = self.needed(want), self.limit
+        holds = COMPARE[op]
+        if real(limit) is None:
+            return lambda x: None  # no distance to a value that is not a real number
+        integral = self.integral
+        bound = _whole_bound(op, limit) if integral else 0
+
+        def of(x: Any) -> float | None:
+            value = read(x, None)
+            if value.__class__ is bool or not isinstance(value, int | float):
+                return None
+            # not a real number (inf, NaN, beyond a float), or no distance to go
+            if not -FLOAT_MAX <= value <= FLOAT_MAX or holds(value, limit):
+                return None
+            try:  # a count: to the nearest whole number that satisfies the bound; else
+                # rounded, no float noise such as 0.04999999999999993
+                distance = float(abs(bound - value)) if integral else round(abs(limit - value), 9)
+            except OverflowError:
+                return FLOAT_MAX
+            return distance if distance <= FLOAT_MAX else FLOAT_MAX  # inf: the largest
 
         return of
+
+
+def _as_given(value: Any, _stars: Any) -> Any:
+    return value
 
 
 def _whole_bound(op: str, limit: float) -> int:
