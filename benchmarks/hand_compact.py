@@ -69,6 +69,12 @@ def _all_star(
 
 
 def hand_compact_line(v: Village, ruleset_key: dict[str, str]) -> bytes:
+    return to_json(hand_compact_record(v, ruleset_key))
+
+
+def hand_compact_record(v: Village, ruleset_key: dict[str, str]) -> dict[str, Any]:
+    """The compact record as data, before it is written as JSON: the decisions and the
+    record's parts alone, what no JSON writer, however fast, saves."""
     # read as plain values: what each comparison below needs is checked by hand (None first)
     ind: Any = v.industry
     eco: Any = v.ecology
@@ -317,4 +323,4 @@ def hand_compact_line(v: Village, ruleset_key: dict[str, str]) -> bytes:
         "observed": observed,
         "missing": list(dict.fromkeys(everything + missing_branch)),
     }
-    return to_json(record)
+    return record

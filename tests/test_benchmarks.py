@@ -26,6 +26,10 @@ def test_bench_evaluate_runs_and_agrees_with_its_hand_written_function() -> None
     report = json.loads(done.stdout)
     assert report["agreement"]["hand_written"] == {"same": 300, "villages": 300}
     assert report["agreement"]["hand_written_compact"] == {"same": 300, "villages": 300}
+    # the references for the compact line's target: the hand-written line, and its record
+    # before any JSON is written
+    for reference in ("hand-written compact JSON line", "hand-written compact record, not written"):
+        assert report["contenders"][reference]["vs_hand_written"] > 1
     runs = report["contenders"]["starrules evaluate"]["runs_us"]
     hand = report["contenders"]["hand-written"]["runs_us"]
     target = report["targets"]["full_over_hand_written"]
