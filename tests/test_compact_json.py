@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import starrules
-from starrules.explain.compact_json import CompactWriter, compact_json
+from starrules.explain.compact_json import CompactWriter, compact_writer
 from starrules.explain.records import (
     Explanation,
     compact_record,
@@ -30,17 +30,12 @@ RULESETS = starrules.Registry.default().rulesets
 
 def _both(assessment: starrules.Assessment) -> tuple[bytes, bytes]:
     """(the written line, the serialiser's) of one assessment."""
-    outcome = assessment._outcome
-    parts = (
-        record_tables(outcome.program),
-        assessment.input,
-        assessment.as_of,
-        outcome.stars,
-        assessment.level,
-        assessment._explained(),
-    )
+    parts = assessment._record_parts()
     ignored = assessment._ignored_data()
-    return compact_json(*parts, ignored=ignored), dumps(compact_record(*parts, ignored=ignored))
+    return (
+        compact_writer(parts[0]).write(*parts, ignored=ignored),
+        dumps(compact_record(*parts, ignored=ignored)),
+    )
 
 
 @pytest.mark.parametrize("ruleset", RULESETS, ids=lambda r: f"{r.id}@{r.version}")

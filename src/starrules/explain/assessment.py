@@ -19,13 +19,14 @@ from ..evaluation import Outcome
 from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
-from .compact_json import compact_json
+from .compact_json import compact_writer
 from .levels import level_result
 from .records import (
     COMPACT_FORMAT,
     FULL_FORMAT,
     Detail,
     Explanation,
+    RecordParts,
     compact_record,
     construct,
     construct_from,
@@ -256,32 +257,23 @@ class Assessment:
         the outcome: the same content as `to_record(detail).model_dump_json()`, faster."""
         if detail not in ("full", "compact"):
             raise InputError.of(None, "SR866", detail=repr(detail))
-        outcome = self._outcome
-        parts = (
-            record_tables(outcome.program),
-            self.input,
-            self.as_of,
-            outcome.stars,
-            self.level,
-            self._explained(),
-        )
+        parts = self._record_parts()
         ignored = self._ignored_data()
         if detail == "compact":
             if indent is None:
-                return compact_json(*parts, ignored=ignored)
+                return compact_writer(parts[0]).write(*parts, ignored=ignored)
             return dumps(compact_record(*parts, ignored=ignored), indent)
         return dumps(full_record(*parts, next_steps=self._guidance(), ignored=ignored), indent)
 
-    def _compact_model(self) -> CompactRecord:
+    def _record_parts(self) -> RecordParts:
+        """What every record is made of: the ruleset's record tables, the village, the
+        date, the stars' outcomes, the level and the explanation."""
         outcome = self._outcome
-        data = compact_record(
-            record_tables(outcome.program),
-            self.input,
-            self.as_of,
-            outcome.stars,
-            self.level,
-            self._explained(),
-        )
+        tables = record_tables(outcome.program)
+        return tables, self.input, self.as_of, outcome.stars, self.level, self._explained()
+
+    def _compact_model(self) -> CompactRecord:
+        data = compact_record(*self._record_parts())
         stars = {
             star_id: construct(
                 CompactStar,

@@ -19,7 +19,7 @@ from typing import Final
 from pydantic_core import to_json
 
 from ..village import Village
-from .records import COMPACT_FORMAT, Explanation, observed, village_ref
+from .records import COMPACT_FORMAT, Explanation, gaps_and_reasons, observed, village_ref
 from .results import LevelResult
 from .tables import JSON, NODE_STATUS, STAR_STATUS, RecordTables, Truth
 
@@ -84,17 +84,11 @@ class CompactWriter:
         stars: list[Truth],
         level: LevelResult,
         ex: Explanation,
-        ignored: list[JSON] | None,
+        *,
+        ignored: list[JSON] | None = None,
     ) -> bytes:
         """`dumps(compact_record(...))`: the same bytes."""
-        gaps: dict[int, dict[str, float]] = {}
-        reasons: dict[int, dict[str, str]] = {}
-        star_of, id_of = tables.star_of, tables.id_of
-        for index, detail in ex.details.items():
-            if detail[0] is not None:
-                gaps.setdefault(star_of[index], {})[id_of[index]] = detail[0]
-            if detail[4] is not None:
-                reasons.setdefault(star_of[index], {})[id_of[index]] = detail[4]
+        gaps, reasons = gaps_and_reasons(tables, ex)
         nodes = ex.nodes
         parts = [
             b'{"format":"' + COMPACT_FORMAT.encode() + b'","village":',
@@ -140,18 +134,9 @@ class CompactWriter:
         return self.observed % tuple(values)
 
 
-def compact_json(
-    tables: RecordTables,
-    village: Village,
-    as_of: date,
-    stars: list[Truth],
-    level: LevelResult,
-    ex: Explanation,
-    *,
-    ignored: list[JSON] | None = None,
-) -> bytes:
-    """The compact record as JSON bytes: `dumps(compact_record(...))`, written faster."""
+def compact_writer(tables: RecordTables) -> CompactWriter:
+    """The ruleset's writer of compact lines, built on first use and kept in its tables."""
     writer: CompactWriter | None = tables.compact_writer
     if writer is None:  # two threads may both build it: equal, one is kept
         writer = tables.compact_writer = CompactWriter(tables)
-    return writer.write(tables, village, as_of, stars, level, ex, ignored)
+    return writer

@@ -59,6 +59,11 @@ class Explanation:
     all_missing: list[str]
 
 
+# What every record is made of (`Assessment._record_parts`): the ruleset's tables, the
+# village, the date, the stars' outcomes, the level and the explanation.
+RecordParts = tuple[RecordTables, Village, date, list[Truth], LevelResult, Explanation]
+
+
 def explain(
     tables: RecordTables,
     village: Village,
@@ -238,6 +243,22 @@ def full_record(
     }
 
 
+def gaps_and_reasons(
+    tables: RecordTables, ex: Explanation
+) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, str]]]:
+    """The compact record's gaps and reasons: per star index, by criterion id. Only the
+    criteria that did not pass have one (`ex.details`): those alone are visited."""
+    gaps: dict[int, dict[str, float]] = {}
+    reasons: dict[int, dict[str, str]] = {}
+    star_of, id_of = tables.star_of, tables.id_of
+    for index, detail in ex.details.items():
+        if detail[0] is not None:
+            gaps.setdefault(star_of[index], {})[id_of[index]] = detail[0]
+        if detail[4] is not None:
+            reasons.setdefault(star_of[index], {})[id_of[index]] = detail[4]
+    return gaps, reasons
+
+
 def compact_record(
     tables: RecordTables,
     village: Village,
@@ -250,15 +271,7 @@ def compact_record(
 ) -> JSON:
     """The compact record: what the village decided; the rest is in the catalogue."""
     nodes = ex.nodes
-    # Only the criteria that did not pass have a gap or a reason: visit those alone.
-    gaps: dict[int, dict[str, float]] = {}
-    reasons: dict[int, dict[str, str]] = {}
-    star_of, id_of = tables.star_of, tables.id_of
-    for index, detail in ex.details.items():
-        if detail[0] is not None:
-            gaps.setdefault(star_of[index], {})[id_of[index]] = detail[0]
-        if detail[4] is not None:
-            reasons.setdefault(star_of[index], {})[id_of[index]] = detail[4]
+    gaps, reasons = gaps_and_reasons(tables, ex)
     status = NODE_STATUS.__getitem__
     out_stars: JSON = {}
     for star in tables.tree.stars:
