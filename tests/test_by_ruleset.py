@@ -39,6 +39,7 @@ def test_a_row_without_jurisdiction_is_named() -> None:
     with pytest.raises(InputError, match=r"^row 2: ") as caught:
         split_by_ruleset(table, lambda village: Registry.default().rulesets[0])
     assert codes(caught.value) == ["SR527"]
+    assert caught.value.render("zh").startswith("第 2 行: ")
 
 
 def test_a_bad_kind_and_a_chooser_error_are_placed_on_their_row() -> None:
@@ -53,6 +54,14 @@ def test_a_bad_kind_and_a_chooser_error_are_placed_on_their_row() -> None:
     table = pa.table({"name": ["a"], "jurisdiction": ["henan"], "kind": ["rural"]})
     with pytest.raises(StarrulesError, match=r"^row 1: no ruleset for henan$"):
         split_by_ruleset(table, refuse)
+
+    def refuse_coded(village: Village) -> Ruleset:
+        raise InputError.of(None, "SR811")
+
+    with pytest.raises(InputError) as coded:
+        split_by_ruleset(table, refuse_coded)
+    assert str(coded.value).startswith("row 1: type: missing")
+    assert coded.value.render("zh").startswith("第 1 行: `type`")
 
 
 def codes(error: InputError) -> list[str | None]:

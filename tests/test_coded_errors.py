@@ -8,6 +8,7 @@ each checked to be recognised)."""
 from __future__ import annotations
 
 import ast
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -515,6 +516,23 @@ def test_an_error_said_of_another_place_keeps_its_code() -> None:
     assert str(error) == "monitor: events.jsonl:3: type: missing; use update, incident or review"
     assert [p.code for p in error.problems] == ["SR811"]
     assert error.render("zh").startswith("monitor: events.jsonl:3: `type`：缺少事件种类")
+
+
+def test_a_place_in_words_is_said_in_each_language() -> None:
+    """A place that is words, not a file name (a partition, a village, a row), is given in
+    both languages: the Chinese text names it in Chinese, the English text is unchanged."""
+    place = messages.Both("partition 3", "分区 3")
+    error = InputError.of("row 4", "SR811").at(place)
+    assert str(error).startswith("partition 3: row 4: type: missing")
+    assert error.render("zh").startswith("分区 3: row 4: `type`：缺少事件种类")
+    assert error.render("en").startswith("partition 3: row 4: type: missing")
+    alone = InputError.of(None, "SR811").at(place)
+    assert alone.render("zh").startswith("分区 3: `type`")
+    assert str(alone).startswith("partition 3: type: missing")
+    direct = InputError.of(messages.Both("row 2", "第 2 行"), "SR811")
+    assert direct.render("zh").startswith("第 2 行: `type`")
+    assert str(direct).startswith("row 2: type")
+    assert pickle.loads(pickle.dumps(error)).render("zh") == error.render("zh")
 
 
 def test_the_rete_install_hint_is_the_catalogue_s() -> None:

@@ -313,6 +313,7 @@ def test_a_partition_error_keeps_its_type_and_codes() -> None:
     with pytest.raises(EvaluationError) as raised, _in_partition({"number": 3}):
         raise coded
     assert str(raised.value) == "partition 3: row 4: the village is odd"
+    assert raised.value.render("zh").startswith("分区 3: ")
     assert raised.value.problems[0].code == coded.problems[0].code
     with pytest.raises(InputError, match=r"^row 1: plain$"), _in_partition(None):
         raise InputError("row 1: plain")

@@ -113,6 +113,29 @@ def test_whole_numbers_are_accepted_for_rates(monitor: Monitor) -> None:
     assert monitor.snapshot(FIVE_STAR).input.ecology.greening_rate == 1.0
 
 
+def test_an_event_without_a_place_is_called_an_event_in_each_language(
+    monitor: Monitor,
+) -> None:
+    """Without `where`, errors name "the event": in Chinese, 事件."""
+    update = {"type": "update", "village": FIVE_STAR, "date": "2022-12-31"}
+    with pytest.raises(starrules.InputError, match=r"^event: field: unknown indicator") as bad:
+        monitor.apply({**update, "field": "industry.local_job", "value": 3})
+    assert bad.value.render("zh").startswith("事件: ")
+    with pytest.raises(starrules.InputError, match=r"^event: type: missing") as untyped:
+        monitor.apply({"village": FIVE_STAR, "date": "2022-12-31"})
+    assert untyped.value.render("zh").startswith("事件: `type`")
+    with pytest.raises(starrules.InputError, match=r"^event: incident: ") as incident:
+        monitor.apply(
+            {
+                "type": "incident",
+                "village": FIVE_STAR,
+                "date": "2022-12-31",
+                "incident": "alien_landing",
+            }
+        )
+    assert incident.value.render("zh").startswith("事件: incident: ")
+
+
 @pytest.mark.parametrize(
     ("event", "message"),
     [
@@ -358,7 +381,7 @@ def test_a_ruleset_change_the_village_does_not_fit_is_rejected_whole(tmp_path: P
     ) as refused:
         watcher.apply({"type": "review", "date": "2023-02-01"}, where="events:3")
     # said of the event and the village, its code and its Chinese text kept
-    assert refused.value.render("zh").startswith("events:3: village '香菇村': ")
+    assert refused.value.render("zh").startswith("events:3: 村庄 '香菇村': ")
     assert refused.value.render("zh").endswith("[SR573]")
     assert "村庄 '香菇村'" in refused.value.render("zh")
     assert watcher.history("香菇村") == []

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError, InputError
 from .expr import FunctionSpec
 from .extras import require
+from .messages import Both
 
 if TYPE_CHECKING:
     from .reports import By, Report, ReportBuilder
@@ -208,7 +209,8 @@ def _in_partition(info: Mapping[str, Any] | None) -> Iterator[None]:
     except (InputError, EvaluationError) as error:
         if info is None or "number" not in info:
             raise
-        raise error.at(f"partition {info['number']}") from None
+        number = info["number"]
+        raise error.at(Both(f"partition {number}", f"分区 {number}")) from None
 
 
 # -- a partition, a batch -----------------------------------------------------------------

@@ -16,23 +16,39 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from . import messages
-from .messages import Lang
+from .messages import Both, Lang
+
+Place = str | Both  # a file's name, or a place in words given in both languages
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in a source file; line and column are 1-based."""
+    """A place in a source file; line and column are 1-based. A place that is words rather
+    than a file's name (a partition, a village, a row) has its Chinese wording in `zh`."""
 
     file: str
     line: int | None = None
     column: int | None = None
+    zh: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, place: Place) -> Location:
+        """The place of a file's name or of words given in both languages."""
+        if isinstance(place, Both):
+            return cls(place.en, zh=place.zh)
+        return cls(place)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: Lang) -> str:
+        """The place as said in `lang`."""
+        where = self.zh if lang == "zh" and self.zh is not None else self.file
         if self.line is None:
-            return self.file
+            return where
         if self.column is None:
-            return f"{self.file}:{self.line}"
-        return f"{self.file}:{self.line}:{self.column}"
+            return f"{where}:{self.line}"
+        return f"{where}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +95,23 @@ class Problem:
     def render(self, lang: Lang = "en") -> str:
         """`file:line:col: [SRnnn] message (hint)` in `lang`."""
         return messages.render(
-            str(self.location), self.code, self.message, self.hint, lang, self.text(lang)
+            self.location.text(lang), self.code, self.message, self.hint, lang, self.text(lang)
         )
 
     def line(self, lang: Lang = "en") -> str:
         """`file:line:col: message (hint) [SRnnn]` in `lang`: the problem as an error line,
         whose English is `str(problem)` with the code after it."""
         text = self.text(lang) + (messages.hint_in(self.hint, lang) if self.hint else "")
-        return messages.error_line(str(self.location), self.code, text)
+        return messages.error_line(self.location.text(lang), self.code, text)
+
+
+def place_and(place: Place, more: str, more_zh: str | None = None) -> Place:
+    """`place: more` (a field, a village), in both languages when either part is given in
+    both (`more_zh`: the Chinese of `more`, when it is words)."""
+    if isinstance(place, Both) or more_zh is not None:
+        zh = place.zh if isinstance(place, Both) else place
+        return Both(f"{place}: {more}", f"{zh}: {more if more_zh is None else more_zh}")
+    return f"{place}: {more}"
 
 
 def close_matches(word: str, choices: Iterable[str]) -> list[str]:
@@ -147,9 +172,10 @@ class StarrulesError(Exception):
     problems: tuple[Problem, ...] = ()
 
     @classmethod
-    def of(cls, where: str | None, code: str, hint: str | None = None, **values: object) -> Self:
-        """The error of one catalogued message, `where: message` (e.g. `file:3: …`)."""
-        return cls.listing([Problem.coded(Location(where or ""), code, hint, **values)])
+    def of(cls, where: Place | None, code: str, hint: str | None = None, **values: object) -> Self:
+        """The error of one catalogued message, `where: message` (e.g. `file:3: …`; a place
+        in words may be given in both languages)."""
+        return cls.listing([Problem.coded(Location.of(where or ""), code, hint, **values)])
 
     @classmethod
     def listing(cls, problems: Sequence[Problem]) -> Self:
@@ -158,21 +184,26 @@ class StarrulesError(Exception):
         error.problems = tuple(problems)
         return error
 
-    def at(self, where: str) -> StarrulesError:
-        """This error said of a place (`file:3: message`), its codes and its type kept (a
-        RulesetError, whose problems stand under its heading, becomes a StarrulesError)."""
+    def at(self, where: Place) -> StarrulesError:
+        """This error said of a place (`file:3: message`; a place in words may be given in
+        both languages), its codes and its type kept (a RulesetError, whose problems stand
+        under its heading, becomes a StarrulesError)."""
         if isinstance(self, RulesetError):
             return StarrulesError(f"{where}: {self}")
         if self.problems and not any(str(p.location) for p in self.problems):
             moved = [
-                Problem(Location(where), p.message, p.hint, p.code, p.values) for p in self.problems
+                Problem(Location.of(where), p.message, p.hint, p.code, p.values)
+                for p in self.problems
             ]
             return type(self).listing(moved)
         if self.problems:
             # problems with places of their own: the first line said of this place, as the
             # text has always read (`where: file:3: message`)
             first, *rest = self.problems
-            place = Location(f"{where}: {first.location}")
+            in_zh = where.zh if isinstance(where, Both) else where
+            place = Location(
+                f"{where}: {first.location}", zh=f"{in_zh}: {first.location.text('zh')}"
+            )
             said = Problem(place, first.message, first.hint, first.code, first.values)
             return type(self).listing([said, *rest])
         # An error raised without a code: its text, of this place (the text is looked up

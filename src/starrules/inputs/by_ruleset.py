@@ -31,9 +31,10 @@ def split_by_ruleset(
         key = (get["jurisdiction"][row], get["kind"][row], get["as_of"][row])
         ruleset = chosen.get(key)
         if ruleset is None:
+            at = _row_place(where, row + 1)
             place, kind, when = key
             if place is None or kind is None:
-                raise InputError.of(f"{where} {row + 1}", "SR527")
+                raise InputError.of(at, "SR527")
             try:
                 stub = Village.model_validate(
                     {"name": "-", "jurisdiction": place, "kind": kind, "as_of": when}
@@ -43,14 +44,19 @@ def split_by_ruleset(
                 error = exc.errors()[0]
                 field = ".".join(str(part) for part in error["loc"])
                 detail = messages.validation_detail(error)
-                raise InputError.of(
-                    f"{where} {row + 1}", "SR500", field=field, detail=detail
-                ) from None
+                raise InputError.of(at, "SR500", field=field, detail=detail) from None
             except StarrulesError as exc:
-                raise exc.at(f"{where} {row + 1}") from None
+                raise exc.at(at) from None
         fingerprint = f"{ruleset.fingerprint}@{id(ruleset)}"
         groups.setdefault(fingerprint, (ruleset, []))[1].append(row)
     return list(groups.values())
+
+
+def _row_place(where: str, number: int) -> str | messages.Both:
+    """`row 3`, said in Chinese too when the rows are rows or lines (第 3 行)."""
+    if where in ("row", "line"):
+        return messages.Both(f"{where} {number}", f"第 {number} 行")
+    return f"{where} {number}"
 
 
 __all__ = ["split_by_ruleset"]

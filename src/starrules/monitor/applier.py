@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..errors import EvaluationError, InputError, ResolutionError
+from ..errors import EvaluationError, InputError, Place, ResolutionError, place_and
 from ..explain.levels import level_result
 from ..indicators import fits_float
 from ..village import Village
@@ -87,14 +87,14 @@ class Applier:
             horizon=None,
         )
 
-    def apply(self, state: VillageState, event: AnyEvent, place: str) -> list[Change]:
+    def apply(self, state: VillageState, event: AnyEvent, place: Place) -> list[Change]:
         """The changes the event causes to one village, in order: period start and ruleset
         changes first, then the event's own."""
         if event.date < state.date:
             raise _out_of_order(state, event.date, place)
         return self._commit(state, event, *self._prepare(state, event, place))
 
-    def apply_all(self, states: list[VillageState], event: AnyEvent, place: str) -> list[Change]:
+    def apply_all(self, states: list[VillageState], event: AnyEvent, place: Place) -> list[Change]:
         """`apply` to several villages (a review of all), checked for all of them first."""
         for state in states:
             if event.date < state.date:
@@ -106,7 +106,7 @@ class Applier:
         return changes
 
     def _prepare(
-        self, state: VillageState, event: AnyEvent, place: str
+        self, state: VillageState, event: AnyEvent, place: Place
     ) -> tuple[Switch | None, str | None, Any]:
         """Everything that can fail, decided before anything changes."""
         switch = self._switch(state, event.date, place) if event.date >= state.next_check else None
@@ -119,7 +119,7 @@ class Applier:
                 raise InputError.of(place, "SR817", count=event.count, path=path)
         return switch, path, value
 
-    def _switch(self, state: VillageState, day: date, place: str) -> Switch:
+    def _switch(self, state: VillageState, day: date, place: Place) -> Switch:
         period = self.clock.period(day)  # one object per period: `is` compares them
         rules, until = state.rules, state.resolved_until
         try:
@@ -135,7 +135,8 @@ class Applier:
                     village = with_value(village, count, 0)
                 rules.program.check(village, day, strict=self._strict)
         except (EvaluationError, ResolutionError) as exc:
-            raise exc.at(f"{place}: village '{state.key}'") from None
+            key = state.key
+            raise exc.at(place_and(place, f"village '{key}'", f"村庄 '{key}'")) from None
         return Switch(period, rules, until, resets)
 
     def _commit(
@@ -227,7 +228,7 @@ class Applier:
         return context.changes(before, before_level, stars, outcome, self._explain)
 
 
-def _out_of_order(state: VillageState, day: date, place: str) -> InputError:
+def _out_of_order(state: VillageState, day: date, place: Place) -> InputError:
     if state.date != state.baseline or state.history:
         return InputError.of(
             place,

@@ -20,7 +20,7 @@ from typing import IO, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from .. import messages
-from ..errors import InputError, Location, Problem, did_you_mean, field_path
+from ..errors import InputError, Location, Place, Problem, did_you_mean, field_path
 from ..i18n import Text
 from ..indicators import whole_count
 from ..inputs.villages import read_jsonl
@@ -132,7 +132,7 @@ class EventRecord:
     where: str
 
 
-def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
+def parse_event(data: Any, where: Place) -> IndicatorUpdate | Incident | Review:
     """Validate one event; errors name the place and the field."""
     if not isinstance(data, dict):
         raise InputError.of(where, "SR596", type=type(data).__name__)
@@ -156,10 +156,12 @@ def parse_event(data: Any, where: str) -> IndicatorUpdate | Incident | Review:
                     "review": Review.model_fields,
                 }[kind]
                 hint = did_you_mean(loc[-1], fields)
-                problems.append(Problem.coded(Location(where), "SR501", hint, field=path))
+                problems.append(Problem.coded(Location.of(where), "SR501", hint, field=path))
             else:
                 detail = messages.validation_detail(error)
-                problems.append(Problem.coded(Location(where), "SR500", field=path, detail=detail))
+                problems.append(
+                    Problem.coded(Location.of(where), "SR500", field=path, detail=detail)
+                )
         raise InputError.listing(problems) from None
 
 

@@ -19,9 +19,10 @@ from types import MappingProxyType, TracebackType
 from typing import Any, cast
 
 from .. import messages
-from ..errors import InputError, MonitorError, did_you_mean
+from ..errors import InputError, MonitorError, Place, did_you_mean
 from ..explain.assessment import Assessment
 from ..load.registry import Registry
+from ..messages import Both
 from ..ruleset import Ruleset
 from ..village import Village
 from .applier import Applier
@@ -125,7 +126,7 @@ class Monitor:
         """Apply one event (a model or its JSON form); returns the changes it caused, in
         order: period start and ruleset changes first, then the event's own. `where`
         (e.g. 'events.jsonl:12') prefixes error messages."""
-        place = where or "event"
+        place: Place = where or Both("event", "事件")
         if type(event) in _EVENT_TYPES:  # the models themselves: the common case first
             event = cast(AnyEvent, event)
         elif isinstance(event, Mapping):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, Place, did_you_mean
 from ..evaluation import Truth
 from ..explain.results import LevelResult, Status
 from ..expr.combinators import indicator_getter
@@ -79,7 +79,7 @@ class VillageStore:
         if state.village.code is not None:
             self._by_name.setdefault(state.village.name, []).append(state.key)
 
-    def find(self, key: str, place: str) -> VillageState:
+    def find(self, key: str, place: Place) -> VillageState:
         """The village with this key, or with this name when one village has it."""
         state = self.states.get(key)
         if state is not None:

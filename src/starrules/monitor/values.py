@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from .. import messages
-from ..errors import InputError, Location, Problem, did_you_mean
+from ..errors import InputError, Location, Place, Problem, did_you_mean, place_and
 from ..evaluation import fits_kind
 from ..village import SECTIONS
 from .events import AnyEvent, Incident, IncidentType, IndicatorUpdate, Review, incident_type
@@ -26,7 +26,7 @@ class EventValues:
         # The adapters' own validators, called straight (the common case: one per update).
         self._validators: dict[str, Callable[..., Any]] = {}
 
-    def of(self, rules: Rules, event: AnyEvent, place: str) -> tuple[str | None, Any]:
+    def of(self, rules: Rules, event: AnyEvent, place: Place) -> tuple[str | None, Any]:
         """The indicator the event sets and its validated value (incidents: counted later)."""
         if type(event) is IndicatorUpdate:
             validate = self._validators.get(event.field)
@@ -43,7 +43,13 @@ class EventValues:
             except InputError as exc:  # coded: its problems, said of the event's field
                 raise InputError.listing(
                     [
-                        Problem(Location(f"{place}: incident"), p.message, p.hint, p.code, p.values)
+                        Problem(
+                            Location.of(place_and(place, "incident")),
+                            p.message,
+                            p.hint,
+                            p.code,
+                            p.values,
+                        )
                         for p in exc.problems
                     ]
                 ) from None
@@ -80,7 +86,7 @@ class EventValues:
                 place, "SR816", value=repr(event.value), path=path, detail=detail
             ) from None
 
-    def _check_path(self, rules: Rules, path: str, place: str, field: str) -> None:
+    def _check_path(self, rules: Rules, path: str, place: Place, field: str) -> None:
         if path.startswith("extra."):
             if path not in rules.indicators and (self._strict or field == "incident"):
                 declared = [p for p in rules.indicators if p.startswith("extra.")]
