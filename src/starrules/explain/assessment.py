@@ -20,6 +20,7 @@ from ..i18n import Lang
 from ..rules import RuleTree, Star
 from ..village import Village
 from .compact_json import compact_writer
+from .full_json import full_writer
 from .levels import level_result
 from .records import (
     COMPACT_FORMAT,
@@ -263,6 +264,8 @@ class Assessment:
             if indent is None:
                 return compact_writer(parts[0]).write(*parts, ignored=ignored)
             return dumps(compact_record(*parts, ignored=ignored), indent)
+        if indent is None:
+            return full_writer(parts[0]).write(parts, next_steps=self._guidance(), ignored=ignored)
         return dumps(full_record(*parts, next_steps=self._guidance(), ignored=ignored), indent)
 
     def _record_parts(self) -> RecordParts:

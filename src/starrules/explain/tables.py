@@ -64,6 +64,7 @@ class RecordTables:
         "compact_writer",
         "descendants",
         "fetch",
+        "full_writer",
         "guide",
         "id_of",
         "leaves",
@@ -89,6 +90,8 @@ class RecordTables:
         self.guide: Any = None
         # compact_json.py's writer of the compact line (CompactWriter), built there likewise
         self.compact_writer: Any = None
+        # and full_json.py's writer of full records (FullWriter)
+        self.full_writer: Any = None
         self.order = tuple(requirements_first(tree.stars))
         self.leaves: dict[int, Leaf] = {}
         self.templates: dict[int, JSON] = {}  # full-record criterion fields, per node index
