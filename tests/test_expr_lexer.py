@@ -315,3 +315,81 @@ def test_a_long_run_of_look_alikes_gives_a_short_message(run: str) -> None:
     error = lex_error(f"x >= {run}")
     assert error.offset == 5
     assert len(error.message) + len(error.hint or "") < 200
+
+
+# -- what a Chinese author writes instead (operators in words, units, separators) ------------
+# A county official writes the standard's own words: 不低于, 并且, 200000元, 200，000. Each is
+# refused where it starts, with the expression's spelling of it.
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "shown", "hint"),
+    [
+        ("x 不低于 100000", 2, "'不低于'", "write '>=' for '不低于'"),
+        ("x 不少于 3", 2, "'不少于'", "write '>=' for '不少于'"),
+        ("x 大于等于 3", 2, "'大于等于'", "write '>=' for '大于等于'"),
+        ("x 大于或等于 3", 2, "'大于或等于'", "write '>=' for '大于或等于'"),
+        ("x大于3", 1, "'大于'", "write '>' for '大于'"),
+        ("x 超过 3", 2, "'超过'", "write '>' for '超过'"),
+        ("x 不超过 3", 2, "'不超过'", "write '<=' for '不超过'"),
+        ("x 小于等于 3", 2, "'小于等于'", "write '<=' for '小于等于'"),
+        ("x 低于 3", 2, "'低于'", "write '<' for '低于'"),
+        ("x 等于 3", 2, "'等于'", "write '==' for '等于'"),
+        ("x 不等于 3", 2, "'不等于'", "write '!=' for '不等于'"),
+        ("x > 1 并且 y", 6, "'并且'", "write 'and' for '并且'"),
+        ("x > 1 且 y", 6, "'且'", "write 'and' for '且'"),
+        ("x > 1 或者 y", 6, "'或者'", "write 'or' for '或者'"),
+        ("x > 1 或 y", 6, "'或'", "write 'or' for '或'"),
+    ],
+)
+def test_operators_written_in_chinese_words_get_their_symbol(
+    source: str, offset: int, shown: str, hint: str
+) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert shown in error.message
+    assert error.hint is not None and hint in error.hint, error.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "char"),
+    [
+        ("x >= 200000元", 11, "元"),
+        ("x >= 200000 元", 12, "元"),
+        ("x >= 3人", 6, "人"),
+        ("x >= 3 户 and y", 7, "户"),
+        ("x >= 2.5亩", 8, "亩"),
+    ],
+)
+def test_a_unit_after_a_number_is_named_as_a_unit(source: str, offset: int, char: str) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    assert repr(char) in error.message
+    assert error.hint is not None and "units" in error.hint and repr(char) in error.hint, error.hint
+
+
+def test_a_chinese_character_not_after_a_number_is_not_called_a_unit() -> None:
+    error = lex_error("元 >= 3")
+    assert error.hint is None or "units" not in error.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "number"),
+    [
+        ("x >= 200，000", 8, "200000"),
+        ("x >= 1，000，000", 6, "1000000"),
+        ("x >= １，000", 5, None),  # the full-width digit comes first, with its own hint
+    ],
+)
+def test_a_full_width_thousands_separator_gets_the_number_without_it(
+    source: str, offset: int, number: str | None
+) -> None:
+    error = lex_error(source)
+    assert error.offset == offset
+    if number is not None:
+        assert error.hint is not None and f"without separators: {number}" in error.hint
+
+
+def test_a_full_width_comma_elsewhere_is_still_a_comma() -> None:
+    error = lex_error("ratio(a，b) > 1")
+    assert error.hint is not None and "use , instead of ，" in error.hint

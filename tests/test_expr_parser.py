@@ -457,3 +457,26 @@ def test_pathological_expressions_parse_or_raise_an_expression_error(source: str
         parse(source)
     except ExpressionError as error:
         assert 0 <= error.offset <= len(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "number"),
+    [
+        ("x >= 200,000", 8, "200000"),
+        ("x >= 1,000,000 and y", 6, "1000000"),
+        ("x >= 12,500.5", 7, "12500.5"),
+    ],
+)
+def test_a_thousands_separator_gets_the_number_without_it(
+    source: str, offset: int, number: str
+) -> None:
+    error = syntax_error(source)
+    assert error.offset == offset, (error.offset, error.message)
+    assert "','" in error.message
+    assert error.hint is not None and f"without separators: {number}" in error.hint, error.hint
+
+
+@pytest.mark.parametrize("source", ["x >= 2,5", "x >= 200, 000", "x >= 1,0000"])
+def test_a_comma_that_is_no_thousands_separator_gets_no_such_hint(source: str) -> None:
+    error = syntax_error(source)
+    assert error.hint is None or "separators" not in error.hint

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+import starrules
 from starrules import Registry, RulesetError, loads_ruleset, messages
 from starrules.cli import main
 from starrules.errors import Location, Problem, did_you_mean_named
+from starrules.load import yaml_compose, yaml_parse
 from starrules.load.yaml_parse import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,6 +268,44 @@ def test_an_indicator_written_by_its_chinese_label_gets_its_path() -> None:
     assert problem.hint is not None and "'industry.collective_income'" in problem.hint
 
 
+@pytest.mark.parametrize(
+    ("test", "code", "zh"),
+    [
+        (
+            "industry.collective_income 不低于 100000",
+            "SR305",
+            "此处不应出现 '不低于'（把 '不低于' 写成 '>='）",
+        ),
+        (
+            "industry.collective_income >= 100000元",
+            "SR304",
+            "表达式里不能有字符 '元'（表达式里不写单位：去掉 '元'，只写数字）",
+        ),
+        (
+            "industry.collective_income >= 100,000",
+            "SR305",
+            "此处不应出现 ','（数字不加千位分隔符：写作 100000）",
+        ),
+        (
+            "industry.collective_income >= 100，000",
+            "SR302",
+            "'，' 不是半角（ASCII）字符（数字不加千位分隔符：写作 100000）",
+        ),
+    ],
+)
+def test_a_test_written_as_the_standard_words_it_gets_the_expressions_spelling(
+    test: str, code: str, zh: str
+) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    broken = text.replace("test: industry.collective_income >= 100000", f"test: {test}", 1)
+    assert broken != text
+    with pytest.raises(RulesetError) as info:
+        loads_ruleset(broken, "m.yaml")
+    (problem,) = info.value.problems
+    assert problem.code == code
+    assert problem.render("zh").endswith(zh), problem.render("zh")
+
+
 def test_a_required_star_written_by_its_chinese_name_gets_its_id() -> None:
     text = MINIMAL.read_text(encoding="utf-8").replace(
         "requires: [industry, ecology]", "requires: [产业兴旺星, ecology]"
@@ -507,3 +547,55 @@ def test_the_facade_exports_every_name_it_had() -> None:
         ]
     )
     assert all(hasattr(messages, name) for name in messages.__all__)
+
+
+# -- YAML syntax errors and pydantic's words in a Chinese message ------------------------------
+
+YAML_MISTAKES = [
+    "a: [1, 2\nb: 3\n",
+    "a: {x: 1\nb: 3\n",
+    'a: "abc\n',
+    "a: 'abc\n",
+    "a: *nope\n",
+    "a: &x 1\nb: &x 2\n",
+    'a: "\\q"\n',
+    "a: 1\n---\nb: 2\n",
+    "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+]
+
+
+def _untranslated(problem: Problem) -> list[str]:
+    """The Latin words of a problem's Chinese text that are neither identifiers nor keys."""
+    keys = {"all", "any", "at_least", "min_points", "test", "text", "type", "kind"}
+    return [w for w in _latin_words(problem.text("zh")) if w not in IDENTIFIERS | keys]
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+@pytest.mark.parametrize("text", YAML_MISTAKES)
+def test_a_yaml_syntax_error_reads_in_chinese(
+    text: str, loader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if loader == "python":
+        monkeypatch.setattr(yaml_parse, "Loader", yaml_compose.PythonLoader)
+    with pytest.raises(RulesetError) as info:
+        yaml_parse.parse_yaml(text, "f.yaml")
+    (problem,) = info.value.problems
+    assert problem.code == "SR100"
+    assert not _untranslated(problem), problem.text("zh")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "schema-bad-kind.yaml",
+        "schema-indicator-bad-type.yaml",
+        "schema-item-neither.yaml",
+        "compile-test-village-bad-field.yaml",
+        "yaml-syntax-error.yaml",
+    ],
+)
+def test_pydantic_and_yaml_words_in_a_ruleset_problem_read_in_chinese(name: str) -> None:
+    with pytest.raises(RulesetError) as info:
+        starrules.load_ruleset(ROOT / "tests" / "fixtures" / "broken" / name)
+    for problem in info.value.problems:
+        assert not _untranslated(problem), problem.text("zh")

@@ -418,3 +418,43 @@ def test_a_validated_document_is_an_overlay_when_its_data_is(extends: str | None
     data = {**parse_yaml(MINIMAL.read_text(encoding="utf-8"), "m.yaml").data, "extends": extends}
     assert is_overlay(RulesetDoc.model_validate(data)) is is_overlay(data)
     assert is_overlay(data) is (extends is not None)
+
+
+# -- found by the fuzz suite (tests/test_fuzz_rulesets.py) ----------------------------------
+
+
+def test_a_standalone_file_without_title_and_a_bad_item_gets_both_problems() -> None:
+    # The missing title is added to pydantic's errors, which held a discriminator's own
+    # error type ('item'): rebuilding them raised KeyError("Invalid error type").
+    fixture = (BROKEN / "schema-item-neither.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*\n", "", fixture)
+    assert text != fixture
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(text, "x.yaml")
+    messages = [p.message for p in info.value.problems]
+    assert any("expected a criterion" in m for m in messages), messages
+    assert any("title" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("key", ["<x", "<criterion>", "<all>"])
+def test_an_unknown_key_that_starts_with_a_bracket_is_named(key: str) -> None:
+    # Keys starting with '<' were dropped from error paths as if they were the schema's
+    # union tags: at the top level that left no key to name (IndexError).
+    text = MINIMAL.read_text(encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(f"'{key}': 1\n{text}", "x.yaml")
+    (problem,) = info.value.problems
+    assert problem.code == "SR201" and repr(key) in problem.message
+    assert (problem.location.line, problem.location.column) == (1, 1)
+
+
+def test_an_unknown_key_named_like_a_tag_inside_a_criterion_is_named_there() -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    old = "test: industry.collective_income >= 100000"
+    assert old in text
+    broken = text.replace(old, f"'<criterion>': 1\n          {old}", 1)
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(broken, "x.yaml")
+    (problem,) = info.value.problems
+    assert problem.code == "SR201" and "'<criterion>'" in problem.message
+    assert problem.location.line == broken[: broken.index("'<criterion>'")].count("\n") + 1

@@ -68,6 +68,27 @@ _LOOK_ALIKES = {
 }
 
 
+# What a standard's Chinese text says where an expression has an operator (不低于 is >=),
+# longest first so that 大于等于 is not read as 大于.
+_WORDS = {
+    word: symbol
+    for symbol, words in (
+        (">=", "大于或等于 大于等于 不低于 不少于 不小于 达到 至少"),
+        (">", "大于 高于 多于 超过"),
+        ("<=", "小于或等于 小于等于 不高于 不多于 不大于 不超过 至多 最多"),
+        ("<", "小于 低于 少于"),
+        ("!=", "不等于"),
+        ("==", "等于"),
+        ("and", "并且 而且 同时 且"),
+        ("or", "或者 或"),
+    )
+    for word in words.split()
+}
+_WORDS_LONGEST_FIRST = sorted(_WORDS, key=len, reverse=True)
+# Units a standard writes after its figures (万 and 亿 are numbers, refused on their own).
+_UNITS = frozenset("元角人户个名位次天年月日周件处座所家项条场篇米亩吨岁台辆间栋")
+_DIGITS = frozenset("0123456789")
+
 _GROUP_KINDS = {"number": Tok.NUMBER, "string": Tok.STRING, "name": Tok.NAME, "op": Tok.OP}
 
 
@@ -140,11 +161,26 @@ def _unexpected(source: str, pos: int) -> ExpressionError:
     char = source[pos]
     if char in "\"'":
         return ExpressionError(pos, "unterminated string")
+    word = next((w for w in _WORDS_LONGEST_FIRST if source.startswith(w, pos)), None)
+    if word is not None:
+        return ExpressionError(pos, f"unexpected {word!r}", f"write '{_WORDS[word]}' for {word!r}")
     if char in "万亿千百":
         return ExpressionError(
             pos,
             f"unexpected character {char!r}",
             "write numbers in digits: 10万 is 100000 or 100_000",
+        )
+    if char in _UNITS and source[:pos].rstrip()[-1:] in _DIGITS:
+        return ExpressionError(
+            pos,
+            f"unexpected character {char!r}",
+            f"units are not written in expressions: write the number alone, without {char!r}",
+        )
+    if char == "，" and _separates_thousands(source, pos):
+        return ExpressionError(
+            pos,
+            f"unexpected {char!r} (not ASCII)",
+            f"write numbers without separators: {_number_at(source, pos)}",
         )
     ascii_text = _ascii_for(char) if not char.isascii() else None
     if ascii_text is None:
@@ -172,3 +208,30 @@ def _unexpected(source: str, pos: int) -> ExpressionError:
     return ExpressionError(
         pos, f"unexpected {run!r} (not ASCII)", f"use {replacement} instead of {run}"
     )
+
+
+def _separates_thousands(source: str, pos: int) -> bool:
+    """Whether the comma at `pos` stands between a digit and a group of three (200,000)."""
+    group = source[pos + 1 : pos + 5]
+    return (
+        source[pos - 1 : pos] in _DIGITS
+        and len(group) >= 3
+        and all(c in _DIGITS for c in group[:3])
+        and group[3:] not in _DIGITS
+    )
+
+
+def _number_at(source: str, pos: int) -> str:
+    """The number around the separator at `pos`, without its separators (1，000，000 is
+    1000000)."""
+    start = pos
+    while start > 0 and source[start - 1] in _DIGITS:
+        start -= 1
+    end = pos
+    while end < len(source) and (
+        source[end] in _DIGITS
+        or source[end] == "."
+        or (source[end] in ",，" and _separates_thousands(source, end))
+    ):
+        end += 1
+    return "".join(c for c in source[start:end] if c not in ",，")

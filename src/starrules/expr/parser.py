@@ -114,8 +114,30 @@ class _Parser:
                 hint = f"did you mean '{token.text.lower()}'?"
             elif token.kind is Tok.NAME or token.kind is Tok.NUMBER:
                 hint = "an operator ('and', 'or', '>=' …) is missing"
+            elif token.text == "," and (number := self.separated_number()) is not None:
+                hint = f"write numbers without separators: {number}"
             raise ExpressionError(token.offset, f"unexpected {token.text!r}", hint)
         return node
+
+    def separated_number(self) -> str | None:
+        """The number the comma at the current token and those after it separate into
+        thousands (200,000: 200000), or None when it is no such separator."""
+        before = self.tokens[self.pos - 1]
+        if before.kind is not Tok.NUMBER or not before.text.isdigit():
+            return None
+        number, end, i = before.text, before.offset + len(before.text), self.pos
+        while self.tokens[i].text == "," and self.tokens[i].offset == end:
+            group = self.tokens[i + 1]
+            digits = group.text.partition(".")[0]
+            if group.kind is not Tok.NUMBER or group.offset != end + 1:
+                break
+            if not (len(digits) == 3 and digits.isdigit() and group.text[3:4] in ("", ".")):
+                break
+            number += group.text
+            end, i = group.offset + len(group.text), i + 2
+            if "." in group.text:
+                break
+        return number if i > self.pos else None
 
     def parse_or(self) -> Node:
         return self._logical("or", self.parse_and)

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from pydantic import ValidationError
 
+from .. import messages
 from ..errors import Location, Problem, RulesetError, did_you_mean, did_you_mean_named
 from ..exact import exact
 from ..expr import BUILTIN_FUNCTIONS, CompiledExpression, ExpressionError, FunctionSpec, Scope
@@ -390,7 +391,8 @@ class RulesetCompiler:
                 for error in exc.errors(include_url=False):
                     loc = tuple(error["loc"])
                     field = ".".join(str(p) for p in loc)
-                    self.coded((*path, "village", *loc), "SR222", field=field, detail=error["msg"])
+                    detail = messages.validation_detail(error)
+                    self.coded((*path, "village", *loc), "SR222", field=field, detail=detail)
                 village = None
             for star_id in case.expect.stars:
                 if star_id not in star_ids:

@@ -14,10 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import messages
 from ..errors import Problem, RulesetError, did_you_mean, did_you_mean_named
 from ..expr import FunctionSpec
 from .compiler import RulesetCompiler, problem_order
-from .schema import KNOWN_KEYS, RulesetDoc, is_overlay
+from .schema import KNOWN_KEYS, RulesetDoc, document_path, is_overlay
 from .source_document import PathKey, SourceDocument
 
 
@@ -59,7 +60,7 @@ def _without_unknown_keys(data: Any, exc: ValidationError) -> Any:
         if error["type"] != "extra_forbidden":
             return None
         parent: Any = cleaned
-        loc = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))]
+        loc = document_path(error)
         for part in loc[:-1]:
             parent = parent[part]
         parent.pop(loc[-1], None)
@@ -82,9 +83,7 @@ def schema_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
     """Pydantic's errors as located Problems, in the order of the file, with hints."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
-        path: PathKey = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
-        )
+        path: PathKey = document_path(error)
         kind = error["type"]
         value = error.get("input")
         shown = ".".join(str(p) for p in path) or "(top level)"
@@ -128,6 +127,12 @@ def schema_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
             hint = f'quote it: version: "{value}"'
         elif isinstance(value, bool) and "string" in message:
             hint = "quote it: unquoted yes/no/on/off/true/false are read as true or false"
+        if message == error["msg"]:  # pydantic's own words: worded in Chinese by their type
+            detail = messages.validation_detail(error)
+            problems.append(
+                Problem.coded(source.location(path), "SR206", hint, field=shown, detail=detail)
+            )
+            continue
         problems.append(Problem(source.location(path), f"{shown}: {message}", hint))
     problems.sort(key=problem_order)
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Final, Literal, cast, get_args
 
 from pydantic import (
     BaseModel,
@@ -24,7 +24,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import InitErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from ..i18n import Text
 from ..indicators import Better, IndicatorKind
@@ -122,6 +123,19 @@ class AtLeastDoc(_GroupDoc):
 class MinPointsDoc(_GroupDoc):
     min_points: Points
     of: list[ItemDoc] = Field(min_length=1)
+
+
+# The tags of the unions below, which pydantic puts in an error's `loc` after the item's place.
+UNION_TAGS: Final = frozenset({"<all>", "<any>", "<at_least>", "<min_points>", "<criterion>"})
+
+
+def document_path(error: ErrorDetails) -> tuple[str | int, ...]:
+    """Where in the file a schema error is: its `loc` without the union tags. An unknown
+    key is always the last part of its `loc`, and is kept even when it looks like a tag."""
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden" and loc:
+        return (*(p for p in loc[:-1] if p not in UNION_TAGS), loc[-1])
+    return tuple(p for p in loc if p not in UNION_TAGS)
 
 
 def _item_tag(value: Any) -> str | None:
@@ -258,12 +272,26 @@ class RulesetDoc(_Doc):
         try:
             handler(data)
         except ValidationError as exc:
-            errors = [
-                cast(InitErrorDetails, {k: e[k] for k in ("type", "loc", "input", "ctx") if k in e})
-                for e in exc.errors(include_url=False)
-            ]
+            errors = [_raised_again(e) for e in exc.errors(include_url=False)]
         errors.append({"type": "missing", "loc": ("title",), "input": data})
         raise ValidationError.from_exception_data(cls.__name__, errors)
+
+
+_PYDANTIC_ERROR_TYPES: Final = frozenset(get_args(ErrorType))
+
+
+def _raised_again(error: ErrorDetails) -> InitErrorDetails:
+    """An error as `ValidationError.from_exception_data` takes it: pydantic's own types by
+    name, a custom one (a discriminator's 'item' or 'group') as its own error again."""
+    if error["type"] in _PYDANTIC_ERROR_TYPES:
+        return cast(
+            InitErrorDetails, {k: error[k] for k in ("type", "loc", "input", "ctx") if k in error}
+        )
+    return {
+        "type": PydanticCustomError(error["type"], error["msg"]),
+        "loc": error["loc"],
+        "input": error["input"],
+    }
 
 
 def is_overlay(document: object) -> bool:

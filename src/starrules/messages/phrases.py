@@ -30,6 +30,12 @@ HINTS: tuple[Phrase, ...] = (
         "write numbers in digits: 10万 is 100000 or 100_000",
         "数字用阿拉伯数字写：10万 写作 100000 或 100_000",
     ),
+    Phrase("write '{symbol}' for {word}", "把 {word} 写成 '{symbol}'"),
+    Phrase(
+        "units are not written in expressions: write the number alone, without {unit}",
+        "表达式里不写单位：去掉 {unit}，只写数字",
+    ),
+    Phrase("write numbers without separators: {number}", "数字不加千位分隔符：写作 {number}"),
     Phrase("use 'and'", "用 'and'"),
     Phrase("use 'or'", "用 'or'"),
     Phrase("use 'not'", "用 'not'"),
@@ -122,6 +128,46 @@ FRAGMENTS: tuple[Phrase, ...] = (
         "while parsing a block collection did not find expected '-' indicator",
         "列表中这里应该是 '-'（多半是缩进不对）",
     ),
+    Phrase(
+        "while parsing a flow sequence did not find expected ',' or ']'",
+        "方括号 [ ] 里的列表在这里应为 ',' 或 ']'（多半少了逗号或 ']'）",
+    ),
+    Phrase(
+        "while parsing a flow mapping did not find expected ',' or '}}'",
+        "花括号 {{ }} 里的映射在这里应为 ',' 或 '}}'（多半少了逗号或 '}}'）",
+    ),
+    Phrase(
+        "while scanning a quoted scalar found unexpected end of stream",
+        "引号没有闭合：到文件结尾还在引号里",
+    ),
+    Phrase(
+        "while parsing a quoted scalar found unknown escape character",
+        "双引号里有无效的转义（反斜杠 \\ 后面的字符）；不需要转义的文字请用单引号",
+    ),
+    Phrase("found undefined alias '{name}'", "别名 '*{name}' 没有对应的锚点 '&{name}'"),
+    Phrase(
+        "found duplicate anchor '{name}'; first occurrence second occurrence",
+        "锚点 '&{name}' 定义了两次",
+    ),
+    Phrase(
+        "expected a single document in the stream but found another document",
+        "一个文件只能有一个 YAML 文档：这里的 '---' 开始了第二个",
+    ),
+    Phrase("found duplicate %YAML directive", "%YAML 指令重复"),
+    # the same mistakes in pure-Python PyYAML's words (without libyaml)
+    Phrase(
+        "while parsing a flow sequence expected ',' or ']', but got {token}",
+        "方括号 [ ] 里的列表在这里应为 ',' 或 ']'，却是 {token}（多半少了逗号或 ']'）",
+    ),
+    Phrase(
+        "while parsing a flow mapping expected ',' or '}}', but got {token}",
+        "花括号 {{ }} 里的映射在这里应为 ',' 或 '}}'，却是 {token}（多半少了逗号或 '}}'）",
+    ),
+    Phrase(
+        "while scanning a double-quoted scalar found unknown escape character {char}",
+        "双引号里有无效的转义 \\{char}；不需要转义的文字请用单引号",
+    ),
+    Phrase("found duplicate YAML directive", "%YAML 指令重复"),
     Phrase("mapping values are not allowed here", "这里不能出现 '键: 值'"),
     Phrase("mapping values are not allowed in this context", "这里不能出现 '键: 值'"),
     Phrase(
@@ -177,6 +223,14 @@ FRAGMENTS: tuple[Phrase, ...] = (
         "或 '<原条件> and …' 的形式",
     ),
     # pydantic's words for wrong values
+    Phrase(
+        "expected a criterion (id, test, text) or a group (all, any, at_least, min_points)",
+        "应为一个指标项（id、test、text）或一个组（all、any、at_least、min_points）",
+    ),
+    Phrase(
+        "expected a group: all, any, at_least or min_points",
+        "应为一个组：all、any、at_least 或 min_points",
+    ),
     Phrase("Input should be a valid string", "应为文本（字符串）"),
     Phrase("Input should be a valid integer", "应为整数"),
     Phrase("Input should be a valid number", "应为数字"),

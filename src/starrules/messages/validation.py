@@ -16,6 +16,7 @@ _VALIDATION_ZH: Mapping[str, str] = {
     "less_than": "应小于 {lt}",
     "string_pattern_mismatch": "应符合格式 '{pattern}'",
     "literal_error": "应为 {expected}",
+    "enum": "应为 {expected}",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
     "int_type": "应为整数",
