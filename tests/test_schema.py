@@ -458,3 +458,46 @@ def test_an_unknown_key_named_like_a_tag_inside_a_criterion_is_named_there() -> 
     (problem,) = info.value.problems
     assert problem.code == "SR201" and "'<criterion>'" in problem.message
     assert problem.location.line == broken[: broken.index("'<criterion>'")].count("\n") + 1
+
+
+# -- values written in Chinese where the format has English words or numbers ---------------
+
+BOAI = Path(__file__).resolve().parents[1] / "docs" / "examples" / "boai-rural-2024.1.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "suggested"),
+    [
+        ("stars: {industry: denied,", "stars: {industry: 未获得,", "'denied'"),
+        ("stars: {industry: denied,", "stars: {industry: 获得,", "'granted'"),
+        ("stars: {industry: denied,", "stars: {industry: 待定,", "'undetermined'"),
+        ("{industry.collective-income: fail}", "{industry.collective-income: 不通过}", "'fail'"),
+        ("{industry.collective-income: fail}", "{industry.collective-income: 通过}", "'pass'"),
+        ("{industry.collective-income: fail}", "{industry.collective-income: 未知}", "'unknown'"),
+        ("      level: 3", "      level: 三星", "3"),
+        ("      level: 3", "      level: 三星支部", "3"),
+        ("      level: 3", "      level: 3星", "3"),
+    ],
+)
+def test_a_value_written_in_chinese_gets_the_formats_word(
+    old: str, new: str, suggested: str
+) -> None:
+    text = BOAI.read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(
+            text.replace(old, new, 1), "x.yaml", registry=starrules.Registry.default()
+        )
+    (problem,) = info.value.problems
+    assert problem.code == "SR206"
+    assert problem.hint is not None and f"did you mean {suggested}?" in problem.hint, problem.hint
+    assert "是不是想写" in problem.render("zh")
+
+
+def test_an_english_value_that_is_wrong_gets_no_chinese_hint() -> None:
+    text = BOAI.read_text(encoding="utf-8")
+    broken = text.replace("stars: {industry: denied,", "stars: {industry: refused,", 1)
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(broken, "x.yaml", registry=starrules.Registry.default())
+    (problem,) = info.value.problems
+    assert problem.hint is None

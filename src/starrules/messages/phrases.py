@@ -12,6 +12,14 @@ HINTS: tuple[Phrase, ...] = (
         "是不是想写 {choices}？这里要写 id，不是中文名称",
     ),
     Phrase(
+        "did you mean {choices}? these values are written in English",
+        "是不是想写 {choices}？这里的取值用英文写",
+    ),
+    Phrase(
+        "did you mean {number}? a level is written as a number",
+        "是不是想写 {number}？等级写成数字",
+    ),
+    Phrase(
         "indent with spaces: YAML does not allow tabs in indentation",
         "用空格缩进，不要用 Tab：YAML 的缩进不允许 Tab",
     ),
