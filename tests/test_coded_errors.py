@@ -55,7 +55,6 @@ TEXT_PROBLEMS: dict[tuple[str, str], tuple[str, ...]] = {
     # more specific) is the problem's: made from text until Problem.coded can say so
     ("load/compiler.py", "RulesetCompiler.expression"): ("SR300",),
     ("load/documents.py", "schema_problems"): ("SR206",),  # `{shown}: {message}`, as above
-    ("testing/cases.py", "load_test_file"): ("SR206",),  # pydantic's message, as above
 }
 
 PROBLEMS = frozenset({"Problem"})

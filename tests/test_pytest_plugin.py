@@ -202,7 +202,7 @@ cases:
             "*_ a village with no data is expected at five stars _*",
             "FAIL henan.test.yaml:6:5 a village with no data is expected at five stars  "
             "[[]henan-rural@* (cn-henan)*[]]",
-            "    level: expected 5, got undetermined (0–5)",
+            "    level：应为 5，实际 待定（0–5）",
             "    各星：? 产业兴旺星  ? 生态宜居星  ? 平安法治星  ? 文明幸福星  ? 支部过硬星",
             "    ? 产业兴旺星 [[]待定[]]",
             "      ? industry.collective-income：村集体经济年收入不低于10万元 — 缺少数据：*",
@@ -220,7 +220,7 @@ cases:
             "*_ a village with no data is expected at five stars _*",
             "FAIL henan.test.yaml:6:5 a village with no data is expected at five stars  "
             "[[]henan-rural@* (cn-henan)*[]]",
-            "    level: expected 5, got undetermined (0–5)",
+            "    level：应为 5，实际 待定（0–5）",
             "",
             "    空白村 · cn-henan/zhengzhou · 数据截至 2024-06-30",
         ]

@@ -156,7 +156,7 @@ def test_expect_ruleset_checks_the_top_layer(tmp_path: Path, expected: str, pass
         ),
         encoding="utf-8",
     )
-    (result,) = run_paths([folder], Registry.default())
+    (result,) = run_paths([folder], Registry.default(), lang="en")
     assert result.passed is passed, result.differences
     assert result.ruleset is not None
     assert [la.version for la in result.ruleset.layers] == ["2022.1", "2023.1", "2022.1"]
@@ -223,7 +223,7 @@ def test_a_case_on_a_date_with_no_version_in_force_says_so(tmp_path: Path) -> No
         cases_file(case("before 2022.1", "      level: 5\n", XINZHENG, "2021-12-31")),
         encoding="utf-8",
     )
-    results = {r.case.name: r for r in run_paths([folder], Registry.default())}
+    results = {r.case.name: r for r in run_paths([folder], Registry.default(), lang="en")}
     inline = results["15万元 is not enough in 新郑"]
     assert inline.ruleset is None
     assert inline.differences == ("no version of this ruleset is in force on 2022-01-01",)
@@ -294,3 +294,81 @@ def test_a_test_file_named_directly_resolves_through_the_overlay_next_to_it(
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.splitlines()[-1] == "1 项通过，0 项未通过"
+
+
+# -- differences and test-file problems in the language asked for ----------------------------
+
+
+def test_differences_read_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "henan.test.yaml").write_text(
+        cases_file(
+            case(
+                "四会村, wrongly",
+                "      level: 4\n"
+                "      stars: {industry: denied}\n"
+                "      criteria: {industry.collective-income: fail}\n"
+                '      ruleset: "henan-rural@2023.1"\n',
+                "cn-henan",
+                "2022-12-31",
+            )
+        ),
+        encoding="utf-8",
+    )
+    (result,) = run_paths([folder], Registry.default(), lang="zh")
+    assert result.differences[:3] == (
+        "level：应为 4，实际 5",
+        "stars.industry：应为 denied（未获得），实际 granted（获得）",
+        "criteria.industry.collective-income：应为 fail（未达标），实际 pass（达标）",
+    )
+    assert result.differences[3].startswith("ruleset：应为 henan-rural@2023.1，实际 ")
+    assert "（各层：" in result.differences[3]
+    (english,) = run_paths([folder], Registry.default(), lang="en")
+    assert english.differences[:2] == (
+        "level: expected 4, got 5",
+        "stars.industry: expected denied, got granted",
+    )
+
+
+def test_an_undetermined_level_reads_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    no_data = (
+        "  - name: 空白村\n    village: {name: 空白村, jurisdiction: cn-henan, kind: rural, "
+        "as_of: 2022-12-31}\n    expect:\n      level: 5\n"
+    )
+    (folder / "henan.test.yaml").write_text("starrules: 1\ncases:\n" + no_data, encoding="utf-8")
+    (result,) = run_paths([folder], Registry.default(), lang="zh")
+    assert result.differences == ("level：应为 5，实际 待定（0–5）",)
+
+
+def test_a_bad_village_in_a_test_file_is_a_coded_problem_in_either_language(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = cases_file(case("负收入", "      level: 5\n", "cn-henan", "2022-12-31"))
+    (folder / "henan.test.yaml").write_text(
+        text.replace("collective_income: 250000", "collective_income: -5"), encoding="utf-8"
+    )
+    with pytest.raises(starrules.RulesetError) as info:
+        run_paths([folder], Registry.default())
+    (problem,) = info.value.problems
+    assert problem.code == "SR222"
+    assert problem.render("zh").endswith(
+        "[SR222] 测试村庄：industry.collective_income：应大于或等于 0"
+    ), problem.render("zh")
+    assert problem.location.line == 10  # the industry line
+
+
+def test_a_structural_problem_of_a_test_file_reads_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = cases_file(case("四会村", "      level: 五\n", "cn-henan", "2022-12-31"))
+    (folder / "henan.test.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(starrules.RulesetError) as info:
+        run_paths([folder], Registry.default())
+    (problem,) = info.value.problems
+    assert problem.code == "SR206"
+    assert "cases.0.expect.level：应为整数" in problem.render("zh"), problem.render("zh")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import messages
 from ..errors import Problem, RulesetError, StarrulesError
 from ..explain.assessment import Assessment
 from ..explain.results import CriterionResult, CriterionStatus, StarResult, Status
@@ -23,6 +24,8 @@ from ..load.yaml_files import read_yaml
 from ..rules import ExpectDoc, Group, TestCase
 from ..ruleset import Ruleset
 from ..village import Village
+from .differences import differences as worded_differences
+from .differences import evaluation_failed, no_ruleset, nothing_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,43 +60,9 @@ def run_case(
     try:
         assessment = ruleset.evaluate(case.village, case.on, strict=strict)
     except StarrulesError as exc:
-        return CaseResult(case, ruleset, (f"evaluation failed: {exc}",), None)
+        return CaseResult(case, ruleset, (evaluation_failed(exc, lang),), None)
     expect = case.expect
-    differences: list[str] = []
-
-    def compare(what: str, expected: object, actual: object) -> None:
-        if expected is not None and expected != actual:
-            differences.append(f"{what}: expected {expected}, got {actual}")
-
-    level = assessment.level
-    shown = level.value if level.value is not None else f"undetermined ({level.min}–{level.max})"
-    compare("level", expect.level, shown)
-    compare("level_min", expect.level_min, level.min)
-    compare("level_max", expect.level_max, level.max)
-    for star_id, status in expect.stars.items():
-        known = star_id in ruleset.tree.star_index
-        compare(
-            f"stars.{star_id}",
-            status,
-            assessment.status(star_id).value if known else "(no such star)",
-        )
-    if expect.criteria:
-        results = {c.id: c for s in assessment.stars.values() for c in s.criteria}
-        for node_id, outcome in expect.criteria.items():
-            actual = results[node_id].status.value if node_id in results else "(no such criterion)"
-            compare(f"criteria.{node_id}", outcome, actual)
-    if expect.missing is not None and sorted(expect.missing) != sorted(assessment.missing):
-        differences.append(
-            f"missing: expected {sorted(expect.missing)}, got {sorted(assessment.missing)}"
-        )
-    if expect.ruleset is not None:
-        top = ruleset.layers[-1]
-        if expect.ruleset not in (f"{top.id}@{top.version}", top.ref):
-            differences.append(
-                f"ruleset: expected {expect.ruleset}, got {top.ref} (layers: "
-                + " → ".join(layer.ref for layer in ruleset.layers)
-                + ")"
-            )
+    differences = worded_differences(assessment, ruleset, expect, lang)
     if not differences:
         return CaseResult(case, ruleset, (), None)
     brief = deciding_lines(assessment, ruleset, expect, lang)
@@ -279,7 +248,7 @@ def run_inline_cases(
                 CaseResult(
                     case,
                     None,
-                    (f"no version of this ruleset is in force on {when.isoformat()}",),
+                    (nothing_in_force(when, lang),),
                     None,
                 )
             )
@@ -295,9 +264,11 @@ def load_test_file(path: Path) -> list[TestCase]:
         doc = TestFileDoc.model_validate(source.data)
     except ValidationError as exc:
         problems = [
-            Problem(
+            Problem.coded(
                 source.location(tuple(e["loc"])),
-                ".".join(str(p) for p in e["loc"]) + f": {e['msg']}",
+                "SR206",
+                field=".".join(str(p) for p in e["loc"]),
+                detail=messages.validation_detail(e),
             )
             for e in exc.errors(include_url=False)
         ]
@@ -311,7 +282,10 @@ def load_test_file(path: Path) -> list[TestCase]:
             for error in exc.errors(include_url=False):
                 loc = ("cases", i, "village", *error["loc"])
                 field = ".".join(str(p) for p in error["loc"])
-                problems.append(Problem(source.location(loc), f"village: {field}: {error['msg']}"))
+                detail = messages.validation_detail(error)
+                problems.append(
+                    Problem.coded(source.location(loc), "SR222", field=field, detail=detail)
+                )
             continue
         cases.append(
             TestCase(case.name, village, case.on, case.expect, source.location(("cases", i)))
@@ -331,7 +305,7 @@ def run_file_cases(
         try:
             ruleset = registry.resolve(village.jurisdiction, village.kind, _case_date(case))
         except StarrulesError as exc:
-            results.append(CaseResult(case, None, (f"no ruleset: {exc}",), None))
+            results.append(CaseResult(case, None, (no_ruleset(exc, lang),), None))
             continue
         results.append(run_case(ruleset, case, lang, strict=strict))
     return results
