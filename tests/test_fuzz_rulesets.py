@@ -16,7 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import fuzz_strategies
 import pytest
+import yaml
 from fuzz_strategies import (
     DEFAULT,
     ROOT,
@@ -158,3 +160,11 @@ def test_registry_from_paths(
         mine = [rs for rs in registry.rulesets if str(rs.file).startswith(str(target))]
         if mine:
             probe_ruleset(data.draw, data.draw(st.sampled_from(mine)), "registry")
+
+
+def test_the_structure_mutations_start_from_files_that_parse() -> None:
+    # a fixture with mistakes on purpose (messages/four-mistakes.yaml) once made the
+    # strategy itself raise yaml's ScannerError after minutes of a long run
+    for path in fuzz_strategies.GOOD_RULESET_FILES:
+        text = fuzz_strategies.YAML_TEXTS[str(path.relative_to(fuzz_strategies.ROOT))]
+        assert isinstance(yaml.safe_load(text), dict), path
