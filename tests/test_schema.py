@@ -501,3 +501,45 @@ def test_an_english_value_that_is_wrong_gets_no_chinese_hint() -> None:
         starrules.loads_ruleset(broken, "x.yaml", registry=starrules.Registry.default())
     (problem,) = info.value.problems
     assert problem.hint is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("effective: {from: 2024-01-01}", "effective: {from: 2024年1月1日}", "2024-01-01"),
+        ("effective: {from: 2024-01-01}", "effective: {from: 2024/1/1}", "2024-01-01"),
+        ("effective: {from: 2024-01-01}", "effective: {from: 2024.01.01}", "2024-01-01"),
+        ("as_of: 2024-12-31", "as_of: 2024年12月31日", "2024-12-31"),
+    ],
+)
+def test_a_date_written_another_way_gets_it_as_year_month_day(
+    old: str, new: str, hint: str
+) -> None:
+    text = BOAI.read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(
+            text.replace(old, new, 1), "x.yaml", registry=starrules.Registry.default()
+        )
+    (problem,) = info.value.problems
+    assert problem.hint is not None and f"did you mean {hint}?" in problem.hint, problem.hint
+    assert f"是不是想写 {hint}？" in problem.render("zh"), problem.render("zh")
+
+
+def test_an_impossible_date_gets_no_suggestion() -> None:
+    text = BOAI.read_text(encoding="utf-8")
+    broken = text.replace("effective: {from: 2024-01-01}", "effective: {from: 2024年2月30日}")
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(broken, "x.yaml", registry=starrules.Registry.default())
+    (problem,) = info.value.problems
+    assert problem.hint is None
+
+
+def test_extends_written_wrong_is_explained_in_words() -> None:
+    text = BOAI.read_text(encoding="utf-8")
+    broken = text.replace('extends: "henan-rural@>=2022.1"', 'extends: "河南省农村标准"')
+    with pytest.raises(RulesetError) as info:
+        starrules.loads_ruleset(broken, "x.yaml", registry=starrules.Registry.default())
+    (problem,) = info.value.problems
+    assert "^[a-z]" not in problem.render("zh")
+    assert "henan-rural@>=2022.1" in problem.render("zh"), problem.render("zh")

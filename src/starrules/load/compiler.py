@@ -43,6 +43,7 @@ from ..village import STANDARD_INDICATORS, Village
 from .schema import AllDoc, AnyDoc, AtLeastDoc, CriterionDoc, ItemDoc, MinPointsDoc, RulesetDoc
 from .source_document import PathKey, SourceDocument
 from .trees import find_cycle, preorder, star_names
+from .value_hints import value_hint
 
 GroupDocs = AllDoc | AnyDoc | AtLeastDoc | MinPointsDoc
 _EXTRA_KEY = re.compile(r"^extra\.[a-z_][a-z0-9_]*$")
@@ -392,7 +393,9 @@ class RulesetCompiler:
                     loc = tuple(error["loc"])
                     field = ".".join(str(p) for p in loc)
                     detail = messages.validation_detail(error)
-                    self.coded((*path, "village", *loc), "SR222", field=field, detail=detail)
+                    hint = value_hint(error)
+                    where = (*path, "village", *loc)
+                    self.coded(where, "SR222", hint, field=field, detail=detail)
                 village = None
             for star_id in case.expect.stars:
                 if star_id not in star_ids:

@@ -9,12 +9,10 @@ in an expression: the author sees every mistake of a file in one run.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from .. import messages
 from ..errors import Problem, RulesetError, did_you_mean, did_you_mean_named
@@ -22,6 +20,7 @@ from ..expr import FunctionSpec
 from .compiler import RulesetCompiler, problem_order
 from .schema import KNOWN_KEYS, RulesetDoc, document_path, is_overlay
 from .source_document import PathKey, SourceDocument
+from .value_hints import value_hint
 
 
 def read_document(source: SourceDocument, functions: Mapping[str, FunctionSpec]) -> RulesetDoc:
@@ -74,44 +73,12 @@ _PATTERN_HELP = {
     "version": 'digits and dots, in quotes, e.g. version: "2023.1"',
     "requires": "a star id: lowercase letters, digits and '_'",
     "source": "a source id: lowercase letters, digits, '.', '-' and '_'",
+    "extends": "the ruleset it extends and its versions, e.g. henan-rural@>=2022.1",
 }
 _ID_HELP = {
     1: "a ruleset id: lowercase letters, digits and '-', e.g. henan-rural",
     2: "lowercase letters, digits, '.', '-' and '_', e.g. industry.collective-income",
 }
-
-
-# The format's English words as an author may write them in Chinese (the words the results
-# are shown with in Chinese), and levels written as 三星 or 3星支部.
-_ENGLISH_FOR = {
-    **dict.fromkeys(("获得", "已获得", "授予"), "granted"),
-    **dict.fromkeys(("未获得", "不授予"), "denied"),
-    **dict.fromkeys(("待定", "未定", "不确定"), "undetermined"),
-    **dict.fromkeys(("通过", "达标", "合格", "满足"), "pass"),
-    **dict.fromkeys(("不通过", "未通过", "不达标", "未达标", "不合格", "不满足"), "fail"),
-    "未知": "unknown",
-    "农村": "rural",
-    **dict.fromkeys(("城市社区", "社区"), "urban_community"),
-}
-_LEVEL_WORDS = re.compile(r"([0-9]|[零一二两三四五六七八九十])\s*星?\s*(?:级|支部)?")
-_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
-
-
-def _chinese_value_hint(error: ErrorDetails) -> str | None:
-    """A did-you-mean for a value written in Chinese where the format wants its English
-    word (未获得: 'denied') or a level's number (三星: 3)."""
-    value, ctx = error.get("input"), error.get("ctx") or {}
-    if not isinstance(value, str):
-        return None
-    english = _ENGLISH_FOR.get(value.strip())
-    if english is not None and f"'{english}'" in str(ctx.get("expected", "")):
-        return f"did you mean '{english}'? these values are written in English"
-    level = _LEVEL_WORDS.fullmatch(value.strip())
-    if level is not None and error["type"] in ("int_type", "int_parsing"):
-        figure = level.group(1)
-        number = int(figure) if figure.isdigit() else _NUMERALS[figure]
-        return f"did you mean {number}? a level is written as a number"
-    return None
 
 
 def schema_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
@@ -163,7 +130,7 @@ def schema_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
         elif isinstance(value, bool) and "string" in message:
             hint = "quote it: unquoted yes/no/on/off/true/false are read as true or false"
         if hint is None:
-            hint = _chinese_value_hint(error)
+            hint = value_hint(error)
         if message == error["msg"]:  # pydantic's own words: worded in Chinese by their type
             detail = messages.validation_detail(error)
             problems.append(

@@ -16,6 +16,10 @@ HINTS: tuple[Phrase, ...] = (
         "是不是想写 {choices}？这里的取值用英文写",
     ),
     Phrase(
+        "did you mean {day}? dates are written as year-month-day",
+        "是不是想写 {day}？日期写成 年-月-日",
+    ),
+    Phrase(
         "did you mean {number}? a level is written as a number",
         "是不是想写 {number}？等级写成数字",
     ),
@@ -271,6 +275,10 @@ FRAGMENTS: tuple[Phrase, ...] = (
     Phrase(
         'digits and dots, in quotes, e.g. version: "2023.1"',
         '加引号的数字和点，例如 version: "2023.1"',
+    ),
+    Phrase(
+        "the ruleset it extends and its versions, e.g. henan-rural@>=2022.1",
+        "要扩展的规则集 id 及其版本，例如 henan-rural@>=2022.1",
     ),
     Phrase(
         "a source id: lowercase letters, digits, '.', '-' and '_'",
