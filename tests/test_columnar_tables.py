@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 pa = pytest.importorskip("pyarrow")
 
 import starrules  # noqa: E402
 from starrules import EvaluationError, InputError, StarrulesError  # noqa: E402
+from starrules.columnar.tables import _plainly_valid  # noqa: E402
+from starrules.indicators import IndicatorKind  # noqa: E402
 
 RULESET = """
 starrules: 1
@@ -227,3 +232,50 @@ def test_the_missing_count_can_be_left_out(ruleset: starrules.Ruleset) -> None:
     lean = ruleset.evaluate_table(table, on=date(2023, 1, 1), missing=False)
     assert "missing" not in lean.column_names
     assert lean.equals(whole.drop_columns(["missing"]))
+
+
+_NUMBERS = st.lists(
+    st.none()
+    | st.sampled_from([0.0, 1.0, 0.5, -0.0, -1.0, 2.0, 1e308, -1e308, 3.0, math.inf, -math.inf])
+    | st.floats(allow_nan=True, allow_infinity=True),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=_NUMBERS, kind=st.sampled_from(list(IndicatorKind)), chunks=st.integers(1, 3))
+@example(values=[1.0, math.inf], kind=IndicatorKind.MONEY, chunks=1)
+@example(values=[math.inf], kind=IndicatorKind.COUNT, chunks=1)
+@example(values=[None, -math.inf], kind=IndicatorKind.NUMBER, chunks=2)
+@example(values=[math.nan, 0.5], kind=IndicatorKind.RATE, chunks=1)
+@example(values=[0.0, 1.5], kind=IndicatorKind.RATE, chunks=2)
+@example(values=[2.0, 0.5], kind=IndicatorKind.COUNT, chunks=1)
+@example(values=[3.0, -1.0], kind=IndicatorKind.MONEY, chunks=1)
+def test_the_fast_pass_never_lets_a_bad_value_through(
+    values: list[float | None], kind: IndicatorKind, chunks: int
+) -> None:
+    # `_plainly_valid` true must mean that the full check would refuse no row
+    if kind in (IndicatorKind.BOOL, IndicatorKind.STRING):
+        return
+    size = -(-len(values) // chunks) or 1
+    column = pa.chunked_array(
+        [pa.array(values[i : i + size], pa.float64()) for i in range(0, len(values), size)],
+        pa.float64(),
+    )
+    known = [v for v in values if v is not None]
+
+    def fits(v: float) -> bool:
+        if not math.isfinite(v):
+            return False
+        if kind is IndicatorKind.COUNT:
+            return v >= 0 and v == math.floor(v)
+        if kind is IndicatorKind.MONEY:
+            return v >= 0
+        if kind is IndicatorKind.RATE:
+            return 0 <= v <= 1
+        return True
+
+    if _plainly_valid(column, kind):
+        assert all(fits(v) for v in known), (kind, values)
+    elif all(fits(v) for v in known) and all(abs(v) < 1e300 for v in known):  # no overflow
+        pytest.fail(f"a valid column was sent to the full check: {kind} {values}")

@@ -272,27 +272,21 @@ def _indicator_column(path: str, column: Any, spec: IndicatorSpec) -> Any:
 
 
 def _plainly_valid(numbers: Any, kind: IndicatorKind) -> bool:
-    """A fast pass over a column of numbers, without making a column: true when it holds no
-    NaN, no infinity and nothing outside the kind's domain (the common case); false sends
-    the column to the full check, which finds the rows."""
+    """A fast pass over a column of numbers: true when it holds no NaN, no infinity and
+    nothing outside the kind's domain (the common case); false sends the column to the full
+    check, which finds the rows. Comparisons only (a NaN fails every one): pyarrow's min and
+    max of a float column cost five times as much."""
     if numbers.null_count == len(numbers):
         return True
-    if kind is IndicatorKind.COUNT:
-        # A checked cast to integers fails on a fraction, a NaN or an infinity: one pass.
-        try:
-            whole_numbers = pc.cast(numbers, pa.int64(), safe=True)
-        except (pa.ArrowInvalid, OverflowError):
-            return False
-        return bool(pc.min(whole_numbers).as_py() >= 0)
-    total = pc.sum(numbers).as_py()
-    if total is None or not math.isfinite(total):  # a NaN or an infinity (or a huge sum)
-        return False
-    low, high = (x.as_py() for x in pc.min_max(numbers).values())
-    if kind is IndicatorKind.RATE:
-        return bool(low >= 0 and high <= 1)
-    if kind is IndicatorKind.MONEY:
-        return bool(low >= 0)
-    return True
+    if kind is IndicatorKind.NUMBER:
+        fits = pc.is_finite(numbers)
+    elif kind is IndicatorKind.RATE:
+        fits = pc.and_(pc.greater_equal(numbers, 0.0), pc.less_equal(numbers, 1.0))
+    else:  # a count or an amount: 0 or more, finite; a count whole too
+        fits = pc.and_(pc.greater_equal(numbers, 0.0), pc.less(numbers, math.inf))
+        if kind is IndicatorKind.COUNT:
+            fits = pc.and_(fits, pc.equal(pc.floor(numbers), numbers))
+    return pc.all(fits).as_py() is True
 
 
 def _refuse_rows(
